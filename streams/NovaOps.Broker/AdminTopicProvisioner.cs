@@ -1,0 +1,32 @@
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+
+namespace NovaOps.Broker;
+
+/// <summary>Creates missing topics on a real Kafka through the admin API; existing ones are left alone.</summary>
+public sealed class AdminTopicProvisioner(string bootstrapServers) : ITopicProvisioner
+{
+    public async Task EnsureTopicsAsync(IEnumerable<TopicSpec> topics, CancellationToken cancellationToken = default)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers }).Build();
+        var specs = topics.Select(t => new TopicSpecification
+        {
+            Name = t.Name,
+            NumPartitions = t.Partitions,
+            ReplicationFactor = (short)t.ReplicationFactor,
+            Configs = t.Compacted ? new Dictionary<string, string> { ["cleanup.policy"] = "compact" } : null,
+        }).ToList();
+        if (specs.Count == 0) return;
+        try
+        {
+            await admin.CreateTopicsAsync(specs, new CreateTopicsOptions { RequestTimeout = TimeSpan.FromSeconds(30) });
+        }
+        catch (CreateTopicsException e)
+        {
+            var failed = e.Results.Where(r => r.Error.Code is not (ErrorCode.NoError or ErrorCode.TopicAlreadyExists)).ToList();
+            if (failed.Count > 0)
+                throw new InvalidOperationException(
+                    "cannot create topics: " + string.Join("; ", failed.Select(r => $"{r.Topic}: {r.Error.Reason}")), e);
+        }
+    }
+}

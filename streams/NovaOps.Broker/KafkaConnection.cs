@@ -1,0 +1,36 @@
+namespace NovaOps.Broker;
+
+/// <summary>
+/// Where the apps of one run talk to: the given Kafka, or, when none is given, an embedded
+/// cluster started here and stopped on dispose.
+/// </summary>
+public sealed class KafkaConnection : IDisposable
+{
+    private readonly EmbeddedKafkaCluster? _embedded;
+
+    public string BootstrapServers { get; }
+
+    public ITopicProvisioner Topics { get; }
+
+    /// <summary>The embedded cluster, when this connection runs one (fault tests use it).</summary>
+    public EmbeddedKafkaCluster? Embedded => _embedded;
+
+    public bool IsEmbedded => _embedded is not null;
+
+    private KafkaConnection(string bootstrapServers, ITopicProvisioner topics, EmbeddedKafkaCluster? embedded)
+    {
+        BootstrapServers = bootstrapServers;
+        Topics = topics;
+        _embedded = embedded;
+    }
+
+    public static KafkaConnection Open(string? bootstrapServers, EmbeddedKafkaOptions? embeddedOptions = null)
+    {
+        if (!string.IsNullOrWhiteSpace(bootstrapServers))
+            return new KafkaConnection(bootstrapServers, new AdminTopicProvisioner(bootstrapServers), null);
+        var cluster = new EmbeddedKafkaCluster(embeddedOptions);
+        return new KafkaConnection(cluster.BootstrapServers, new EmbeddedTopicProvisioner(cluster), cluster);
+    }
+
+    public void Dispose() => _embedded?.Dispose();
+}

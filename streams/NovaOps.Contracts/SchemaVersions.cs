@@ -1,0 +1,14 @@
+namespace NovaOps.Contracts;
+
+/// <summary>
+/// The schema version each record type is written with. A reader accepts every version
+/// up to the current one; a higher version means a newer writer and is dead-lettered,
+/// never guessed at.
+/// </summary>
+public static class SchemaVersions
+{
+    public const uint Telemetry = 1;
+    public const uint Anomaly = 1;
+    public const uint FaultLabel = 1;
+    public const uint DeadLetter = 1;
+}

@@ -1,0 +1,18 @@
+namespace NovaOps.Contracts;
+
+/// <summary>
+/// Topic names of one region. Every region runs its own Kafka and its own apps; the prefix
+/// (e.g. <c>eu-west</c>) keeps the names apart when regions share a cluster in tests.
+/// </summary>
+public sealed record TopicNames(string Prefix)
+{
+    public string Telemetry => Name("telemetry");
+    public string Anomalies => Name("anomalies");
+    public string DeadLetter => Name("dead-letter");
+    public string FaultLabels => Name("fault-labels");
+
+    /// <summary>The topics the spine's apps read and write.</summary>
+    public IReadOnlyList<string> All => [Telemetry, Anomalies, DeadLetter, FaultLabels];
+
+    private string Name(string topic) => string.IsNullOrEmpty(Prefix) ? topic : $"{Prefix}.{topic}";
+}

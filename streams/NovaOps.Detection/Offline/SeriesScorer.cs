@@ -1,0 +1,40 @@
+namespace NovaOps.Detection.Offline;
+
+/// <summary>
+/// Scores a single series row by row, in order, with no look-ahead: each row is its own window,
+/// closed as soon as it is added, so the score of a row depends only on the rows up to it.
+/// The same extractor and detector run inside the stream topology.
+/// </summary>
+public sealed class SeriesScorer
+{
+    private readonly WindowFeatureExtractor _extractor;
+    private readonly IAnomalyDetector _detector;
+    private readonly double[] _extractorState;
+    private readonly double[] _detectorState;
+    private readonly double[] _features;
+    private readonly double[] _contributions;
+    private readonly double[] _values = new double[1];
+
+    public SeriesScorer(Func<FeatureSchema, IAnomalyDetector> detectorFactory, FeatureOptions? features = null)
+    {
+        var schema = new FeatureSchema(["value"]);
+        _extractor = new WindowFeatureExtractor(schema, features ?? new FeatureOptions());
+        _detector = detectorFactory(schema);
+        _extractorState = new double[_extractor.StateLength];
+        _detectorState = new double[_detector.StateLength];
+        _features = new double[schema.Length];
+        _contributions = new double[schema.MetricCount];
+        _extractor.InitState(_extractorState);
+        _detector.InitState(_detectorState);
+    }
+
+    /// <summary>Score of this row in [0, 1]; a missing (NaN) value scores 0 and leaves the history as it is.</summary>
+    public double Next(long timestampMs, double value)
+    {
+        if (!double.IsFinite(value)) return 0;
+        _values[0] = value;
+        _extractor.Add(_extractorState, timestampMs, _values, _features);
+        if (_extractor.Close(_extractorState, _features) is null) return 0;
+        return _detector.Score(_features, _detectorState, _contributions);
+    }
+}

@@ -1,0 +1,67 @@
+namespace NovaOps.Detection.Statistical;
+
+/// <summary>
+/// A detector that needs no training: per metric, the robust z-score of the window mean against the
+/// entity's level (from the features) and of the change since the previous window against the
+/// entity's usual changes; the largest |z| over metrics maps to a score in [0, 1].
+/// </summary>
+public sealed class StatisticalDetector(FeatureSchema schema, StatisticalDetectorOptions options) : IAnomalyDetector
+{
+    private const int PerMetric = RobustBaseline.Length + 1; // change baseline, previous mean
+    private readonly RobustBaselineOptions _change = options.ChangeBaseline;
+
+    public StatisticalDetector(FeatureSchema schema) : this(schema, new StatisticalDetectorOptions()) { }
+
+    public string Name => "statistical-robust-z/1";
+
+    public FeatureSchema Schema { get; } = schema;
+
+    public int StateLength => Schema.MetricCount * PerMetric;
+
+    public void InitState(Span<double> state)
+    {
+        for (int m = 0; m < Schema.MetricCount; m++)
+        {
+            RobustBaseline.Init(state.Slice(m * PerMetric, RobustBaseline.Length));
+            state[m * PerMetric + RobustBaseline.Length] = double.NaN;
+        }
+    }
+
+    public double Score(ReadOnlySpan<double> features, Span<double> state, Span<double> contributions)
+    {
+        int metrics = Schema.MetricCount;
+        Span<double> strength = stackalloc double[metrics];
+        double zMax = 0, sumSq = 0;
+        for (int m = 0; m < metrics; m++)
+        {
+            double mean = features[FeatureSchema.Index(m, FeatureSchema.Mean)];
+            double zLevel = features[FeatureSchema.Index(m, FeatureSchema.RobustZ)];
+            var change = state.Slice(m * PerMetric, RobustBaseline.Length);
+            ref double previous = ref state[m * PerMetric + RobustBaseline.Length];
+
+            double zChange = 0;
+            if (double.IsFinite(mean))
+            {
+                if (double.IsFinite(previous))
+                {
+                    double delta = mean - previous;
+                    zChange = RobustBaseline.ZScore(change, delta, _change);
+                    RobustBaseline.Update(change, delta, _change);
+                }
+                previous = mean;
+            }
+
+            double z = Math.Max(Math.Abs(double.IsFinite(zLevel) ? zLevel : 0), Math.Abs(zChange));
+            strength[m] = z;
+            if (z > zMax) zMax = z;
+            if (z >= options.ContributionZ) sumSq += z * z;
+        }
+
+        for (int m = 0; m < metrics; m++)
+            contributions[m] = sumSq > 0 && strength[m] >= options.ContributionZ ? strength[m] * strength[m] / sumSq : 0;
+
+        // 1 - 2^-(z/h)^2: 0 at z = 0, 0.5 at z = h, about 0.94 at z = 2h; monotone, so a threshold on the score is one on z.
+        double r = zMax / options.HalfScoreZ;
+        return 1 - Math.Exp(-Math.Log(2) * r * r);
+    }
+}

@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace NovaOps.Evaluation.Nab;
+
+/// <summary>A NAB series as read from disk: timestamps and values, plus its labelled windows.</summary>
+public sealed record NabFile(string Name, IReadOnlyList<DateTime> Timestamps, IReadOnlyList<double> Values,
+    IReadOnlyList<(DateTime Start, DateTime End)> Windows)
+{
+    /// <summary>Maps the labelled time windows onto inclusive row ranges.</summary>
+    public IReadOnlyList<(int Start, int End)> WindowRows()
+    {
+        var rows = new List<(int, int)>();
+        foreach (var (start, end) in Windows)
+        {
+            int s = -1, e = -1;
+            for (int i = 0; i < Timestamps.Count; i++)
+            {
+                if (Timestamps[i] < start || Timestamps[i] > end) continue;
+                if (s < 0) s = i;
+                e = i;
+            }
+            if (s >= 0) rows.Add((s, e));
+        }
+        return rows;
+    }
+}
+
+/// <summary>Reads NAB's layout: <c>data/&lt;category&gt;/&lt;name&gt;.csv</c> and the windows JSON.</summary>
+public static class NabCorpus
+{
+    public static IReadOnlyList<NabFile> Load(string dataDir, string windowsFile)
+    {
+        if (!Directory.Exists(dataDir)) throw new DirectoryNotFoundException($"NAB data folder not found: {dataDir}");
+        if (!File.Exists(windowsFile)) throw new FileNotFoundException($"NAB windows file not found: {windowsFile}");
+        using var doc = JsonDocument.Parse(File.ReadAllText(windowsFile));
+        var files = new List<NabFile>();
+        foreach (var entry in doc.RootElement.EnumerateObject().OrderBy(e => e.Name, StringComparer.Ordinal))
+        {
+            string path = Path.Combine(dataDir, entry.Name);
+            if (!File.Exists(path)) continue; // the windows file covers the whole corpus; a subset has fewer files
+            var windows = entry.Value.EnumerateArray()
+                .Select(w => (ParseTs(w[0].GetString()!), ParseTs(w[1].GetString()!)))
+                .ToList();
+            var (ts, values) = ReadSeries(path);
+            files.Add(new NabFile(entry.Name, ts, values, windows));
+        }
+        if (files.Count == 0) throw new InvalidDataException($"no series of {windowsFile} found under {dataDir}");
+        return files;
+    }
+
+    public static (List<DateTime> Timestamps, List<double> Values) ReadSeries(string path)
+    {
+        var ts = new List<DateTime>();
+        var values = new List<double>();
+        int lineNo = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            lineNo++;
+            if (lineNo == 1 || line.Length == 0) continue;
+            int comma = line.IndexOf(',');
+            if (comma < 0) throw new InvalidDataException($"{path}:{lineNo}: expected 'timestamp,value'");
+            ts.Add(ParseTs(line[..comma]));
+            values.Add(double.TryParse(line[(comma + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.NaN);
+        }
+        return (ts, values);
+    }
+
+    public static DateTime ParseTs(string s) =>
+        DateTime.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+}

@@ -1,0 +1,63 @@
+using Prometheus;
+
+namespace NovaOps.Observability;
+
+/// <summary>
+/// The metrics every stream app exposes. One instance per app on its own registry (no static
+/// state): two apps in one process, or a test beside the demo, never mix their counts.
+/// </summary>
+public sealed class PipelineMetrics
+{
+    private readonly Counter _in, _out, _deadLettered;
+    private readonly Histogram _latency, _score;
+    private readonly Gauge _lag;
+
+    public CollectorRegistry Registry { get; }
+
+    public string App { get; }
+
+    public PipelineMetrics(string app, CollectorRegistry? registry = null)
+    {
+        App = app;
+        Registry = registry ?? Metrics.NewCustomRegistry();
+        var f = Metrics.WithCustomRegistry(Registry);
+        var labels = new[] { "app", "topic" };
+        _in = f.CreateCounter("novaops_records_in_total", "Records read, by topic.", labels);
+        _out = f.CreateCounter("novaops_records_out_total", "Records written, by topic.", labels);
+        _deadLettered = f.CreateCounter("novaops_dead_lettered_total", "Records sent to the dead-letter topic, by reason.", ["app", "reason"]);
+        _latency = f.CreateHistogram("novaops_processing_latency_seconds",
+            "Time from a record's Kafka timestamp to the end of its processing.", new HistogramConfiguration
+            {
+                LabelNames = ["app"],
+                Buckets = Histogram.ExponentialBuckets(0.0005, 2, 16), // 0.5 ms .. ~16 s
+            });
+        _score = f.CreateHistogram("novaops_anomaly_score", "Distribution of anomaly scores of closed windows.", new HistogramConfiguration
+        {
+            LabelNames = ["app", "detector"],
+            Buckets = Histogram.LinearBuckets(0.05, 0.05, 19), // 0.05 .. 0.95
+        });
+        _lag = f.CreateGauge("novaops_consumer_lag_records", "Records not yet consumed by the app's group, by topic and partition.",
+            ["app", "topic", "partition"]);
+    }
+
+    public Counter.Child RecordsIn(string topic) => _in.WithLabels(App, topic);
+
+    public Counter.Child RecordsOut(string topic) => _out.WithLabels(App, topic);
+
+    public Counter.Child DeadLettered(string reason) => _deadLettered.WithLabels(App, reason);
+
+    public Histogram.Child ProcessingLatency => _latency.WithLabels(App);
+
+    public Histogram.Child AnomalyScore(string detector) => _score.WithLabels(App, detector);
+
+    public void SetLag(string topic, int partition, long lag) => _lag.WithLabels(App, topic, partition.ToString()).Set(lag);
+
+    /// <summary>Sum of dead-lettered records over reasons (for summaries).</summary>
+    public double DeadLetteredTotal()
+    {
+        double total = 0;
+        foreach (var labels in _deadLettered.GetAllLabelValues())
+            total += _deadLettered.WithLabels(labels).Value;
+        return total;
+    }
+}

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using Google.Protobuf;
+using NovaOps.Contracts;
+using NovaOps.Simulator.Faults;
+
+namespace NovaOps.Simulator.Emit;
+
+/// <summary>
+/// Publishes the simulator's telemetry (keyed by VM id) and, as each fault begins, its ground truth
+/// on the fault-labels topic. Paced to a target rate, or as fast as the broker takes it.
+/// </summary>
+public sealed class TelemetryEmitter(TelemetryGenerator generator, TopicNames topics, string bootstrapServers, EmitterOptions options)
+{
+    public EmitterProgress Progress { get; } = new();
+
+    public static ProducerConfig ProducerConfig(string bootstrapServers) => new()
+    {
+        BootstrapServers = bootstrapServers,
+        LingerMs = 5,
+        BatchSize = 1 << 20,
+        // Compressed batches use less of the embedded broker's ~5 MiB per partition, and of the network.
+        CompressionType = CompressionType.Lz4,
+        QueueBufferingMaxMessages = 500_000,
+        Acks = Acks.All,
+        EnableIdempotence = true,
+    };
+
+    public Task RunAsync(CancellationToken cancellationToken) => Task.Factory.StartNew(
+        () => Run(cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void Run(CancellationToken ct)
+    {
+        using var producer = new ProducerBuilder<string, byte[]>(ProducerConfig(bootstrapServers)).Build();
+        Action<DeliveryReport<string, byte[]>> onDelivery = r =>
+        {
+            if (r.Error.IsError) Progress.DeliveryError();
+        };
+        var clock = Stopwatch.StartNew();
+        int vms = generator.Fleet.VmCount;
+        for (long tick = 0; tick < options.Ticks && !ct.IsCancellationRequested; tick++)
+        {
+            foreach (var fault in generator.Advance(tick))
+            {
+                var label = FaultPlan.ToLabel(fault, generator.Fleet, generator.TickToMs);
+                Produce(producer, topics.FaultLabels, label.FaultId, label.ToByteArray(), onDelivery, ct);
+                Progress.FaultStarted();
+            }
+
+            for (int vm = 0; vm < vms; vm++)
+            {
+                var sample = generator.Sample(vm);
+                Produce(producer, topics.Telemetry, sample.VmId, sample.ToByteArray(), onDelivery, ct);
+                if ((vm & 1023) == 1023)
+                {
+                    Progress.AddRecords(1024);
+                    Pace(clock, Progress.Records, ct);
+                }
+            }
+            Progress.AddRecords(vms & 1023);
+            Progress.Tick(generator.TickToMs(tick));
+            Pace(clock, Progress.Records, ct);
+        }
+        producer.Flush(ct.IsCancellationRequested ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(60));
+    }
+
+    private void Pace(Stopwatch clock, long records, CancellationToken ct)
+    {
+        if (options.RecordsPerSecond <= 0) return;
+        double due = records / options.RecordsPerSecond;
+        double ahead = due - clock.Elapsed.TotalSeconds;
+        if (ahead > 0.002) ct.WaitHandle.WaitOne(TimeSpan.FromSeconds(ahead));
+    }
+
+    private static void Produce(IProducer<string, byte[]> producer, string topic, string key, byte[] value,
+        Action<DeliveryReport<string, byte[]>> onDelivery, CancellationToken ct)
+    {
+        var message = new Message<string, byte[]> { Key = key, Value = value };
+        while (true)
+        {
+            try
+            {
+                producer.Produce(topic, message, onDelivery);
+                return;
+            }
+            catch (ProduceException<string, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull && !ct.IsCancellationRequested)
+            {
+                producer.Poll(TimeSpan.FromMilliseconds(20)); // back-pressure: wait for the broker to drain the queue
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using NovaOps.Contracts;
+using NovaOps.Detection;
+using NovaOps.Observability;
+using Streamiz.Kafka.Net;
+using Streamiz.Kafka.Net.SerDes;
+
+namespace NovaOps.Streams.Anomaly;
+
+/// <summary>Runtime settings of a stream app instance (section <c>Streams</c>).</summary>
+public sealed record StreamAppOptions
+{
+    public int Threads { get; init; } = 1;
+    public int CommitIntervalMs { get; init; } = 1000;
+    public int MaxPollRecords { get; init; } = 5000;
+    public string StateDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "novaops-streams");
+}
+
+/// <summary>One running instance of the anomaly topology.</summary>
+public sealed class AnomalyApp : IAsyncDisposable
+{
+    private readonly KafkaStream _stream;
+    private readonly TaskCompletionSource _running = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public PipelineMetrics Metrics { get; }
+
+    public KafkaStream.State State { get; private set; } = KafkaStream.State.CREATED;
+
+    public AnomalyApp(string bootstrapServers, TopicNames topics, AnomalyTopologyOptions options, StreamAppOptions app,
+        Func<FeatureSchema, IAnomalyDetector> detectorFactory, PipelineMetrics metrics, ILoggerFactory? logging = null)
+    {
+        Metrics = metrics;
+        var schema = new FeatureSchema(MetricNames.Standard);
+        var scoring = new VmScoring(new WindowFeatureExtractor(schema, options.Features), detectorFactory(schema), options, metrics, TimeProvider.System);
+        var decoder = new TelemetryDecoder(new TelemetryCodec(), metrics, TimeProvider.System);
+        var topology = AnomalyTopology.Build(topics, scoring, decoder);
+        _stream = new KafkaStream(topology, CreateConfig(bootstrapServers, options, app, logging));
+        _stream.StateChanged += (_, now) =>
+        {
+            State = now;
+            if (now == KafkaStream.State.RUNNING) _running.TrySetResult();
+            if (now == KafkaStream.State.ERROR || now == KafkaStream.State.NOT_RUNNING)
+                _running.TrySetException(new InvalidOperationException($"the anomaly app stopped in state {now}"));
+        };
+    }
+
+    public static StreamConfig<StringSerDes, ByteArraySerDes> CreateConfig(string bootstrapServers, AnomalyTopologyOptions options,
+        StreamAppOptions app, ILoggerFactory? logging) => new()
+    {
+        ApplicationId = options.ApplicationId,
+        BootstrapServers = bootstrapServers,
+        AutoOffsetReset = AutoOffsetReset.Earliest,
+        NumStreamThreads = app.Threads,
+        CommitIntervalMs = app.CommitIntervalMs,
+        MaxPollRecords = app.MaxPollRecords,
+        StateDir = app.StateDirectory,
+        Guarantee = ProcessingGuarantee.AT_LEAST_ONCE,
+        Logger = logging ?? NullLoggerFactory.Instance,
+        LingerMs = 5,
+        CompressionType = CompressionType.Lz4,
+    };
+
+    /// <summary>Starts the app and returns once it is RUNNING (partitions assigned, state restored).</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        await _stream.StartAsync(cancellationToken);
+        await _running.Task.WaitAsync(cancellationToken);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _stream.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

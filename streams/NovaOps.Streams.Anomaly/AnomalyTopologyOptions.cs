@@ -1,0 +1,23 @@
+using NovaOps.Detection;
+using NovaOps.Detection.Statistical;
+
+namespace NovaOps.Streams.Anomaly;
+
+/// <summary>Options of the anomaly app (section <c>Anomaly</c> of appsettings, env <c>NOVAOPS__ANOMALY__...</c>).</summary>
+public sealed record AnomalyTopologyOptions
+{
+    /// <summary>Kafka Streams application id: the consumer group and the prefix of internal topics.</summary>
+    public string ApplicationId { get; init; } = "novaops-anomaly";
+
+    /// <summary>Windows scoring at or above this are published on the anomalies topic.</summary>
+    public double EmitThreshold { get; init; } = 0.5;
+
+    public FeatureOptions Features { get; init; } = new();
+
+    public StatisticalDetectorOptions Statistical { get; init; } = new();
+
+    /// <summary>Name of the per-VM state store (its changelog is <c>{ApplicationId}-{StoreName}-changelog</c>).</summary>
+    public string StoreName { get; init; } = "vm-detector-state";
+
+    public string ChangelogTopic => $"{ApplicationId}-{StoreName}-changelog";
+}

@@ -1,0 +1,111 @@
+using NovaOps.Contracts;
+using NovaOps.Detection;
+using Streamiz.Kafka.Net.Processors.Public;
+using Streamiz.Kafka.Net.State;
+
+namespace NovaOps.Streams.Anomaly;
+
+/// <summary>
+/// Per VM: adds the sample to the open window; when a window closes, scores its features and
+/// emits an anomaly if the score reaches the threshold. The VM's whole state (window sums,
+/// baselines, detector memory) is one double[] in a state store with a changelog, so a restarted
+/// or moved task resumes where it stopped.
+/// </summary>
+public sealed class VmAnomalyTransformer : ITransformer<string, TelemetrySample, string, AnomalyEvent>
+{
+    private readonly VmScoring _scoring;
+    private IKeyValueStore<string, double[]> _store = null!;
+    private readonly double[] _values = new double[MetricNames.Count];
+    private readonly double[] _features;
+    private readonly double[] _contributions;
+    private Prometheus.Histogram.Child _scores = null!;
+    private Prometheus.Histogram.Child _latency = null!;
+
+    /// <summary>Streamiz creates one transformer per task with these arguments (see <see cref="AnomalyTopology"/>).</summary>
+    public VmAnomalyTransformer(VmScoring scoring)
+    {
+        _scoring = scoring;
+        _features = new double[scoring.Extractor.Schema.Length];
+        _contributions = new double[scoring.Extractor.Schema.MetricCount];
+    }
+
+    /// <summary>Only to satisfy Streamiz's <c>new()</c> constraint; it always passes the scoring argument.</summary>
+    public VmAnomalyTransformer() => throw new InvalidOperationException("VmAnomalyTransformer needs its VmScoring argument");
+
+    public void Init(ProcessorContext<string, AnomalyEvent> context)
+    {
+        _store = (IKeyValueStore<string, double[]>)context.GetStateStore(_scoring.Options.StoreName);
+        _scores = _scoring.Metrics.AnomalyScore(_scoring.Detector.Name);
+        _latency = _scoring.Metrics.ProcessingLatency;
+    }
+
+    public Record<string, AnomalyEvent>? Process(Record<string, TelemetrySample> record)
+    {
+        var sample = record.Value;
+        string vm = sample.VmId;
+        var state = _store.Get(vm);
+        if (state is null || state.Length != _scoring.StateLength) state = _scoring.NewState();
+
+        int extLen = _scoring.Extractor.StateLength;
+        sample.CopyStandardMetrics(_values);
+        var closed = _scoring.Extractor.Add(state.AsSpan(0, extLen), sample.TimestampMs, _values, _features);
+        AnomalyEvent? anomaly = null;
+        if (closed is { } window)
+        {
+            double score = _scoring.Detector.Score(_features, state.AsSpan(extLen), _contributions);
+            _scores.Observe(score);
+            if (score >= _scoring.Options.EmitThreshold)
+                anomaly = AnomalyEvents.Create(sample, window, score, _scoring.Detector, _features, _contributions);
+        }
+        _store.Put(vm, state);
+
+        long now = _scoring.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+        _latency.Observe(Math.Max(0, now - record.Timestamp.UnixTimestampMs) / 1000.0);
+        return anomaly is null ? null : Record<string, AnomalyEvent>.Create(vm, anomaly);
+    }
+
+    public void Close() { }
+}
+
+/// <summary>Builds the anomaly record of a closed window.</summary>
+public static class AnomalyEvents
+{
+    public static AnomalyEvent Create(TelemetrySample sample, ClosedWindow window, double score, IAnomalyDetector detector,
+        ReadOnlySpan<double> features, ReadOnlySpan<double> contributions)
+    {
+        var e = new AnomalyEvent
+        {
+            SchemaVersion = SchemaVersions.Anomaly,
+            VmId = sample.VmId,
+            TenantId = sample.TenantId,
+            TenantTier = sample.TenantTier,
+            Region = sample.Region,
+            Zone = sample.Zone,
+            Host = sample.Host,
+            WindowStartMs = window.StartMs,
+            WindowEndMs = window.EndMs,
+            Score = score,
+            Detector = detector.Name,
+            Samples = window.Samples,
+        };
+        var schema = detector.Schema;
+        for (int m = 0; m < schema.MetricCount; m++)
+        {
+            if (contributions[m] <= 0) continue;
+            e.Contributions.Add(new MetricContribution
+            {
+                Metric = schema.Metrics[m],
+                WindowMean = features[FeatureSchema.Index(m, FeatureSchema.Mean)],
+                WindowMax = features[FeatureSchema.Index(m, FeatureSchema.Max)],
+                SlopePerMin = features[FeatureSchema.Index(m, FeatureSchema.Slope)],
+                RobustZ = features[FeatureSchema.Index(m, FeatureSchema.RobustZ)],
+                Contribution = contributions[m],
+            });
+        }
+        // Largest share first: what an SRE reads first.
+        var sorted = e.Contributions.OrderByDescending(c => c.Contribution).ToList();
+        e.Contributions.Clear();
+        e.Contributions.AddRange(sorted);
+        return e;
+    }
+}

@@ -1,0 +1,24 @@
+using NovaOps.Detection;
+using NovaOps.Observability;
+
+namespace NovaOps.Streams.Anomaly;
+
+/// <summary>What every per-task transformer shares: the extractor, the detector, options and metrics (all thread-safe or immutable).</summary>
+public sealed class VmScoring(WindowFeatureExtractor extractor, IAnomalyDetector detector, AnomalyTopologyOptions options, PipelineMetrics metrics, TimeProvider clock)
+{
+    public WindowFeatureExtractor Extractor { get; } = extractor;
+    public IAnomalyDetector Detector { get; } = detector;
+    public AnomalyTopologyOptions Options { get; } = options;
+    public PipelineMetrics Metrics { get; } = metrics;
+    public TimeProvider Clock { get; } = clock;
+
+    public int StateLength => Extractor.StateLength + Detector.StateLength;
+
+    public double[] NewState()
+    {
+        var state = new double[StateLength];
+        Extractor.InitState(state.AsSpan(0, Extractor.StateLength));
+        Detector.InitState(state.AsSpan(Extractor.StateLength));
+        return state;
+    }
+}

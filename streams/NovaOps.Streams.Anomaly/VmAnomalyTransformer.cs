@@ -29,11 +29,20 @@ public sealed class VmAnomalyTransformer : ITransformer<string, TelemetrySample,
         _contributions = new double[scoring.Extractor.Schema.MetricCount];
     }
 
-    /// <summary>Only to satisfy Streamiz's <c>new()</c> constraint; it always passes the scoring argument.</summary>
-    public VmAnomalyTransformer() => throw new InvalidOperationException("VmAnomalyTransformer needs its VmScoring argument");
+    /// <summary>
+    /// Streamiz 1.8 builds one throw-away instance through the <c>new()</c> constraint when the topology
+    /// is declared; the instances that run are created per task with the scoring argument.
+    /// </summary>
+    public VmAnomalyTransformer()
+    {
+        _scoring = null!;
+        _features = [];
+        _contributions = [];
+    }
 
     public void Init(ProcessorContext<string, AnomalyEvent> context)
     {
+        if (_scoring is null) throw new InvalidOperationException("VmAnomalyTransformer was created without its VmScoring argument");
         _store = (IKeyValueStore<string, double[]>)context.GetStateStore(_scoring.Options.StoreName);
         _scores = _scoring.Metrics.AnomalyScore(_scoring.Detector.Name);
         _latency = _scoring.Metrics.ProcessingLatency;

@@ -7,8 +7,9 @@ namespace NovaOps.Detection.Statistical;
 /// </summary>
 public sealed class StatisticalDetector(FeatureSchema schema, StatisticalDetectorOptions options) : IAnomalyDetector
 {
-    private const int PerMetric = RobustBaseline.Length + 1; // change baseline, previous mean
+    private const int PerMetric = RobustBaseline.Length + 2; // change baseline, previous mean, recent deviation
     private readonly RobustBaselineOptions _change = options.ChangeBaseline;
+    private readonly double _decay = Math.Pow(0.5, 1.0 / Math.Max(1e-9, options.RecentDeviationHalfLife));
 
     public StatisticalDetector(FeatureSchema schema) : this(schema, new StatisticalDetectorOptions()) { }
 
@@ -24,6 +25,7 @@ public sealed class StatisticalDetector(FeatureSchema schema, StatisticalDetecto
         {
             RobustBaseline.Init(state.Slice(m * PerMetric, RobustBaseline.Length));
             state[m * PerMetric + RobustBaseline.Length] = double.NaN;
+            state[m * PerMetric + RobustBaseline.Length + 1] = 0;
         }
     }
 
@@ -38,6 +40,7 @@ public sealed class StatisticalDetector(FeatureSchema schema, StatisticalDetecto
             double zLevel = features[FeatureSchema.Index(m, FeatureSchema.RobustZ)];
             var change = state.Slice(m * PerMetric, RobustBaseline.Length);
             ref double previous = ref state[m * PerMetric + RobustBaseline.Length];
+            ref double recent = ref state[m * PerMetric + RobustBaseline.Length + 1];
 
             double zChange = 0;
             if (double.IsFinite(mean))
@@ -51,7 +54,9 @@ public sealed class StatisticalDetector(FeatureSchema schema, StatisticalDetecto
                 previous = mean;
             }
 
-            double z = Math.Max(Math.Abs(double.IsFinite(zLevel) ? zLevel : 0), Math.Abs(zChange));
+            double zRaw = Math.Max(Math.Abs(double.IsFinite(zLevel) ? zLevel : 0), Math.Abs(zChange));
+            double z = Math.Max(0, zRaw - options.NoveltyDiscount * recent);
+            recent = Math.Max(zRaw, recent * _decay);
             strength[m] = z;
             if (z > zMax) zMax = z;
             if (z >= options.ContributionZ) sumSq += z * z;

@@ -8,4 +8,10 @@ public sealed record EmitterOptions
 
     /// <summary>Ticks to simulate (each tick is one sample of every VM).</summary>
     public long Ticks { get; init; } = 360;
+
+    /// <summary>
+    /// Bad records per million, as a real fleet's agents send now and then: corrupt bytes, a schema
+    /// version from the future, negative utilisation, NaN. They exercise the dead-letter path.
+    /// </summary>
+    public int MalformedPerMillion { get; init; }
 }

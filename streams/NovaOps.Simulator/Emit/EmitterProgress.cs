@@ -3,16 +3,18 @@ namespace NovaOps.Simulator.Emit;
 /// <summary>Live counters of an emitter, safe to read from another thread (the live view).</summary>
 public sealed class EmitterProgress
 {
-    private long _records, _ticks, _faults, _deliveryErrors, _simulatedMs;
+    private long _records, _ticks, _faults, _deliveryErrors, _simulatedMs, _malformed;
 
     public long Records => Interlocked.Read(ref _records);
     public long Ticks => Interlocked.Read(ref _ticks);
     public long FaultsStarted => Interlocked.Read(ref _faults);
     public long DeliveryErrors => Interlocked.Read(ref _deliveryErrors);
     public long SimulatedMs => Interlocked.Read(ref _simulatedMs);
+    public long Malformed => Interlocked.Read(ref _malformed);
 
     internal void AddRecords(long n) => Interlocked.Add(ref _records, n);
     internal void Tick(long simulatedMs) { Interlocked.Increment(ref _ticks); Interlocked.Exchange(ref _simulatedMs, simulatedMs); }
+    internal void MalformedSent() => Interlocked.Increment(ref _malformed);
     internal void FaultStarted() => Interlocked.Increment(ref _faults);
     internal void DeliveryError() => Interlocked.Increment(ref _deliveryErrors);
 }

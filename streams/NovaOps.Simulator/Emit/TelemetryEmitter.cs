@@ -50,7 +50,8 @@ public sealed class TelemetryEmitter(TelemetryGenerator generator, TopicNames to
             for (int vm = 0; vm < vms; vm++)
             {
                 var sample = generator.Sample(vm);
-                Produce(producer, topics.Telemetry, sample.VmId, sample.ToByteArray(), onDelivery, ct);
+                byte[] value = ShouldCorrupt(tick, vm) ? Corrupt(sample, tick) : sample.ToByteArray();
+                Produce(producer, topics.Telemetry, sample.VmId, value, onDelivery, ct);
                 if ((vm & 1023) == 1023)
                 {
                     Progress.AddRecords(1024);
@@ -62,6 +63,33 @@ public sealed class TelemetryEmitter(TelemetryGenerator generator, TopicNames to
             Pace(clock, Progress.Records, ct);
         }
         producer.Flush(ct.IsCancellationRequested ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(60));
+    }
+
+    private bool ShouldCorrupt(long tick, int vm) =>
+        options.MalformedPerMillion > 0 &&
+        DeterministicRandom.Hash((ulong)generator.Fleet.Options.Seed, 51, (ulong)tick, (ulong)vm) % 1_000_000 < (ulong)options.MalformedPerMillion;
+
+    private byte[] Corrupt(TelemetrySample sample, long tick)
+    {
+        Progress.MalformedSent();
+        switch (tick % 4)
+        {
+            case 0:
+                var bytes = sample.ToByteArray();
+                return bytes[..(bytes.Length / 2)].Concat(new byte[] { 0xFF, 0xFF, 0xFF }).ToArray();
+            case 1:
+                var future = sample.Clone();
+                future.SchemaVersion = SchemaVersions.Telemetry + 98;
+                return future.ToByteArray();
+            case 2:
+                var negative = sample.Clone();
+                negative.CpuUtil = -5;
+                return negative.ToByteArray();
+            default:
+                var nan = sample.Clone();
+                nan.MemUtil = double.NaN;
+                return nan.ToByteArray();
+        }
     }
 
     private void Pace(Stopwatch clock, long records, CancellationToken ct)

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Text.Json.Serialization;
+using Confluent.Kafka;
+using NovaOps.Broker;
+using NovaOps.Contracts;
+using NovaOps.Observability;
+using NovaOps.Simulator;
+using NovaOps.Simulator.Emit;
+using NovaOps.Simulator.Faults;
+using NovaOps.Simulator.Fleet;
+using NovaOps.Streams.Anomaly;
+
+namespace NovaOps.Cli.Bench;
+
+public sealed record PipelineBenchResult(
+    [property: JsonPropertyName("records")] long Records,
+    [property: JsonPropertyName("partitions")] int Partitions,
+    [property: JsonPropertyName("raw_consume_per_s")] double RawConsumePerSecond,
+    [property: JsonPropertyName("pipeline_per_s")] double PipelinePerSecond,
+    [property: JsonPropertyName("ratio")] double Ratio,
+    [property: JsonPropertyName("stream_threads")] int StreamThreads);
+
+/// <summary>
+/// The same N telemetry records on the embedded broker, read (a) by a plain Confluent.Kafka consumer
+/// and (b) by the anomaly topology end to end (decode, validate, window, score, state store, sinks).
+/// Both rates run from the first record to the N-th, so group joins and start-up are left out of both.
+/// </summary>
+public sealed class PipelineBenchmark(NovaOpsSettings settings)
+{
+    public async Task<PipelineBenchResult> RunAsync(long records, string? bootstrapServers, Action<string> status, CancellationToken ct)
+    {
+        // The embedded broker keeps ~5 MiB per partition: spread the records so none is dropped.
+        int partitions = (int)Math.Clamp(Math.Ceiling(records * 160.0 / (3 << 20)), 12, 512);
+        var topics = new TopicNames($"bench-{Guid.NewGuid():N}"[..14]);
+        var anomalyOptions = settings.Anomaly with { ApplicationId = $"{topics.Prefix}-anomaly" };
+        using var kafka = KafkaConnection.Open(bootstrapServers);
+        await kafka.Topics.EnsureTopicsAsync(AnomalyTopology.RequiredTopics(topics, anomalyOptions, partitions), ct);
+
+        status($"producing {records:N0} records to {partitions} partitions");
+        int vms = (int)Math.Min(10_000, Math.Max(1, records / 50));
+        long ticks = (records + vms - 1) / vms;
+        var simOptions = new SimulatorOptions { Vms = vms, FaultsPerHour = 0 };
+        simOptions = simOptions with { Start = DateTimeOffset.UtcNow - simOptions.SampleInterval * ticks };
+        var fleet = new FleetLayout(simOptions);
+        var emitter = new TelemetryEmitter(new TelemetryGenerator(fleet, FaultPlan.Generate(fleet, ticks)), topics, kafka.BootstrapServers,
+            new EmitterOptions { Ticks = ticks });
+        await emitter.RunAsync(ct);
+        long total = emitter.Progress.Records;
+
+        status("raw consume");
+        double raw = RawConsume(kafka.BootstrapServers, topics.Telemetry, total, ct);
+
+        status("anomaly topology");
+        double pipeline = await Pipeline(kafka.BootstrapServers, topics, anomalyOptions, total, ct);
+        return new PipelineBenchResult(total, partitions, Math.Round(raw), Math.Round(pipeline), Math.Round(pipeline / raw, 3), settings.Streams.Threads);
+    }
+
+    private static double RawConsume(string bootstrap, string topic, long n, CancellationToken ct)
+    {
+        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrap,
+            GroupId = $"bench-raw-{Guid.NewGuid():N}",
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnableAutoCommit = true,
+        }).Build();
+        consumer.Subscribe(topic);
+        long seen = 0;
+        Stopwatch? clock = null;
+        var deadline = Stopwatch.StartNew();
+        while (seen < n && !ct.IsCancellationRequested && deadline.Elapsed < TimeSpan.FromMinutes(5))
+        {
+            var r = consumer.Consume(TimeSpan.FromMilliseconds(500));
+            if (r is null) continue;
+            clock ??= Stopwatch.StartNew();
+            seen++;
+        }
+        consumer.Close();
+        if (seen < n) throw new InvalidOperationException($"raw consumer read {seen:N0} of {n:N0} records");
+        return (n - 1) / clock!.Elapsed.TotalSeconds;
+    }
+
+    private async Task<double> Pipeline(string bootstrap, TopicNames topics, AnomalyTopologyOptions anomaly, long n, CancellationToken ct)
+    {
+        var metrics = new PipelineMetrics("bench");
+        var streams = settings.Streams with { StateDirectory = Path.Combine(settings.Streams.StateDirectory, $"bench-{Guid.NewGuid():N}") };
+        await using var app = new AnomalyApp(bootstrap, topics, anomaly, streams, Commands.DetectorChoice.Statistical(anomaly.Statistical), metrics);
+        var processed = metrics.RecordsIn(topics.Telemetry);
+        await app.StartAsync(ct);
+        Stopwatch? clock = null;
+        var deadline = Stopwatch.StartNew();
+        while (processed.Value < n && deadline.Elapsed < TimeSpan.FromMinutes(10))
+        {
+            if (clock is null && processed.Value > 0) clock = Stopwatch.StartNew();
+            await Task.Delay(2, ct);
+        }
+        if (processed.Value < n) throw new InvalidOperationException($"the topology processed {processed.Value:N0} of {n:N0} records");
+        return (n - 1) / clock!.Elapsed.TotalSeconds;
+    }
+}

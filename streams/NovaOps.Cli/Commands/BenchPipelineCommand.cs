@@ -1,0 +1,36 @@
+using System.CommandLine;
+using NovaOps.Cli.Bench;
+using Spectre.Console;
+
+namespace NovaOps.Cli.Commands;
+
+/// <summary><c>novaops bench pipeline</c>: anomaly topology vs a plain consumer on the same records.</summary>
+internal static class BenchPipelineCommand
+{
+    public static Command Create(NovaOpsSettings settings)
+    {
+        var records = new Option<long>("--records") { Description = "Telemetry records to process", DefaultValueFactory = _ => 500_000 };
+        var bootstrap = CommonOptions.BootstrapServers();
+        var json = CommonOptions.Json("the figures");
+        var cmd = new Command("pipeline", "Records/s of the anomaly topology vs raw consumption, same records, same run") { records, bootstrap, json };
+        cmd.SetAction(async (parse, ct) =>
+        {
+            long n = parse.GetValue(records);
+            if (n < 1000) throw new CliException("--records must be at least 1000");
+            PipelineBenchResult result = null!;
+            await AnsiConsole.Status().StartAsync("starting", async ctx =>
+            {
+                result = await new PipelineBenchmark(settings).RunAsync(n, parse.GetValue(bootstrap), s => ctx.Status(s), ct);
+            });
+            var table = new Table().Title("bench pipeline").AddColumns("measure", "value")
+                .AddRow("records", $"{result.Records:N0} over {result.Partitions} partitions")
+                .AddRow("raw consume", $"{result.RawConsumePerSecond:N0} rec/s")
+                .AddRow("anomaly topology", $"{result.PipelinePerSecond:N0} rec/s ({result.StreamThreads} stream thread(s))")
+                .AddRow("ratio (goal ≥ 0.5)", $"{result.Ratio:F3}");
+            AnsiConsole.Write(table);
+            JsonOutput.Write(parse.GetValue(json), result);
+            return 0;
+        });
+        return cmd;
+    }
+}

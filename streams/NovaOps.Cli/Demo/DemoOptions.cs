@@ -1,0 +1,15 @@
+namespace NovaOps.Cli.Demo;
+
+/// <summary>What one demo run does.</summary>
+public sealed record DemoOptions
+{
+    public int Vms { get; init; } = 1000;
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(60);
+    public int Seed { get; init; } = 42;
+    public string? BootstrapServers { get; init; }
+    /// <summary>Telemetry records per wall second the simulator publishes.</summary>
+    public double Rate { get; init; } = 20_000;
+    /// <summary>Bad records (corrupt bytes, unknown schema, out-of-range values) per million, as a real fleet's agents send.</summary>
+    public int MalformedPerMillion { get; init; } = 100;
+    public bool Live { get; init; } = true;
+}

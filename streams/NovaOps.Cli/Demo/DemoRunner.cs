@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using NovaOps.Broker;
+using NovaOps.Detection;
+using NovaOps.Evaluation.GroundTruth;
+using NovaOps.Observability;
+using NovaOps.Simulator;
+using NovaOps.Simulator.Emit;
+using NovaOps.Simulator.Faults;
+using NovaOps.Simulator.Fleet;
+using NovaOps.Streams.Anomaly;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace NovaOps.Cli.Demo;
+
+/// <summary>
+/// The main job on one machine: broker (embedded unless given), topics, the anomaly app, the fleet
+/// simulator and a collector that reads the results back; at the end, the detection quality against
+/// the simulator's ground truth.
+/// </summary>
+public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options)
+{
+    public async Task<(DemoSummary Summary, DetectionReport Report)> RunAsync(CancellationToken ct)
+    {
+        var wall = Stopwatch.StartNew();
+        var topics = settings.Kafka.Topics;
+        using var kafka = KafkaConnection.Open(options.BootstrapServers ?? NullIfEmpty(settings.Kafka.BootstrapServers));
+        await kafka.Topics.EnsureTopicsAsync(AnomalyTopology.RequiredTopics(topics, settings.Anomaly, settings.Kafka.Partitions), ct);
+
+        var metrics = new PipelineMetrics("anomaly");
+        using var endpoint = TryServeMetrics(metrics);
+        var detectorFactory = Commands.DetectorChoice.Statistical(settings.Anomaly.Statistical);
+        string detectorName = detectorFactory(new FeatureSchema(Contracts.MetricNames.Standard)).Name;
+        // A fresh state directory per run: the demo always starts from an empty fleet history.
+        var streams = settings.Streams with { StateDirectory = Path.Combine(settings.Streams.StateDirectory, $"demo-{Guid.NewGuid():N}") };
+        await using var app = new AnomalyApp(kafka.BootstrapServers, topics, settings.Anomaly, streams, detectorFactory, metrics);
+        await app.StartAsync(ct);
+
+        using var collector = new OutcomeCollector(kafka.BootstrapServers, topics);
+        collector.Start();
+
+        long ticks = Math.Max(1, (long)(options.Duration.TotalSeconds * options.Rate / options.Vms));
+        var simOptions = new SimulatorOptions { Seed = options.Seed, Vms = options.Vms };
+        // End the simulated span at "now", so timestamps are realistic and never in the future.
+        simOptions = simOptions with { Start = DateTimeOffset.UtcNow - simOptions.SampleInterval * ticks };
+        var fleet = new FleetLayout(simOptions);
+        var generator = new TelemetryGenerator(fleet, FaultPlan.Generate(fleet, ticks));
+        var emitter = new TelemetryEmitter(generator, topics, kafka.BootstrapServers,
+            new EmitterOptions { Ticks = ticks, RecordsPerSecond = options.Rate, MalformedPerMillion = options.MalformedPerMillion });
+
+        using var lag = new ConsumerLagProbe(kafka.BootstrapServers, settings.Anomaly.ApplicationId, [topics.Telemetry], metrics);
+        var emitting = emitter.RunAsync(ct);
+        await Watch(emitting, emitter.Progress, metrics, collector, lag, ticks, ct);
+
+        var labels = collector.Labels.ToList();
+        var anomalies = collector.Anomalies.ToList();
+        var report = DetectionEvaluation.Evaluate(labels, anomalies, grace: TimeSpan.FromMinutes(5));
+        var summary = new DemoSummary(
+            EventsIn: (long)metrics.RecordsIn(topics.Telemetry).Value,
+            Anomalies: report.Anomalies,
+            FaultsInjected: report.FaultsInjected,
+            FaultsDetected: report.FaultsDetected,
+            Precision: Math.Round(report.Precision, 4),
+            Recall: Math.Round(report.Recall, 4),
+            MedianDetectionDelaySeconds: report.MedianDetectionDelaySeconds,
+            DeadLettered: (long)metrics.DeadLetteredTotal(),
+            Vms: options.Vms,
+            SimulatedMinutes: Math.Round(ticks * simOptions.SampleInterval.TotalMinutes, 1),
+            WallSeconds: Math.Round(wall.Elapsed.TotalSeconds, 1),
+            Seed: options.Seed,
+            Detector: detectorName);
+        return (summary, report);
+    }
+
+    private MetricsEndpoint? TryServeMetrics(PipelineMetrics metrics)
+    {
+        try
+        {
+            var endpoint = new MetricsEndpoint(settings.Metrics, metrics.Registry);
+            if (endpoint.Url is not null) AnsiConsole.MarkupLineInterpolated($"metrics on [link]{endpoint.Url}[/]");
+            return endpoint;
+        }
+        catch (Exception e) when (e is System.Net.HttpListenerException or InvalidOperationException)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[yellow]metrics endpoint not started ({e.Message}); set Metrics:Port or NOVAOPS__METRICS__PORT[/]");
+            return null;
+        }
+    }
+
+    /// <summary>Shows progress until the simulator is done and the app has caught up with what it published.</summary>
+    private async Task Watch(Task emitting, EmitterProgress progress, PipelineMetrics metrics, OutcomeCollector collector,
+        ConsumerLagProbe lag, long ticks, CancellationToken ct)
+    {
+        var telemetryIn = metrics.RecordsIn(settings.Kafka.Topics.Telemetry);
+        var drainDeadline = TimeSpan.FromSeconds(60);
+        Stopwatch? drain = null;
+        long lagNow = 0;
+
+        IRenderable View() => new Table().Title("NovaOps demo").HideHeaders().AddColumns("", "")
+            .AddRow("simulated time", $"{progress.Ticks}/{ticks} ticks  ({DateTimeOffset.FromUnixTimeMilliseconds(progress.SimulatedMs):u})")
+            .AddRow("published", $"{progress.Records:N0} records ({progress.Malformed} malformed on purpose)")
+            .AddRow("processed", $"{telemetryIn.Value:N0} records, lag {lagNow:N0}")
+            .AddRow("faults started", $"{progress.FaultsStarted}")
+            .AddRow("anomalies", $"{collector.Anomalies.Count:N0}")
+            .AddRow("dead-lettered", $"{metrics.DeadLetteredTotal():N0}");
+
+        bool Done()
+        {
+            if (!emitting.IsCompleted) return false;
+            drain ??= Stopwatch.StartNew();
+            return telemetryIn.Value >= progress.Records || drain.Elapsed > drainDeadline;
+        }
+
+        async Task Loop(Action refresh)
+        {
+            var lastLag = Stopwatch.StartNew();
+            while (!Done() && !ct.IsCancellationRequested)
+            {
+                await Task.Delay(250, ct).ConfigureAwait(false);
+                if (lastLag.Elapsed > TimeSpan.FromSeconds(2))
+                {
+                    try { lagNow = lag.Measure(TimeSpan.FromSeconds(2)); } catch (Confluent.Kafka.KafkaException) { }
+                    lastLag.Restart();
+                }
+                refresh();
+            }
+            await emitting; // surface simulator errors
+            // Let the app commit and flush its last anomalies, and the collector read them.
+            await Task.Delay(TimeSpan.FromMilliseconds(settings.Streams.CommitIntervalMs * 2 + 1000), ct);
+        }
+
+        if (options.Live && AnsiConsole.Profile.Capabilities.Interactive)
+            await AnsiConsole.Live(View()).StartAsync(async live => await Loop(() => live.UpdateTarget(View())));
+        else
+        {
+            var last = Stopwatch.StartNew();
+            await Loop(() =>
+            {
+                if (last.Elapsed < TimeSpan.FromSeconds(5)) return;
+                last.Restart();
+                AnsiConsole.MarkupLineInterpolated(
+                    $"tick {progress.Ticks}/{ticks}  published {progress.Records:N0}  processed {telemetryIn.Value:N0}  anomalies {collector.Anomalies.Count:N0}  faults {progress.FaultsStarted}");
+            });
+        }
+        if (telemetryIn.Value < progress.Records)
+            AnsiConsole.MarkupLineInterpolated($"[yellow]the app processed {telemetryIn.Value:N0} of {progress.Records:N0} records within {drainDeadline.TotalSeconds} s of the end[/]");
+    }
+
+    private static string? NullIfEmpty(string s) => string.IsNullOrWhiteSpace(s) ? null : s;
+}

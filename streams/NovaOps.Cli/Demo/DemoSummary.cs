@@ -1,0 +1,19 @@
+using System.Text.Json.Serialization;
+
+namespace NovaOps.Cli.Demo;
+
+/// <summary>The demo's summary JSON.</summary>
+public sealed record DemoSummary(
+    [property: JsonPropertyName("events_in")] long EventsIn,
+    [property: JsonPropertyName("anomalies")] int Anomalies,
+    [property: JsonPropertyName("faults_injected")] int FaultsInjected,
+    [property: JsonPropertyName("faults_detected")] int FaultsDetected,
+    [property: JsonPropertyName("precision")] double Precision,
+    [property: JsonPropertyName("recall")] double Recall,
+    [property: JsonPropertyName("median_detection_delay_s")] double? MedianDetectionDelaySeconds,
+    [property: JsonPropertyName("dead_lettered")] long DeadLettered,
+    [property: JsonPropertyName("vms")] int Vms,
+    [property: JsonPropertyName("simulated_minutes")] double SimulatedMinutes,
+    [property: JsonPropertyName("wall_seconds")] double WallSeconds,
+    [property: JsonPropertyName("seed")] int Seed,
+    [property: JsonPropertyName("detector")] string Detector);

@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+using Confluent.Kafka;
+using NovaOps.Contracts;
+
+namespace NovaOps.Cli.Demo;
+
+/// <summary>
+/// Reads the run's outputs back from Kafka with its own consumer, as any downstream service
+/// would: anomalies, fault labels (the ground truth) and dead letters.
+/// </summary>
+internal sealed class OutcomeCollector(string bootstrapServers, TopicNames topics) : IDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _loop;
+    private long _deadLetters;
+
+    public ConcurrentQueue<AnomalyEvent> Anomalies { get; } = new();
+    public ConcurrentQueue<FaultLabel> Labels { get; } = new();
+    public long DeadLetters => Interlocked.Read(ref _deadLetters);
+
+    public void Start()
+    {
+        _loop = Task.Factory.StartNew(Loop, TaskCreationOptions.LongRunning);
+    }
+
+    private void Loop()
+    {
+        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrapServers,
+            GroupId = $"novaops-demo-collector-{Guid.NewGuid():N}",
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnableAutoCommit = false,
+        }).Build();
+        consumer.Subscribe([topics.Anomalies, topics.FaultLabels, topics.DeadLetter]);
+        while (!_stop.IsCancellationRequested)
+        {
+            var r = consumer.Consume(TimeSpan.FromMilliseconds(200));
+            if (r?.Message?.Value is null) continue;
+            if (r.Topic == topics.Anomalies) Anomalies.Enqueue(AnomalyEvent.Parser.ParseFrom(r.Message.Value));
+            else if (r.Topic == topics.FaultLabels) Labels.Enqueue(FaultLabel.Parser.ParseFrom(r.Message.Value));
+            else Interlocked.Increment(ref _deadLetters);
+        }
+        consumer.Close();
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _loop?.Wait(TimeSpan.FromSeconds(10));
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Configuration;
+using NovaOps.Contracts;
+using NovaOps.Observability;
+using NovaOps.Streams.Anomaly;
+
+namespace NovaOps.Cli;
+
+/// <summary>Where the apps find Kafka (section <c>Kafka</c>).</summary>
+public sealed record KafkaOptions
+{
+    /// <summary>Empty: start the embedded broker.</summary>
+    public string BootstrapServers { get; init; } = "";
+    public string TopicPrefix { get; init; } = "eu-west";
+    public int Partitions { get; init; } = 12;
+
+    public TopicNames Topics => new(TopicPrefix);
+}
+
+/// <summary>
+/// Configuration of every component, from appsettings.json next to the binary, then environment
+/// variables <c>NOVAOPS__SECTION__KEY</c>, then command-line options (highest).
+/// </summary>
+public sealed record NovaOpsSettings(KafkaOptions Kafka, MetricsOptions Metrics, StreamAppOptions Streams, AnomalyTopologyOptions Anomaly)
+{
+    public static NovaOpsSettings Load()
+    {
+        var config = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables("NOVAOPS__")
+            .Build();
+        return new NovaOpsSettings(
+            config.GetSection("Kafka").Get<KafkaOptions>() ?? new KafkaOptions(),
+            config.GetSection("Metrics").Get<MetricsOptions>() ?? new MetricsOptions(),
+            config.GetSection("Streams").Get<StreamAppOptions>() ?? new StreamAppOptions(),
+            config.GetSection("Anomaly").Get<AnomalyTopologyOptions>() ?? new AnomalyTopologyOptions());
+    }
+}

@@ -1,0 +1,24 @@
+using System.CommandLine;
+using NovaOps.Cli;
+using NovaOps.Cli.Commands;
+using Spectre.Console;
+
+var settings = NovaOpsSettings.Load();
+var root = new RootCommand("NovaOps: operations intelligence for a VM fleet")
+{
+    DemoCommand.Create(settings),
+    BrokerCommand.Create(settings),
+    DetectCommand.Create(settings),
+    new Command("eval", "Evaluate detectors on public benchmarks") { EvalNabCommand.Create(settings) },
+    new Command("bench", "Benchmarks with a baseline measured in the same run") { BenchPipelineCommand.Create(settings) },
+};
+
+try
+{
+    return await root.Parse(args).InvokeAsync();
+}
+catch (Exception e) when (e is CliException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
+{
+    AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+    return 2;
+}

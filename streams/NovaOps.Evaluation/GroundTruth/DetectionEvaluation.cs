@@ -1,0 +1,81 @@
+using NovaOps.Contracts;
+
+namespace NovaOps.Evaluation.GroundTruth;
+
+/// <summary>How the anomalies of a run compare with the faults that were really injected.</summary>
+public sealed record DetectionReport(
+    int Anomalies, int TruePositiveAnomalies, int FaultsInjected, int FaultsDetected,
+    double Precision, double Recall, double? MedianDetectionDelaySeconds,
+    IReadOnlyList<FaultOutcome> Faults);
+
+/// <summary>One fault: detected or not, and how long after its onset (negative: before the onset, from its precursor).</summary>
+public sealed record FaultOutcome(string FaultId, FaultKind Kind, FaultScope Scope, string RootCause, bool Detected, double? DelaySeconds);
+
+/// <summary>
+/// Scores anomalies against the simulator's ground truth. An anomaly is a true positive when its VM
+/// is affected by a fault and its window overlaps the fault (precursor to end, plus a grace period
+/// for the last window); a fault is detected by its earliest such anomaly, and the delay is from the
+/// fault's onset to the end of that anomaly's window, the first moment the anomaly could be known.
+/// </summary>
+public static class DetectionEvaluation
+{
+    public static DetectionReport Evaluate(IReadOnlyCollection<FaultLabel> labels, IReadOnlyCollection<AnomalyEvent> anomalies, TimeSpan grace)
+    {
+        long graceMs = (long)grace.TotalMilliseconds;
+        var byVm = new Dictionary<string, List<FaultLabel>>();
+        var byZone = new Dictionary<string, List<FaultLabel>>();
+        foreach (var l in labels)
+        {
+            if (l.Scope == FaultScope.Zone)
+                Add(byZone, l.Zone, l);
+            else
+                foreach (var vm in l.AffectedVms) Add(byVm, vm, l);
+        }
+
+        var firstDetection = new Dictionary<string, long>();
+        int tp = 0;
+        foreach (var a in anomalies)
+        {
+            bool matched = false;
+            foreach (var l in Candidates(a, byVm, byZone))
+            {
+                if (a.WindowEndMs <= l.PrecursorStartMs || a.WindowStartMs > l.EndMs + graceMs) continue;
+                matched = true;
+                if (!firstDetection.TryGetValue(l.FaultId, out var t) || a.WindowEndMs < t)
+                    firstDetection[l.FaultId] = a.WindowEndMs;
+            }
+            if (matched) tp++;
+        }
+
+        var outcomes = labels.OrderBy(l => l.OnsetMs).Select(l =>
+        {
+            bool detected = firstDetection.TryGetValue(l.FaultId, out var t);
+            return new FaultOutcome(l.FaultId, l.Kind, l.Scope, l.RootCause, detected, detected ? (t - l.OnsetMs) / 1000.0 : null);
+        }).ToList();
+        var delays = outcomes.Where(o => o.DelaySeconds.HasValue).Select(o => o.DelaySeconds!.Value).Order().ToList();
+        int detectedCount = outcomes.Count(o => o.Detected);
+        return new DetectionReport(
+            anomalies.Count, tp, labels.Count, detectedCount,
+            anomalies.Count == 0 ? 0 : (double)tp / anomalies.Count,
+            labels.Count == 0 ? 0 : (double)detectedCount / labels.Count,
+            delays.Count == 0 ? null : Median(delays),
+            outcomes);
+    }
+
+    private static IEnumerable<FaultLabel> Candidates(AnomalyEvent a, Dictionary<string, List<FaultLabel>> byVm, Dictionary<string, List<FaultLabel>> byZone)
+    {
+        if (byVm.TryGetValue(a.VmId, out var vmFaults))
+            foreach (var l in vmFaults) yield return l;
+        if (byZone.TryGetValue(a.Zone, out var zoneFaults))
+            foreach (var l in zoneFaults) yield return l;
+    }
+
+    private static void Add(Dictionary<string, List<FaultLabel>> index, string key, FaultLabel label)
+    {
+        if (!index.TryGetValue(key, out var list)) index[key] = list = [];
+        list.Add(label);
+    }
+
+    private static double Median(List<double> sorted) =>
+        sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+}

@@ -1,0 +1,36 @@
+using NovaOps.Detection.Offline;
+using NovaOps.Detection.Statistical;
+using NovaOps.Evaluation.Nab;
+
+namespace NovaOps.Detection.Tests;
+
+/// <summary>The detector on NAB's development subset, beside the repository (CI has it there too).</summary>
+public class NabDevCorpusTests
+{
+    internal static string? Dataset()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "shared", "datasets", "nab-dev");
+            if (Directory.Exists(candidate)) return candidate;
+        }
+        return null;
+    }
+
+    [Fact]
+    public void Statistical_detector_beats_the_null_detector_on_nab_dev()
+    {
+        string? nab = Dataset();
+        Assert.SkipWhen(nab is null, "NAB development subset not found in ../shared/datasets");
+        var files = NabCorpus.Load(Path.Combine(nab!, "data"), Path.Combine(nab!, "combined_windows.json"));
+        Assert.Equal(28, files.Count);
+        var series = files.Select(f =>
+        {
+            var scorer = new SeriesScorer(schema => new StatisticalDetector(schema));
+            var scores = f.Values.Select((v, i) => scorer.Next(new DateTimeOffset(f.Timestamps[i]).ToUnixTimeMilliseconds(), v)).ToList();
+            return new NabSeries(f.Name, scores, f.WindowRows());
+        }).ToList();
+        var result = NabScorer.Score(series, NabProfile.Defaults[2]);
+        Assert.True(result.NormalisedScore > 20, $"reward_low_FN_rate score {result.NormalisedScore:F1}");
+    }
+}

@@ -1,0 +1,110 @@
+using Google.Protobuf;
+using NovaOps.Contracts;
+using NovaOps.Simulator;
+using NovaOps.Simulator.Faults;
+using NovaOps.Simulator.Fleet;
+
+namespace NovaOps.Simulator.Tests;
+
+public class SimulatorTests
+{
+    private static TelemetryGenerator Generator(int seed, int vms = 200, long ticks = 1000, double faultsPerHour = 6)
+    {
+        var fleet = new FleetLayout(new SimulatorOptions { Seed = seed, Vms = vms, FaultsPerHour = faultsPerHour });
+        return new TelemetryGenerator(fleet, FaultPlan.Generate(fleet, ticks));
+    }
+
+    private static List<byte[]> Run(TelemetryGenerator g, long ticks)
+    {
+        var all = new List<byte[]>();
+        for (long t = 0; t < ticks; t++)
+        {
+            g.Advance(t);
+            for (int vm = 0; vm < g.Fleet.VmCount; vm++) all.Add(g.Sample(vm).ToByteArray());
+        }
+        return all;
+    }
+
+    [Fact]
+    public void Same_seed_same_telemetry_other_seed_other_telemetry()
+    {
+        var a = Run(Generator(7), 400);
+        var b = Run(Generator(7), 400);
+        var c = Run(Generator(8), 400);
+        Assert.Equal(a, b);
+        Assert.NotEqual(a, c);
+    }
+
+    [Fact]
+    public void Samples_are_valid_telemetry()
+    {
+        var g = Generator(3);
+        var codec = new TelemetryCodec(new TelemetryValidationOptions { MaxFutureSkew = TimeSpan.FromDays(365 * 100) }, TimeProvider.System);
+        foreach (var bytes in Run(g, 300))
+        {
+            var r = codec.Decode(bytes);
+            Assert.True(r.IsValid, r.Reason);
+        }
+    }
+
+    [Fact]
+    public void Faults_start_after_the_quiet_prefix_and_never_overlap_on_a_vm()
+    {
+        var g = Generator(11, vms: 300, ticks: 3000, faultsPerHour: 12);
+        var faults = g.Plan.Faults;
+        Assert.NotEmpty(faults);
+        long prefix = (long)(g.Fleet.Options.FaultFreePrefix / g.Fleet.Options.SampleInterval);
+        Assert.All(faults, f => Assert.True(f.PrecursorStartTick >= prefix && f.PrecursorStartTick <= f.OnsetTick && f.OnsetTick < f.EndTick));
+        foreach (var vm in Enumerable.Range(0, 300))
+        {
+            var mine = faults.Where(f => f.AffectedVms.Contains(vm)).OrderBy(f => f.PrecursorStartTick).ToList();
+            for (int i = 1; i < mine.Count; i++) Assert.True(mine[i].PrecursorStartTick >= mine[i - 1].EndTick);
+        }
+        Assert.Contains(faults, f => f.Kind == FaultKind.MemoryLeak);
+        Assert.Contains(faults, f => f.Scope == FaultScope.Host);
+    }
+
+    [Fact]
+    public void A_memory_leak_climbs_during_its_precursor_and_labels_carry_the_truth()
+    {
+        var fleet = new FleetLayout(new SimulatorOptions { Seed = 5, Vms = 400, FaultsPerHour = 12, FaultMix = new Dictionary<FaultKind, double> { [FaultKind.MemoryLeak] = 1 } });
+        var g = new TelemetryGenerator(fleet, FaultPlan.Generate(fleet, 3000));
+        var leak = g.Plan.Faults.First();
+        int vm = leak.AffectedVms.Single();
+        var mem = new Dictionary<long, double>();
+        for (long t = 0; t <= leak.OnsetTick + 5; t++)
+        {
+            foreach (var started in g.Advance(t))
+            {
+                var label = FaultPlan.ToLabel(started, fleet, g.TickToMs);
+                Assert.Equal(FleetLayout.VmName(started.Target), label.RootCause);
+                Assert.True(label.PrecursorStartMs < label.OnsetMs && label.OnsetMs < label.EndMs);
+            }
+            if (t == leak.PrecursorStartTick - 1 || t == leak.OnsetTick + 1) mem[t] = g.Sample(vm).MemUtil;
+        }
+        Assert.True(mem[leak.OnsetTick + 1] > 95, $"memory at onset {mem[leak.OnsetTick + 1]}");
+        Assert.True(mem[leak.PrecursorStartTick - 1] < 95);
+    }
+
+    [Fact]
+    public void A_million_vms_fit_in_a_small_footprint()
+    {
+        long before = GC.GetTotalMemory(forceFullCollection: true);
+        var fleet = new FleetLayout(new SimulatorOptions { Vms = 1_000_000 });
+        var g = new TelemetryGenerator(fleet, FaultPlan.Generate(fleet, 100));
+        long bytes = GC.GetTotalMemory(forceFullCollection: true) - before;
+        GC.KeepAlive(g);
+        Assert.True(bytes < 64L << 20, $"{bytes / (1 << 20)} MiB for 1M VMs");
+        Assert.Equal(1_000_000, fleet.VmCount);
+    }
+
+    [Fact]
+    public void Services_spread_over_hosts_and_zones_hold_hosts()
+    {
+        var fleet = new FleetLayout(new SimulatorOptions { Vms = 160, VmsPerHost = 16, VmsPerService = 8 });
+        Assert.Equal(10, fleet.HostCount);
+        var hostsOfService0 = Enumerable.Range(0, 160).Where(v => fleet.ServiceOf(v) == 0).Select(fleet.HostOf).Distinct().Count();
+        Assert.True(hostsOfService0 > 1);
+        Assert.Equal(160, Enumerable.Range(0, fleet.ZoneCount).Sum(z => fleet.VmsInZone(z).Count()));
+    }
+}

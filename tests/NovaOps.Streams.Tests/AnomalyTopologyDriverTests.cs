@@ -1,0 +1,89 @@
+using NovaOps.Contracts;
+using NovaOps.Detection;
+using NovaOps.Detection.Statistical;
+using NovaOps.Observability;
+using NovaOps.Streams.Anomaly;
+using Streamiz.Kafka.Net;
+using Streamiz.Kafka.Net.Mock;
+using Streamiz.Kafka.Net.SerDes;
+
+namespace NovaOps.Streams.Tests;
+
+/// <summary>The topology in Streamiz's TopologyTestDriver (inputs kept small: it slows quadratically).</summary>
+public class AnomalyTopologyDriverTests
+{
+    private static readonly TopicNames Topics = new("test");
+
+    private static (TopologyTestDriver Driver, PipelineMetrics Metrics) Driver(AnomalyTopologyOptions? options = null)
+    {
+        options ??= new AnomalyTopologyOptions();
+        var metrics = new PipelineMetrics("anomaly");
+        var schema = new FeatureSchema(MetricNames.Standard);
+        var scoring = new VmScoring(new WindowFeatureExtractor(schema, options.Features), new StatisticalDetector(schema), options, metrics, TimeProvider.System);
+        var decoder = new TelemetryDecoder(new TelemetryCodec(), metrics, TimeProvider.System);
+        var config = new StreamConfig<StringSerDes, ByteArraySerDes> { ApplicationId = "test-anomaly" };
+        return (new TopologyTestDriver(AnomalyTopology.Build(Topics, scoring, decoder), config), metrics);
+    }
+
+    [Fact]
+    public void A_hot_window_becomes_an_anomaly_naming_the_metric()
+    {
+        var (driver, metrics) = Driver();
+        using var _ = driver;
+        var input = driver.CreateInputTopic<string, byte[], StringSerDes, ByteArraySerDes>(Topics.Telemetry);
+        var output = driver.CreateOutputTopic<string, AnomalyEvent, StringSerDes, ProtobufSerDes<AnomalyEvent>>(Topics.Anomalies);
+        foreach (var (k, v) in Telemetry.Steady(vms: 1, 0, 16, stepSeconds: 30, spikeVm: "vm-0", spikeWindow: 14))
+            input.PipeInput(k, v);
+
+        var anomalies = output.ReadKeyValueList().Select(r => r.Message.Value).ToList();
+        var hot = Assert.Single(anomalies, a => a.WindowStartMs == Telemetry.Start + 14 * 60_000L);
+        Assert.Equal("vm-0", hot.VmId);
+        Assert.True(hot.Score >= 0.9, $"score {hot.Score}");
+        Assert.Equal(MetricNames.CpuUtil, hot.Contributions[0].Metric);
+        Assert.Equal("eu-west-a", hot.Zone);
+        Assert.Equal(2, hot.Samples);
+        Assert.DoesNotContain(anomalies, a => a.WindowStartMs < Telemetry.Start + 14 * 60_000L);
+        Assert.Equal(32, metrics.RecordsIn(Topics.Telemetry).Value);
+    }
+
+    [Fact]
+    public void Bad_records_go_to_dead_letter_with_reason_and_origin_and_the_rest_flows()
+    {
+        var (driver, metrics) = Driver();
+        using var _ = driver;
+        var input = driver.CreateInputTopic<string, byte[], StringSerDes, ByteArraySerDes>(Topics.Telemetry);
+        var dlq = driver.CreateOutputTopic<string, DeadLetter, StringSerDes, ProtobufSerDes<DeadLetter>>(Topics.DeadLetter);
+        var negative = Telemetry.Sample("vm-1", Telemetry.Start, cpu: -3);
+        var future = Telemetry.Sample("vm-1", DateTimeOffset.UtcNow.AddDays(1).ToUnixTimeMilliseconds(), cpu: 3);
+        var newer = Telemetry.Sample("vm-1", Telemetry.Start, cpu: 3);
+        newer.SchemaVersion = 7;
+        input.PipeInput("vm-1", [0x0A, 0xFF, 0xFF]);
+        input.PipeInput("vm-1", Google.Protobuf.MessageExtensions.ToByteArray(negative));
+        input.PipeInput("vm-1", Google.Protobuf.MessageExtensions.ToByteArray(future));
+        input.PipeInput("vm-1", Google.Protobuf.MessageExtensions.ToByteArray(newer));
+        input.PipeInput("vm-1", Google.Protobuf.MessageExtensions.ToByteArray(Telemetry.Sample("vm-1", Telemetry.Start, 40)));
+
+        var letters = dlq.ReadKeyValueList().Select(r => r.Message.Value).ToList();
+        Assert.Equal([RejectReasons.Malformed, RejectReasons.OutOfRange, RejectReasons.FutureTimestamp, RejectReasons.UnknownSchemaVersion],
+            letters.Select(l => l.ReasonCode));
+        Assert.All(letters, l => Assert.Equal(Topics.Telemetry, l.SourceTopic));
+        Assert.Equal([0x0A, 0xFF, 0xFF], letters[0].OriginalValue.ToByteArray());
+        Assert.Equal("vm-1", letters[0].OriginalKey.ToStringUtf8());
+        Assert.Equal(4, metrics.DeadLetteredTotal());
+        Assert.Equal(1, metrics.DeadLettered(RejectReasons.OutOfRange).Value);
+        Assert.False(driver.IsError);
+    }
+
+    [Fact]
+    public void Per_vm_state_lives_in_the_state_store()
+    {
+        var (driver, _) = Driver();
+        using var __ = driver;
+        var input = driver.CreateInputTopic<string, byte[], StringSerDes, ByteArraySerDes>(Topics.Telemetry);
+        foreach (var (k, v) in Telemetry.Steady(vms: 2, 0, 3, stepSeconds: 30)) input.PipeInput(k, v);
+        var store = driver.GetKeyValueStore<string, double[]>(new AnomalyTopologyOptions().StoreName);
+        Assert.NotNull(store.Get("vm-0"));
+        Assert.NotNull(store.Get("vm-1"));
+        Assert.Null(store.Get("vm-9"));
+    }
+}

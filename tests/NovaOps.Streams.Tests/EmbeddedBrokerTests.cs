@@ -1,0 +1,97 @@
+using Confluent.Kafka;
+using NovaOps.Broker;
+using NovaOps.Contracts;
+using NovaOps.Observability;
+using NovaOps.Streams.Anomaly;
+
+namespace NovaOps.Streams.Tests;
+
+/// <summary>The anomaly app on the embedded broker, over TCP, with separate producers and consumers.</summary>
+public sealed class EmbeddedBrokerTests : IDisposable
+{
+    private readonly EmbeddedKafkaCluster _cluster = new();
+
+    public void Dispose() => _cluster.Dispose();
+
+    [Fact]
+    public void Embedded_cluster_serves_a_plain_client_over_tcp()
+    {
+        Assert.Equal(3, _cluster.BootstrapServers.Split(',').Length);
+        Assert.All(_cluster.BootstrapServers.Split(','), b => Assert.StartsWith("127.0.0.1:", b));
+        _cluster.CreateTopic("plain", 3);
+        using (var p = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = _cluster.BootstrapServers }).Build())
+        {
+            for (int i = 0; i < 100; i++) p.Produce("plain", new Message<string, string> { Key = $"k{i}", Value = $"v{i}" });
+            p.Flush(TimeSpan.FromSeconds(10));
+        }
+        using var c = new ConsumerBuilder<string, string>(new ConsumerConfig
+        {
+            BootstrapServers = _cluster.BootstrapServers, GroupId = "g", AutoOffsetReset = AutoOffsetReset.Earliest,
+        }).Build();
+        c.Subscribe("plain");
+        var seen = new HashSet<string>();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (seen.Count < 100 && DateTime.UtcNow < deadline)
+            if (c.Consume(200) is { } r) seen.Add(r.Message.Value);
+        Assert.Equal(100, seen.Count);
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _cluster.BootstrapServers }).Build();
+        Assert.Equal(3, admin.GetMetadata("plain", TimeSpan.FromSeconds(5)).Topics[0].Partitions.Count);
+    }
+
+    [Fact]
+    public async Task Anomalies_and_dead_letters_reach_a_separate_consumer_and_the_app_keeps_running()
+    {
+        await using var s = new KafkaScenario(_cluster.BootstrapServers, new EmbeddedTopicProvisioner(_cluster));
+        await s.ProvisionAsync();
+        var metrics = new PipelineMetrics("anomaly");
+        await using var app = await s.StartAppAsync(metrics);
+
+        var records = Telemetry.Steady(vms: 4, 0, 14, spikeVm: "vm-2", spikeWindow: 12).ToList();
+        // Malformed records in the middle of the stream: the app must neither stop nor lose the rest.
+        records.Insert(40, ("vm-1", [0x0A, 0xFF]));
+        records.Insert(80, ("vm-3", Google.Protobuf.MessageExtensions.ToByteArray(Telemetry.Sample("vm-3", Telemetry.Start, cpu: -1))));
+        s.Produce(records);
+
+        var anomalies = s.Read(s.Topics.Anomalies, AnomalyEvent.Parser.ParseFrom, l => l.Any(a => a.VmId == "vm-2"), TimeSpan.FromSeconds(60));
+        var letters = s.Read(s.Topics.DeadLetter, DeadLetter.Parser.ParseFrom, l => l.Count >= 2, TimeSpan.FromSeconds(30));
+
+        var hot = Assert.Single(anomalies, a => a.VmId == "vm-2");
+        Assert.Equal(Telemetry.Start + 12 * 60_000L, hot.WindowStartMs);
+        Assert.Equal(MetricNames.CpuUtil, hot.Contributions[0].Metric);
+        Assert.Equal([RejectReasons.Malformed, RejectReasons.OutOfRange], letters.Select(l => l.ReasonCode).Order());
+        Assert.All(letters, l => Assert.True(l.SourceOffset >= 0));
+        await KafkaScenario.WaitFor(() => metrics.RecordsIn(s.Topics.Telemetry).Value >= records.Count, TimeSpan.FromSeconds(20));
+        Assert.Equal(records.Count, metrics.RecordsIn(s.Topics.Telemetry).Value);
+        Assert.Equal(Streamiz.Kafka.Net.KafkaStream.State.RUNNING, app.State);
+    }
+
+    [Fact]
+    public async Task A_restarted_app_resumes_from_committed_offsets_and_restored_state()
+    {
+        await using var s = new KafkaScenario(_cluster.BootstrapServers, new EmbeddedTopicProvisioner(_cluster));
+        await s.ProvisionAsync();
+
+        // First life: learn 12 quiet windows, then stop (Streamiz commits offsets and flushes the store on close).
+        var first = Telemetry.Steady(vms: 3, 0, 12).ToList();
+        var metrics1 = new PipelineMetrics("anomaly");
+        await using (var app1 = await s.StartAppAsync(metrics1))
+        {
+            s.Produce(first);
+            await KafkaScenario.WaitFor(() => metrics1.RecordsIn(s.Topics.Telemetry).Value >= first.Count, TimeSpan.FromSeconds(30));
+            Assert.Equal(first.Count, metrics1.RecordsIn(s.Topics.Telemetry).Value);
+            await Task.Delay(600, TestContext.Current.CancellationToken); // past one commit interval
+        }
+
+        // Second life, on a fresh state directory: the per-VM history must come back from the changelog,
+        // or the hot window would fall inside a new warm-up and raise nothing.
+        var second = Telemetry.Steady(vms: 3, 12, 15, spikeVm: "vm-1", spikeWindow: 13).ToList();
+        var metrics2 = new PipelineMetrics("anomaly");
+        await using var app2 = await s.StartAppAsync(metrics2);
+        s.Produce(second);
+        var anomalies = s.Read(s.Topics.Anomalies, AnomalyEvent.Parser.ParseFrom, l => l.Any(a => a.VmId == "vm-1"), TimeSpan.FromSeconds(60));
+        Assert.Contains(anomalies, a => a.VmId == "vm-1" && a.WindowStartMs == Telemetry.Start + 13 * 60_000L);
+        await KafkaScenario.WaitFor(() => metrics2.RecordsIn(s.Topics.Telemetry).Value >= second.Count, TimeSpan.FromSeconds(20));
+        // Resumed from committed offsets: the first life's records are not read again.
+        Assert.Equal(second.Count, metrics2.RecordsIn(s.Topics.Telemetry).Value);
+    }
+}

@@ -16,6 +16,8 @@ public static class AnomalyTopology
     {
         var builder = new StreamBuilder();
         var anomalySerDes = new ProtobufSerDes<AnomalyEvent>();
+        var anomaliesOut = scoring.Metrics.RecordsOut(topics.Anomalies);
+        var deadLettersOut = scoring.Metrics.RecordsOut(topics.DeadLetter);
         var deadLetterSerDes = new ProtobufSerDes<DeadLetter>();
 
         var decoded = builder
@@ -28,7 +30,7 @@ public static class AnomalyTopology
 
         // Rejected records: to dead-letter with their reason and origin; the app carries on.
         branches[1]
-            .MapValues((_, d, _) => d.DeadLetter!, "to-dead-letter-record")
+            .MapValues((_, d, _) => { deadLettersOut.Inc(); return d.DeadLetter!; }, "to-dead-letter-record")
             .To(topics.DeadLetter, new StringSerDes(), deadLetterSerDes, "dead-letter-sink");
 
         // Valid samples: per-VM windows → detector → anomalies. Keyed by VM id already: no repartition.
@@ -41,6 +43,7 @@ public static class AnomalyTopology
                 .Transformer<VmAnomalyTransformer>(scoring)
                 .StateStore(store)
                 .Build(), "score-vm-windows")
+            .Peek((_, _, _) => anomaliesOut.Inc(), "count-anomalies")
             .To(topics.Anomalies, new StringSerDes(), anomalySerDes, "anomalies-sink");
 
         return builder.Build();

@@ -44,6 +44,7 @@ public class AnomalyTopologyDriverTests
         Assert.Equal(2, hot.Samples);
         Assert.DoesNotContain(anomalies, a => a.WindowStartMs < Telemetry.Start + 14 * 60_000L);
         Assert.Equal(32, metrics.RecordsIn(Topics.Telemetry).Value);
+        Assert.Equal(anomalies.Count, metrics.RecordsOut(Topics.Anomalies).Value);
     }
 
     [Fact]
@@ -70,6 +71,7 @@ public class AnomalyTopologyDriverTests
         Assert.Equal([0x0A, 0xFF, 0xFF], letters[0].OriginalValue.ToByteArray());
         Assert.Equal("vm-1", letters[0].OriginalKey.ToStringUtf8());
         Assert.Equal(4, metrics.DeadLetteredTotal());
+        Assert.Equal(4, metrics.RecordsOut(Topics.DeadLetter).Value);
         Assert.Equal(1, metrics.DeadLettered(RejectReasons.OutOfRange).Value);
         Assert.False(driver.IsError);
     }

@@ -20,31 +20,30 @@ public static class AnomalyTopology
         var deadLettersOut = scoring.Metrics.RecordsOut(topics.DeadLetter);
         var deadLetterSerDes = new ProtobufSerDes<DeadLetter>();
 
-        var decoded = builder
-            .Stream<string, byte[]>(topics.Telemetry, new StringSerDes(), new ByteArraySerDes())
-            .MapValues((key, value, context) => decoder.Decode(key, value, context), "decode-telemetry");
-
-        var branches = decoded.Branch("valid-or-dead-letter",
-            (_, d, _) => d.Sample is not null,
-            (_, _, _) => true);
-
-        // Rejected records: to dead-letter with their reason and origin; the app carries on.
-        branches[1]
-            .MapValues((_, d, _) => { deadLettersOut.Inc(); return d.DeadLetter!; }, "to-dead-letter-record")
-            .To(topics.DeadLetter, new StringSerDes(), deadLetterSerDes, "dead-letter-sink");
-
-        // Valid samples: per-VM windows → detector → anomalies. Keyed by VM id already: no repartition.
+        // Decode, validate and score in one step (per-VM state in a store with a changelog); keyed by VM id
+        // already, so no repartition. Most records produce nothing; the few outputs are routed below.
         var store = Stores.KeyValueStoreBuilder(Stores.InMemoryKeyValueStore(scoring.Options.StoreName), new StringSerDes(), new DoubleArraySerDes())
             .WithLoggingEnabled(new Dictionary<string, string>())
             .WithCachingEnabled();
-        branches[0]
-            .MapValues((_, d, _) => d.Sample!, "valid-sample")
-            .Transform(TransformerBuilder.New<string, TelemetrySample, string, AnomalyEvent>()
-                .Transformer<VmAnomalyTransformer>(scoring)
+        var outputs = builder
+            .Stream<string, byte[]>(topics.Telemetry, new StringSerDes(), new ByteArraySerDes())
+            .Transform(TransformerBuilder.New<string, byte[], string, ScoringOutput>()
+                .Transformer<VmAnomalyTransformer>(scoring, decoder)
                 .StateStore(store)
-                .Build(), "score-vm-windows")
-            .Peek((_, _, _) => anomaliesOut.Inc(), "count-anomalies")
+                .Build(), "decode-validate-score");
+
+        var routes = outputs.Branch("anomaly-or-dead-letter",
+            (_, o, _) => o.Anomaly is not null,
+            (_, _, _) => true);
+
+        routes[0]
+            .MapValues((_, o, _) => { anomaliesOut.Inc(); return o.Anomaly!; }, "anomaly-record")
             .To(topics.Anomalies, new StringSerDes(), anomalySerDes, "anomalies-sink");
+
+        // Rejected records: to dead-letter with their reason and origin; the app carries on.
+        routes[1]
+            .MapValues((_, o, _) => { deadLettersOut.Inc(); return o.DeadLetter!; }, "dead-letter-record")
+            .To(topics.DeadLetter, new StringSerDes(), deadLetterSerDes, "dead-letter-sink");
 
         return builder.Build();
     }

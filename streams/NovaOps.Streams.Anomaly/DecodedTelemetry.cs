@@ -11,3 +11,13 @@ public sealed class DecodedTelemetry
     public static DecodedTelemetry Valid(TelemetrySample s) => new() { Sample = s };
     public static DecodedTelemetry Rejected(DeadLetter d) => new() { DeadLetter = d };
 }
+
+/// <summary>What the scoring step emits for an input record: an anomaly, a dead letter, or (mostly) nothing.</summary>
+public sealed class ScoringOutput
+{
+    public AnomalyEvent? Anomaly { get; private init; }
+    public DeadLetter? DeadLetter { get; private init; }
+
+    public static ScoringOutput Of(AnomalyEvent a) => new() { Anomaly = a };
+    public static ScoringOutput Of(DeadLetter d) => new() { DeadLetter = d };
+}

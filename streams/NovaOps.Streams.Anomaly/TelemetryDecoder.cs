@@ -1,7 +1,6 @@
 using System.Text;
 using NovaOps.Contracts;
 using NovaOps.Observability;
-using Streamiz.Kafka.Net.Processors;
 
 namespace NovaOps.Streams.Anomaly;
 
@@ -13,15 +12,15 @@ public sealed class TelemetryDecoder(TelemetryCodec codec, PipelineMetrics metri
 {
     private Prometheus.Counter.Child? _in;
 
-    public DecodedTelemetry Decode(string? key, byte[]? value, IRecordContext context)
+    public DecodedTelemetry Decode(string? key, byte[]? value, string topic, int partition, long offset)
     {
-        (_in ??= metrics.RecordsIn(context.Topic)).Inc();
+        (_in ??= metrics.RecordsIn(topic)).Inc();
         var result = codec.Decode(value ?? [], key);
         if (result.IsValid) return DecodedTelemetry.Valid(result.Sample!);
 
         metrics.DeadLettered(result.ReasonCode!).Inc();
         return DecodedTelemetry.Rejected(DeadLetters.Create(metrics.App, result.ReasonCode!, result.Reason!,
-            context.Topic, context.Partition, context.Offset,
+            topic, partition, offset,
             key is null ? [] : Encoding.UTF8.GetBytes(key), value ?? [], clock.GetUtcNow().ToUnixTimeMilliseconds()));
     }
 }

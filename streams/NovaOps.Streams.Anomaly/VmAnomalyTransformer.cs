@@ -6,14 +6,19 @@ using Streamiz.Kafka.Net.State;
 namespace NovaOps.Streams.Anomaly;
 
 /// <summary>
-/// Per VM: adds the sample to the open window; when a window closes, scores its features and
+/// Decodes and validates each record (rejects become dead letters), then, per VM: adds the sample to the open window; when a window closes, scores its features and
 /// emits an anomaly if the score reaches the threshold. The VM's whole state (window sums,
 /// baselines, detector memory) is one double[] in a state store with a changelog, so a restarted
-/// or moved task resumes where it stopped.
+/// or moved task resumes where it stopped. Decoding happens here rather than in DSL steps of its own
+/// because every Streamiz node costs per record, and this is the hot path (see docs/benchmarks.md).
 /// </summary>
-public sealed class VmAnomalyTransformer : ITransformer<string, TelemetrySample, string, AnomalyEvent>
+public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, ScoringOutput>
 {
     private readonly VmScoring _scoring;
+    private readonly TelemetryDecoder _decoder;
+    // Read-through cache of the store's values: the task alone writes its store, so the cached array is
+    // the stored state; it spares a deserialisation per record. Dropped with the task on rebalance.
+    private readonly Dictionary<string, double[]> _cache = new(StringComparer.Ordinal);
     private IKeyValueStore<string, double[]> _store = null!;
     private readonly double[] _values = new double[MetricNames.Count];
     private readonly double[] _features;
@@ -22,9 +27,10 @@ public sealed class VmAnomalyTransformer : ITransformer<string, TelemetrySample,
     private Prometheus.Histogram.Child _latency = null!;
 
     /// <summary>Streamiz creates one transformer per task with these arguments (see <see cref="AnomalyTopology"/>).</summary>
-    public VmAnomalyTransformer(VmScoring scoring)
+    public VmAnomalyTransformer(VmScoring scoring, TelemetryDecoder decoder)
     {
         _scoring = scoring;
+        _decoder = decoder;
         _features = new double[scoring.Extractor.Schema.Length];
         _contributions = new double[scoring.Extractor.Schema.MetricCount];
     }
@@ -36,11 +42,12 @@ public sealed class VmAnomalyTransformer : ITransformer<string, TelemetrySample,
     public VmAnomalyTransformer()
     {
         _scoring = null!;
+        _decoder = null!;
         _features = [];
         _contributions = [];
     }
 
-    public void Init(ProcessorContext<string, AnomalyEvent> context)
+    public void Init(ProcessorContext<string, ScoringOutput> context)
     {
         if (_scoring is null) throw new InvalidOperationException("VmAnomalyTransformer was created without its VmScoring argument");
         _store = (IKeyValueStore<string, double[]>)context.GetStateStore(_scoring.Options.StoreName);
@@ -48,12 +55,20 @@ public sealed class VmAnomalyTransformer : ITransformer<string, TelemetrySample,
         _latency = _scoring.Metrics.ProcessingLatency;
     }
 
-    public Record<string, AnomalyEvent>? Process(Record<string, TelemetrySample> record)
+    public Record<string, ScoringOutput>? Process(Record<string, byte[]> record)
     {
-        var sample = record.Value;
+        var origin = record.TopicPartitionOffset;
+        var decoded = _decoder.Decode(record.Key, record.Value, origin.Topic, origin.Partition.Value, origin.Offset.Value);
+        if (decoded.Sample is not { } sample)
+            return Record<string, ScoringOutput>.Create(record.Key, ScoringOutput.Of(decoded.DeadLetter!));
+
         string vm = sample.VmId;
-        var state = _store.Get(vm);
-        if (state is null || state.Length != _scoring.StateLength) state = _scoring.NewState();
+        if (!_cache.TryGetValue(vm, out var state))
+        {
+            state = _store.Get(vm);
+            if (state is null || state.Length != _scoring.StateLength) state = _scoring.NewState();
+            _cache[vm] = state;
+        }
 
         int extLen = _scoring.Extractor.StateLength;
         sample.CopyStandardMetrics(_values);
@@ -70,10 +85,10 @@ public sealed class VmAnomalyTransformer : ITransformer<string, TelemetrySample,
 
         long now = _scoring.Clock.GetUtcNow().ToUnixTimeMilliseconds();
         _latency.Observe(Math.Max(0, now - record.Timestamp.UnixTimestampMs) / 1000.0);
-        return anomaly is null ? null : Record<string, AnomalyEvent>.Create(vm, anomaly);
+        return anomaly is null ? null : Record<string, ScoringOutput>.Create(vm, ScoringOutput.Of(anomaly));
     }
 
-    public void Close() { }
+    public void Close() => _cache.Clear();
 }
 
 /// <summary>Builds the anomaly record of a closed window.</summary>

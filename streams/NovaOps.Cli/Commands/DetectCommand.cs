@@ -7,9 +7,9 @@ using Spectre.Console;
 namespace NovaOps.Cli.Commands;
 
 /// <summary><c>novaops detect</c>: scores an exported series row by row with the streaming detector.</summary>
-internal static class DetectCommand
+public static class DetectCommand
 {
-    public static Command Create(NovaOpsSettings settings)
+    internal static Command Create(NovaOpsSettings settings)
     {
         var input = new Option<FileInfo>("--input") { Description = "CSV with a header row", Required = true };
         var output = new Option<FileInfo>("--output") { Description = "CSV to write: the input columns plus anomaly_score", Required = true };

@@ -37,6 +37,10 @@ public sealed record SimulatorOptions
         [Contracts.FaultKind.ZoneNetworkDegradation] = 0.5,
     };
 
+    /// <summary>These options with <see cref="Start"/> set so that <paramref name="ticks"/> ticks end at <paramref name="end"/>:
+    /// a run that ends "now" has realistic timestamps, never in the future.</summary>
+    public SimulatorOptions EndingAt(DateTimeOffset end, long ticks) => this with { Start = end - SampleInterval * ticks };
+
     public void Validate()
     {
         if (Vms < 1) throw new ArgumentException("the fleet needs at least one VM");

@@ -113,10 +113,11 @@ public static class AnomalyEvents
             Samples = window.Samples,
         };
         var schema = detector.Schema;
+        var contributing = new List<MetricContribution>();
         for (int m = 0; m < schema.MetricCount; m++)
         {
             if (contributions[m] <= 0) continue;
-            e.Contributions.Add(new MetricContribution
+            contributing.Add(new MetricContribution
             {
                 Metric = schema.Metrics[m],
                 WindowMean = features[FeatureSchema.Index(m, FeatureSchema.Mean)],
@@ -127,9 +128,7 @@ public static class AnomalyEvents
             });
         }
         // Largest share first: what an SRE reads first.
-        var sorted = e.Contributions.OrderByDescending(c => c.Contribution).ToList();
-        e.Contributions.Clear();
-        e.Contributions.AddRange(sorted);
+        e.Contributions.AddRange(contributing.OrderByDescending(c => c.Contribution));
         return e;
     }
 }

@@ -39,9 +39,7 @@ public sealed class PipelineBenchmark(NovaOpsSettings settings)
         status($"producing {records:N0} records to {partitions} partitions");
         int vms = (int)Math.Min(10_000, Math.Max(1, records / 50));
         long ticks = (records + vms - 1) / vms;
-        var simOptions = new SimulatorOptions { Vms = vms, FaultsPerHour = 0 };
-        simOptions = simOptions with { Start = DateTimeOffset.UtcNow - simOptions.SampleInterval * ticks };
-        var fleet = new FleetLayout(simOptions);
+        var fleet = new FleetLayout(new SimulatorOptions { Vms = vms, FaultsPerHour = 0 }.EndingAt(DateTimeOffset.UtcNow, ticks));
         var emitter = new TelemetryEmitter(new TelemetryGenerator(fleet, FaultPlan.Generate(fleet, ticks)), topics, kafka.BootstrapServers,
             new EmitterOptions { Ticks = ticks });
         await emitter.RunAsync(ct);

@@ -40,9 +40,7 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options)
         collector.Start();
 
         long ticks = Math.Max(1, (long)(options.Duration.TotalSeconds * options.Rate / options.Vms));
-        var simOptions = new SimulatorOptions { Seed = options.Seed, Vms = options.Vms };
-        // End the simulated span at "now", so timestamps are realistic and never in the future.
-        simOptions = simOptions with { Start = DateTimeOffset.UtcNow - simOptions.SampleInterval * ticks };
+        var simOptions = new SimulatorOptions { Seed = options.Seed, Vms = options.Vms }.EndingAt(DateTimeOffset.UtcNow, ticks);
         var fleet = new FleetLayout(simOptions);
         var generator = new TelemetryGenerator(fleet, FaultPlan.Generate(fleet, ticks));
         var emitter = new TelemetryEmitter(generator, topics, kafka.BootstrapServers,

@@ -23,8 +23,8 @@ public static class AnomalyTopology
         // Decode, validate and score in one step (per-VM state in a store with a changelog); keyed by VM id
         // already, so no repartition. Most records produce nothing; the few outputs are routed below.
         var store = Stores.KeyValueStoreBuilder(Stores.InMemoryKeyValueStore(scoring.Options.StoreName), new StringSerDes(), new DoubleArraySerDes())
-            .WithLoggingEnabled(new Dictionary<string, string>())
-            .WithCachingEnabled();
+            .WithLoggingEnabled(new Dictionary<string, string>());
+        if (scoring.Options.StoreCaching) store = store.WithCachingEnabled();
         var outputs = builder
             .Stream<string, byte[]>(topics.Telemetry, new StringSerDes(), new ByteArraySerDes())
             .Transform(TransformerBuilder.New<string, byte[], string, ScoringOutput>()

@@ -19,5 +19,11 @@ public sealed record AnomalyTopologyOptions
     /// <summary>Name of the per-VM state store (its changelog is <c>{ApplicationId}-{StoreName}-changelog</c>).</summary>
     public string StoreName { get; init; } = "vm-detector-state";
 
+    /// <summary>
+    /// Streamiz's record cache in front of the state store: changelog writes are deduplicated per
+    /// commit instead of one per record (bench pipeline: about 20% faster with it). Off only to debug.
+    /// </summary>
+    public bool StoreCaching { get; init; } = true;
+
     public string ChangelogTopic => $"{ApplicationId}-{StoreName}-changelog";
 }

@@ -18,12 +18,16 @@ public sealed record PipelineBenchResult(
     [property: JsonPropertyName("raw_consume_per_s")] double RawConsumePerSecond,
     [property: JsonPropertyName("pipeline_per_s")] double PipelinePerSecond,
     [property: JsonPropertyName("ratio")] double Ratio,
-    [property: JsonPropertyName("stream_threads")] int StreamThreads);
+    [property: JsonPropertyName("stream_threads")] int StreamThreads,
+    [property: JsonPropertyName("streamiz_noop_per_s")] double StreamizNoopPerSecond,
+    [property: JsonPropertyName("streamiz_noop_ratio")] double StreamizNoopRatio);
 
 /// <summary>
 /// The same N telemetry records on the embedded broker, read (a) by a plain Confluent.Kafka consumer
 /// and (b) by the anomaly topology end to end (decode, validate, window, score, state store, sinks).
 /// Both rates run from the first record to the N-th, so group joins and start-up are left out of both.
+/// A third reading, a Streamiz topology that only counts records, shows the framework's own ceiling
+/// on the same records: what no topology logic can beat.
 /// </summary>
 public sealed class PipelineBenchmark(NovaOpsSettings settings)
 {
@@ -48,9 +52,13 @@ public sealed class PipelineBenchmark(NovaOpsSettings settings)
         status("raw consume");
         double raw = RawConsume(kafka.BootstrapServers, topics.Telemetry, total, ct);
 
+        status("Streamiz no-op topology");
+        double noop = await StreamizNoop(kafka.BootstrapServers, topics, total, ct);
+
         status("anomaly topology");
         double pipeline = await Pipeline(kafka.BootstrapServers, topics, anomalyOptions, total, ct);
-        return new PipelineBenchResult(total, partitions, Math.Round(raw), Math.Round(pipeline), Math.Round(pipeline / raw, 3), settings.Streams.Threads);
+        return new PipelineBenchResult(total, partitions, Math.Round(raw), Math.Round(pipeline), Math.Round(pipeline / raw, 3), settings.Streams.Threads,
+            Math.Round(noop), Math.Round(noop / raw, 3));
     }
 
     private static double RawConsume(string bootstrap, string topic, long n, CancellationToken ct)
@@ -78,6 +86,32 @@ public sealed class PipelineBenchmark(NovaOpsSettings settings)
         return (n - 1) / clock!.Elapsed.TotalSeconds;
     }
 
+    private async Task<double> StreamizNoop(string bootstrap, TopicNames topics, long n, CancellationToken ct)
+    {
+        long seen = 0;
+        var builder = new Streamiz.Kafka.Net.StreamBuilder();
+        builder.Stream<string, byte[]>(topics.Telemetry).Foreach((_, _, _) => Interlocked.Increment(ref seen));
+        var config = AnomalyApp.CreateConfig(bootstrap, settings.Anomaly with { ApplicationId = $"{topics.Prefix}-noop" },
+            settings.Streams with { StateDirectory = Path.Combine(settings.Streams.StateDirectory, $"noop-{Guid.NewGuid():N}") }, null);
+        using var stream = new Streamiz.Kafka.Net.KafkaStream(builder.Build(), config);
+        await stream.StartAsync(ct);
+        return await RateUntil(() => Interlocked.Read(ref seen), n, "the no-op topology", ct);
+    }
+
+    /// <summary>Records per second from the first counted record to the n-th.</summary>
+    private static async Task<double> RateUntil(Func<long> count, long n, string what, CancellationToken ct)
+    {
+        Stopwatch? clock = null;
+        var deadline = Stopwatch.StartNew();
+        while (count() < n && deadline.Elapsed < TimeSpan.FromMinutes(10))
+        {
+            if (clock is null && count() > 0) clock = Stopwatch.StartNew();
+            await Task.Delay(2, ct);
+        }
+        if (count() < n) throw new InvalidOperationException($"{what} processed {count():N0} of {n:N0} records");
+        return (n - 1) / clock!.Elapsed.TotalSeconds;
+    }
+
     private async Task<double> Pipeline(string bootstrap, TopicNames topics, AnomalyTopologyOptions anomaly, long n, CancellationToken ct)
     {
         var metrics = new PipelineMetrics("bench");
@@ -85,14 +119,6 @@ public sealed class PipelineBenchmark(NovaOpsSettings settings)
         await using var app = new AnomalyApp(bootstrap, topics, anomaly, streams, Commands.DetectorChoice.Statistical(anomaly.Statistical), metrics);
         var processed = metrics.RecordsIn(topics.Telemetry);
         await app.StartAsync(ct);
-        Stopwatch? clock = null;
-        var deadline = Stopwatch.StartNew();
-        while (processed.Value < n && deadline.Elapsed < TimeSpan.FromMinutes(10))
-        {
-            if (clock is null && processed.Value > 0) clock = Stopwatch.StartNew();
-            await Task.Delay(2, ct);
-        }
-        if (processed.Value < n) throw new InvalidOperationException($"the topology processed {processed.Value:N0} of {n:N0} records");
-        return (n - 1) / clock!.Elapsed.TotalSeconds;
+        return await RateUntil(() => (long)processed.Value, n, "the anomaly topology", ct);
     }
 }

@@ -25,6 +25,7 @@ internal static class BenchPipelineCommand
             var table = new Table().Title("bench pipeline").AddColumns("measure", "value")
                 .AddRow("records", $"{result.Records:N0} over {result.Partitions} partitions")
                 .AddRow("raw consume", $"{result.RawConsumePerSecond:N0} rec/s")
+                .AddRow("Streamiz no-op topology (framework ceiling)", $"{result.StreamizNoopPerSecond:N0} rec/s (ratio {result.StreamizNoopRatio:F3})")
                 .AddRow("anomaly topology", $"{result.PipelinePerSecond:N0} rec/s ({result.StreamThreads} stream thread(s))")
                 .AddRow("ratio (goal ≥ 0.5)", $"{result.Ratio:F3}");
             AnsiConsole.Write(table);

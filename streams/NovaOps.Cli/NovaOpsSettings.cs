@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using NovaOps.Contracts;
+using NovaOps.Detection.Offline;
 using NovaOps.Observability;
 using NovaOps.Streams.Anomaly;
 
@@ -20,7 +21,8 @@ public sealed record KafkaOptions
 /// Configuration of every component, from appsettings.json next to the binary, then environment
 /// variables <c>NOVAOPS__SECTION__KEY</c>, then command-line options (highest).
 /// </summary>
-public sealed record NovaOpsSettings(KafkaOptions Kafka, MetricsOptions Metrics, StreamAppOptions Streams, AnomalyTopologyOptions Anomaly)
+public sealed record NovaOpsSettings(KafkaOptions Kafka, MetricsOptions Metrics, StreamAppOptions Streams, AnomalyTopologyOptions Anomaly,
+    SeriesDetectionOptions Series)
 {
     public static NovaOpsSettings Load()
     {
@@ -33,6 +35,7 @@ public sealed record NovaOpsSettings(KafkaOptions Kafka, MetricsOptions Metrics,
             config.GetSection("Kafka").Get<KafkaOptions>() ?? new KafkaOptions(),
             config.GetSection("Metrics").Get<MetricsOptions>() ?? new MetricsOptions(),
             config.GetSection("Streams").Get<StreamAppOptions>() ?? new StreamAppOptions(),
-            config.GetSection("Anomaly").Get<AnomalyTopologyOptions>() ?? new AnomalyTopologyOptions());
+            config.GetSection("Anomaly").Get<AnomalyTopologyOptions>() ?? new AnomalyTopologyOptions(),
+            config.GetSection("Series").Get<SeriesDetectionOptions>() ?? new SeriesDetectionOptions());
     }
 }

@@ -17,7 +17,8 @@ public sealed class StatisticalDetector(FeatureSchema schema, StatisticalDetecto
 
     public FeatureSchema Schema { get; } = schema;
 
-    public int StateLength => Schema.MetricCount * PerMetric;
+    // Per metric: change baseline, previous mean, recent deviation; then one cooldown counter for the entity.
+    public int StateLength => Schema.MetricCount * PerMetric + 1;
 
     public void InitState(Span<double> state)
     {
@@ -27,6 +28,7 @@ public sealed class StatisticalDetector(FeatureSchema schema, StatisticalDetecto
             state[m * PerMetric + RobustBaseline.Length] = double.NaN;
             state[m * PerMetric + RobustBaseline.Length + 1] = 0;
         }
+        state[Schema.MetricCount * PerMetric] = 0;
     }
 
     public double Score(ReadOnlySpan<double> features, Span<double> state, Span<double> contributions)
@@ -67,6 +69,17 @@ public sealed class StatisticalDetector(FeatureSchema schema, StatisticalDetecto
 
         // 1 - 2^-(z/h)^2: 0 at z = 0, 0.5 at z = h, about 0.94 at z = 2h; monotone, so a threshold on the score is one on z.
         double r = zMax / options.HalfScoreZ;
-        return 1 - Math.Exp(-Math.Log(2) * r * r);
+        double score = 1 - Math.Exp(-Math.Log(2) * r * r);
+
+        // The baselines above keep learning during a cooldown; only the alarm is held back.
+        ref double cooldown = ref state[metrics * PerMetric];
+        if (cooldown > 0)
+        {
+            cooldown--;
+            contributions.Clear();
+            return 0;
+        }
+        if (options.CooldownWindows > 0 && score >= options.CooldownAbove) cooldown = options.CooldownWindows;
+        return score;
     }
 }

@@ -1,6 +1,10 @@
 namespace NovaOps.Detection.Statistical;
 
-/// <summary>Tuning of the statistical detector. Defaults are set on NAB's development subset (docs/benchmarks.md).</summary>
+/// <summary>
+/// Tuning of the statistical detector. The defaults suit per-VM telemetry in 1-minute windows (the
+/// anomaly topology, judged by the demo's precision/recall); offline series use
+/// <see cref="Offline.SeriesDetectionOptions"/>, tuned on NAB's development subset only.
+/// </summary>
 public sealed record StatisticalDetectorOptions
 {
     /// <summary>Combined robust z at which the score reaches 0.5.</summary>
@@ -21,4 +25,13 @@ public sealed record StatisticalDetectorOptions
 
     /// <summary>Share of the recent deviation a new one must exceed before it counts (0 turns the novelty test off).</summary>
     public double NoveltyDiscount { get; init; } = 1.0;
+
+    /// <summary>
+    /// After a window scores at or above <see cref="CooldownAbove"/>, the next this many windows of the
+    /// entity score 0: one alarm per incident instead of one per window of it. 0 turns it off.
+    /// </summary>
+    public int CooldownWindows { get; init; }
+
+    /// <summary>Score that starts a cooldown.</summary>
+    public double CooldownAbove { get; init; } = 0.9;
 }

@@ -12,5 +12,20 @@ set -e
 # One plain closing line, whatever the runner printed: "N passed, N failed, N skipped".
 summary=$(awk '/Test run summary/{f=1} f && /failed:/{fl=$2} f && /succeeded:/{ok=$2} f && /skipped:/{sk=$2} END{if (ok!="") printf "%s passed, %s failed, %s skipped", ok, fl, sk}' "$log")
 rm -f "$log"
-[ -n "$summary" ] && echo "tests: $summary"
-exit "$status"
+[ "$status" -eq 0 ] || { [ -n "$summary" ] && echo "tests: $summary"; exit "$status"; }
+
+# The CLI ships as a .NET tool: pack it, install it into a scratch tool path, and run it once.
+tool=$(mktemp -d)
+trap 'rm -rf "$tool"' EXIT
+dotnet pack streams/NovaOps.Cli -c Release -o "$tool/nupkg" -v q -nologo >/dev/null
+dotnet tool install --tool-path "$tool/bin" --add-source "$tool/nupkg" NovaOps.Cli >/dev/null
+printf 'timestamp,value\n' > "$tool/in.csv"
+for i in $(seq 0 59); do printf '2024-01-01 00:%02d:00,%s\n' "$i" $(( i == 55 ? 90 : 40 + i % 3 )) >> "$tool/in.csv"; done
+"$tool/bin/novaops" detect --input "$tool/in.csv" --output "$tool/out.csv" >/dev/null
+if head -1 "$tool/out.csv" | grep -q ',anomaly_score$' && [ "$(wc -l < "$tool/out.csv")" -eq 61 ]; then
+  echo "tool smoke test: novaops installed with 'dotnet tool install' scored 60 rows"
+else
+  echo "tool smoke test failed: the installed novaops did not write the expected output" >&2
+  exit 1
+fi
+echo "tests: $summary"

@@ -3,43 +3,33 @@ using Confluent.Kafka;
 namespace NovaOps.Observability;
 
 /// <summary>
-/// Measures a consumer group's lag (high watermark − committed offset) per partition, from the
-/// outside with its own client, as Kafka's own tools do, and publishes it as a gauge.
+/// Consumer lag of one app instance: per partition it has processed, the partition's high watermark
+/// minus the next offset to process, published as a gauge. Computed from the instance's own
+/// processed positions rather than from committed offsets, which trail by a commit interval (and
+/// which the embedded broker does not return while the group is active).
 /// </summary>
-public sealed class ConsumerLagProbe(string bootstrapServers, string groupId, IReadOnlyList<string> topics, PipelineMetrics metrics) : IDisposable
+public sealed class ConsumerLagProbe(string bootstrapServers, ProcessedPositions positions, PipelineMetrics metrics) : IDisposable
 {
     private readonly IConsumer<byte[], byte[]> _client = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
     {
         BootstrapServers = bootstrapServers,
-        GroupId = groupId,               // Committed() reads this group's offsets; the probe never subscribes or commits.
+        GroupId = "novaops-lag-probe", // required by the client; the probe never subscribes or commits
         EnableAutoCommit = false,
     }).Build();
 
-    private readonly IAdminClient _admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers }).Build();
-
-    /// <summary>Total lag over all partitions, also written to the gauge per partition.</summary>
+    /// <summary>Total lag over the partitions this instance has processed, also written to the gauge per partition.</summary>
     public long Measure(TimeSpan timeout)
     {
-        var metadata = _admin.GetMetadata(timeout);
-        var partitions = metadata.Topics.Where(t => topics.Contains(t.Topic))
-            .SelectMany(t => t.Partitions.Select(p => new TopicPartition(t.Topic, p.PartitionId))).ToList();
-        if (partitions.Count == 0) return 0;
-        var committed = _client.Committed(partitions, timeout);
         long total = 0;
-        foreach (var c in committed)
+        foreach (var ((topic, partition), last) in positions.Snapshot())
         {
-            var w = _client.QueryWatermarkOffsets(c.TopicPartition, timeout);
-            long position = c.Offset == Offset.Unset ? w.Low.Value : c.Offset.Value;
-            long lag = Math.Max(0, w.High.Value - position);
-            metrics.SetLag(c.Topic, c.Partition.Value, lag);
+            var w = _client.QueryWatermarkOffsets(new TopicPartition(topic, partition), timeout);
+            long lag = Math.Max(0, w.High.Value - (last + 1));
+            metrics.SetLag(topic, partition, lag);
             total += lag;
         }
         return total;
     }
 
-    public void Dispose()
-    {
-        _client.Dispose();
-        _admin.Dispose();
-    }
+    public void Dispose() => _client.Dispose();
 }

@@ -26,6 +26,9 @@ public sealed class AnomalyApp : IAsyncDisposable
 
     public PipelineMetrics Metrics { get; }
 
+    /// <summary>Last processed offset per partition, for the lag probe.</summary>
+    public ProcessedPositions Positions { get; } = new();
+
     public KafkaStream.State State { get; private set; } = KafkaStream.State.CREATED;
 
     public AnomalyApp(string bootstrapServers, TopicNames topics, AnomalyTopologyOptions options, StreamAppOptions app,
@@ -34,7 +37,7 @@ public sealed class AnomalyApp : IAsyncDisposable
         Metrics = metrics;
         var schema = new FeatureSchema(MetricNames.Standard);
         var scoring = new VmScoring(new WindowFeatureExtractor(schema, options.Features), detectorFactory(schema), options, metrics, TimeProvider.System);
-        var decoder = new TelemetryDecoder(new TelemetryCodec(), metrics, TimeProvider.System);
+        var decoder = new TelemetryDecoder(new TelemetryCodec(), metrics, Positions, TimeProvider.System);
         var topology = AnomalyTopology.Build(topics, scoring, decoder);
         _stream = new KafkaStream(topology, CreateConfig(bootstrapServers, options, app, logging));
         _stream.StateChanged += (_, now) =>

@@ -46,7 +46,7 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options)
         var emitter = new TelemetryEmitter(generator, topics, kafka.BootstrapServers,
             new EmitterOptions { Ticks = ticks, RecordsPerSecond = options.Rate, MalformedPerMillion = options.MalformedPerMillion });
 
-        using var lag = new ConsumerLagProbe(kafka.BootstrapServers, settings.Anomaly.ApplicationId, [topics.Telemetry], metrics);
+        using var lag = new ConsumerLagProbe(kafka.BootstrapServers, app.Positions, metrics);
         var emitting = emitter.RunAsync(ct);
         await Watch(emitting, emitter.Progress, metrics, collector, lag, ticks, ct);
 

@@ -26,8 +26,7 @@ public class NabDevCorpusTests
         Assert.Equal(28, files.Count);
         var series = files.Select(f =>
         {
-            var options = new SeriesDetectionOptions();
-            var scorer = new SeriesScorer(schema => new StatisticalDetector(schema, options.Statistical), options.Features);
+            var scorer = new SeriesDetectionOptions().CreateScorer();
             var scores = f.Values.Select((v, i) => scorer.Next(new DateTimeOffset(f.Timestamps[i]).ToUnixTimeMilliseconds(), v)).ToList();
             return new NabSeries(f.Name, scores, f.WindowRows());
         }).ToList();
@@ -36,5 +35,26 @@ public class NabDevCorpusTests
         var lowFn = NabScorer.Score(series, NabProfile.Defaults[2]);
         Assert.True(standard.NormalisedScore > 40, $"standard score {standard.NormalisedScore:F1}");
         Assert.True(lowFn.NormalisedScore > 50, $"reward_low_FN_rate score {lowFn.NormalisedScore:F1}");
+    }
+
+    [Fact]
+    public void Missing_or_mismatched_corpus_is_a_clear_error()
+    {
+        var dir = Directory.CreateTempSubdirectory("nab-");
+        try
+        {
+            var e = Assert.Throws<DirectoryNotFoundException>(() => NabCorpus.Load(Path.Combine(dir.FullName, "nope"), "w.json"));
+            Assert.Contains("nope", e.Message);
+            string windows = Path.Combine(dir.FullName, "windows.json");
+            File.WriteAllText(windows, "{\"cat/a.csv\": []}");
+            Assert.Throws<InvalidDataException>(() => NabCorpus.Load(dir.FullName, windows)); // no series of the windows file there
+            Directory.CreateDirectory(Path.Combine(dir.FullName, "cat"));
+            File.WriteAllText(Path.Combine(dir.FullName, "cat", "a.csv"), "timestamp,value\n2024-01-01 00:00:00\n");
+            Assert.Throws<InvalidDataException>(() => NabCorpus.Load(dir.FullName, windows)); // a row without a value column
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
     }
 }

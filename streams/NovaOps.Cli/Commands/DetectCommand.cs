@@ -38,7 +38,7 @@ public static class DetectCommand
         if (valueIdx < 0) throw new CliException($"{input.Name} has no column '{valueColumn}' (columns: {string.Join(", ", columns)})");
         int timeIdx = Array.FindIndex(columns, c => c.Trim().Trim('"') == timeColumn);
 
-        var scorer = new SeriesScorer(DetectorChoice.Statistical(settings.Series.Statistical), settings.Series.Features);
+        var scorer = settings.Series.CreateScorer();
         output.Directory?.Create();
         using var writer = new StreamWriter(output.FullName);
         writer.WriteLine(header + ",anomaly_score");

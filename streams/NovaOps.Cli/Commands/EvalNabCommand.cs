@@ -45,15 +45,14 @@ internal static class EvalNabCommand
     public static NabRun Run(DirectoryInfo data, FileInfo labels, FileInfo? profilesFile, NovaOpsSettings settings)
     {
         var files = NabCorpus.Load(data.FullName, labels.FullName);
-        var factory = DetectorChoice.Statistical(settings.Series.Statistical);
-        string detectorName = factory(new Detection.FeatureSchema(["value"])).Name;
+        string detectorName = DetectorChoice.Statistical(settings.Series.Statistical)(new Detection.FeatureSchema(["value"])).Name;
         var series = new List<NabSeries>();
         AnsiConsole.Progress().AutoClear(true).Start(ctx =>
         {
             var task = ctx.AddTask("scoring series", maxValue: files.Count);
             foreach (var f in files)
             {
-                var scorer = new SeriesScorer(factory, settings.Series.Features);
+                var scorer = settings.Series.CreateScorer();
                 var scores = new double[f.Values.Count];
                 for (int i = 0; i < scores.Length; i++)
                     scores[i] = scorer.Next(new DateTimeOffset(f.Timestamps[i]).ToUnixTimeMilliseconds(), f.Values[i]);

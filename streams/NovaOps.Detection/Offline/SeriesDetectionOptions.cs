@@ -18,4 +18,7 @@ public sealed record SeriesDetectionOptions
         CooldownWindows = 300,
         CooldownAbove = 0.9,
     };
+
+    /// <summary>A scorer for one series with these settings.</summary>
+    public SeriesScorer CreateScorer() => new(schema => new StatisticalDetector(schema, Statistical), Features);
 }

@@ -3,13 +3,18 @@ using Confluent.Kafka.Admin;
 
 namespace NovaOps.Broker;
 
-/// <summary>Creates missing topics on a real Kafka through the admin API; existing ones are left alone.</summary>
+/// <summary>
+/// Creates missing topics through the admin API; existing ones are left alone and no request is sent
+/// for them (so a cluster without CreateTopics, like the embedded broker, works once its topics exist).
+/// </summary>
 public sealed class AdminTopicProvisioner(string bootstrapServers) : ITopicProvisioner
 {
     public async Task EnsureTopicsAsync(IEnumerable<TopicSpec> topics, CancellationToken cancellationToken = default)
     {
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers }).Build();
-        var specs = topics.Select(t => new TopicSpecification
+        var existing = admin.GetMetadata(TimeSpan.FromSeconds(30)).Topics
+            .Where(t => !t.Error.IsError).Select(t => t.Topic).ToHashSet();
+        var specs = topics.Where(t => !existing.Contains(t.Name)).Select(t => new TopicSpecification
         {
             Name = t.Name,
             NumPartitions = t.Partitions,

@@ -8,6 +8,8 @@ var root = new RootCommand("NovaOps: operations intelligence for a VM fleet")
 {
     DemoCommand.Create(settings),
     BrokerCommand.Create(settings),
+    SimulateCommand.Create(settings),
+    RunCommand.Create(settings),
     DetectCommand.Create(settings),
     new Command("eval", "Evaluate detectors on public benchmarks") { EvalNabCommand.Create(settings) },
     new Command("bench", "Benchmarks with a baseline measured in the same run") { BenchPipelineCommand.Create(settings) },

@@ -1,0 +1,46 @@
+using System.CommandLine;
+using NovaOps.Broker;
+using NovaOps.Observability;
+using NovaOps.Streams.Anomaly;
+using Spectre.Console;
+
+namespace NovaOps.Cli.Commands;
+
+/// <summary><c>novaops run anomaly</c>: the anomaly app as a long-running service, until Ctrl-C or SIGTERM.</summary>
+internal static class RunCommand
+{
+    public static Command Create(NovaOpsSettings settings)
+    {
+        var bootstrap = CommonOptions.BootstrapServers();
+        bootstrap.Required = true;
+        bootstrap.Description = "Kafka bootstrap servers (a real Kafka, or the one `novaops broker` printed)";
+        var anomaly = new Command("anomaly", "Run the anomaly topology against a Kafka cluster, serving /metrics") { bootstrap };
+        anomaly.SetAction(async (parse, ct) =>
+        {
+            string servers = parse.GetValue(bootstrap)!;
+            var topics = settings.Kafka.Topics;
+            await new AdminTopicProvisioner(servers).EnsureTopicsAsync(
+                AnomalyTopology.RequiredTopics(topics, settings.Anomaly, settings.Kafka.Partitions), ct);
+            var metrics = new PipelineMetrics("anomaly");
+            using var endpoint = new MetricsEndpoint(settings.Metrics, metrics.Registry);
+            await using var app = new AnomalyApp(servers, topics, settings.Anomaly, settings.Streams,
+                DetectorChoice.Statistical(settings.Anomaly.Statistical), metrics);
+            await app.StartAsync(ct);
+            using var lag = new ConsumerLagProbe(servers, app.Positions, metrics);
+            AnsiConsole.MarkupLineInterpolated($"anomaly app [bold]{settings.Anomaly.ApplicationId}[/] running on {topics.Telemetry}; metrics on {endpoint.Url ?? "(off)"}");
+            Console.WriteLine("RUNNING");
+            Console.Out.Flush();
+            try
+            {
+                while (!ct.IsCancellationRequested)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(5), ct);
+                    try { lag.Measure(TimeSpan.FromSeconds(5)); } catch (Confluent.Kafka.KafkaException) { }
+                }
+            }
+            catch (OperationCanceledException) { }
+            return 0;
+        });
+        return new Command("run", "Run a NovaOps stream app as a service") { anomaly };
+    }
+}

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+
+namespace NovaOps.Cli.Tests;
+
+/// <summary>
+/// The pieces as separate processes, the way a region runs them: `novaops broker`, `novaops run anomaly`
+/// serving /metrics, and `novaops simulate` publishing; the app's counts are read by scraping /metrics.
+/// </summary>
+public class ProcessesTests
+{
+    private static readonly string Cli = Path.Combine(AppContext.BaseDirectory, "novaops.dll");
+
+    private static Process Start(string prefix, int metricsPort, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet", [Cli, .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment =
+            {
+                ["NOVAOPS__KAFKA__TOPICPREFIX"] = prefix,
+                ["NOVAOPS__KAFKA__PARTITIONS"] = "4",
+                ["NOVAOPS__METRICS__PORT"] = metricsPort.ToString(),
+                ["NOVAOPS__STREAMS__STATEDIRECTORY"] = Path.Combine(Path.GetTempPath(), $"novaops-proc-{Guid.NewGuid():N}"),
+            },
+        };
+        return Process.Start(psi)!;
+    }
+
+    private static async Task<string> WaitForLine(Process p, string prefix, TimeSpan timeout)
+    {
+        var read = Task.Run(() =>
+        {
+            string? line;
+            while ((line = p.StandardOutput.ReadLine()) is not null)
+                if (line.StartsWith(prefix, StringComparison.Ordinal)) return line;
+            return null;
+        });
+        var result = await read.WaitAsync(timeout);
+        return result ?? throw new InvalidOperationException($"process ended without printing {prefix}: {p.StandardError.ReadToEnd()}");
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        l.Start();
+        return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    [Fact]
+    public async Task Broker_app_and_simulator_as_separate_processes()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        int port = FreePort();
+        using var broker = Start("proc", 0, "broker");
+        Process? app = null;
+        try
+        {
+            string bootstrap = (await WaitForLine(broker, "BOOTSTRAP=", TimeSpan.FromSeconds(60)))["BOOTSTRAP=".Length..];
+            app = Start("proc", port, "run", "anomaly", "--bootstrap-servers", bootstrap);
+            await WaitForLine(app, "RUNNING", TimeSpan.FromSeconds(90));
+
+            using var sim = Start("proc", 0, "simulate", "--bootstrap-servers", bootstrap, "--vms", "50", "--ticks", "60", "--malformed-per-million", "20000");
+            long published = long.Parse((await WaitForLine(sim, "PUBLISHED=", TimeSpan.FromSeconds(60)))["PUBLISHED=".Length..]);
+            await sim.WaitForExitAsync(ct);
+            Assert.Equal(0, sim.ExitCode);
+            Assert.Equal(3000, published);
+
+            using var http = new HttpClient();
+            double processed = 0, deadLettered = 0;
+            var clock = Stopwatch.StartNew();
+            while (processed < published && clock.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                await Task.Delay(500, ct);
+                string text = await http.GetStringAsync($"http://127.0.0.1:{port}/metrics", ct);
+                processed = Sum(text, @"^novaops_records_in_total\{[^}]*topic=""proc\.telemetry""[^}]*\} (\S+)");
+                deadLettered = Sum(text, @"^novaops_dead_lettered_total\{[^}]*\} (\S+)");
+            }
+            Assert.Equal(published, processed);
+            Assert.True(deadLettered > 0, "the malformed records mixed in must be dead-lettered");
+            Assert.False(app.HasExited, "bad records must not stop the app");
+        }
+        finally
+        {
+            if (app is not null) { app.Kill(entireProcessTree: true); await app.WaitForExitAsync(ct); app.Dispose(); }
+            broker.Kill(entireProcessTree: true);
+            await broker.WaitForExitAsync(ct);
+        }
+    }
+
+    private static double Sum(string metrics, string pattern) =>
+        Regex.Matches(metrics, pattern, RegexOptions.Multiline).Sum(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+}

@@ -16,6 +16,9 @@ public sealed record StreamAppOptions
     public int CommitIntervalMs { get; init; } = 1000;
     public int MaxPollRecords { get; init; } = 5000;
     public string StateDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "novaops-streams");
+
+    /// <summary>How long the group waits for a silent (crashed) member before giving its partitions to another.</summary>
+    public int SessionTimeoutMs { get; init; } = 45_000;
 }
 
 /// <summary>One running instance of the anomaly topology.</summary>
@@ -50,20 +53,27 @@ public sealed class AnomalyApp : IAsyncDisposable
     }
 
     public static StreamConfig<StringSerDes, ByteArraySerDes> CreateConfig(string bootstrapServers, AnomalyTopologyOptions options,
-        StreamAppOptions app, ILoggerFactory? logging) => new()
+        StreamAppOptions app, ILoggerFactory? logging)
     {
-        ApplicationId = options.ApplicationId,
-        BootstrapServers = bootstrapServers,
-        AutoOffsetReset = AutoOffsetReset.Earliest,
-        NumStreamThreads = app.Threads,
-        CommitIntervalMs = app.CommitIntervalMs,
-        MaxPollRecords = app.MaxPollRecords,
-        StateDir = app.StateDirectory,
-        Guarantee = ProcessingGuarantee.AT_LEAST_ONCE,
-        Logger = logging ?? NullLoggerFactory.Instance,
-        LingerMs = 5,
-        CompressionType = CompressionType.Lz4,
-    };
+        var config = new StreamConfig<StringSerDes, ByteArraySerDes>
+        {
+            // First: Streamiz's Guarantee setter resets the commit interval to that guarantee's default
+            // (30 s for at-least-once), so it must not come after CommitIntervalMs.
+            Guarantee = ProcessingGuarantee.AT_LEAST_ONCE,
+            ApplicationId = options.ApplicationId,
+            BootstrapServers = bootstrapServers,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            NumStreamThreads = app.Threads,
+            MaxPollRecords = app.MaxPollRecords,
+            StateDir = app.StateDirectory,
+            Logger = logging ?? NullLoggerFactory.Instance,
+            LingerMs = 5,
+            CompressionType = CompressionType.Lz4,
+        };
+        config.CommitIntervalMs = app.CommitIntervalMs;
+        config.SessionTimeoutMs = app.SessionTimeoutMs;
+        return config;
+    }
 
     /// <summary>Starts the app and returns once it is RUNNING (partitions assigned, state restored).</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)

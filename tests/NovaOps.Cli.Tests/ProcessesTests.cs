@@ -24,6 +24,7 @@ public class ProcessesTests
                 ["NOVAOPS__KAFKA__PARTITIONS"] = "4",
                 ["NOVAOPS__METRICS__PORT"] = metricsPort.ToString(),
                 ["NOVAOPS__STREAMS__STATEDIRECTORY"] = Path.Combine(Path.GetTempPath(), $"novaops-proc-{Guid.NewGuid():N}"),
+                ["NOVAOPS__STREAMS__SESSIONTIMEOUTMS"] = "6000",
             },
         };
         return Process.Start(psi)!;
@@ -88,6 +89,68 @@ public class ProcessesTests
             broker.Kill(entireProcessTree: true);
             await broker.WaitForExitAsync(ct);
         }
+    }
+
+    [Fact]
+    public async Task A_killed_app_resumes_from_its_committed_offsets()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        int port = FreePort();
+        using var broker = Start("crash", 0, "broker");
+        Process? app = null;
+        try
+        {
+            string bootstrap = (await WaitForLine(broker, "BOOTSTRAP=", TimeSpan.FromSeconds(60)))["BOOTSTRAP=".Length..];
+            app = Start("crash", port, "run", "anomaly", "--bootstrap-servers", bootstrap);
+            await WaitForLine(app, "RUNNING", TimeSpan.FromSeconds(90));
+            long first = await Simulate(bootstrap, seed: 1, ct);
+            Assert.Equal(first, await ProcessedAtLeast(port, first, ct));
+            await Task.Delay(2500, ct); // two commit intervals
+
+            app.Kill(entireProcessTree: true); // no clean shutdown: only what was committed survives
+            await app.WaitForExitAsync(ct);
+            app.Dispose();
+            app = Start("crash", port, "run", "anomaly", "--bootstrap-servers", bootstrap);
+            await WaitForLine(app, "RUNNING", TimeSpan.FromSeconds(90));
+            long second = await Simulate(bootstrap, seed: 2, ct);
+            // The new process reads only the second batch: the first one's offsets were committed while running.
+            Assert.Equal(second, await ProcessedAtLeast(port, second, ct));
+            await Task.Delay(1000, ct);
+            Assert.Equal(second, await Processed(port, ct));
+        }
+        finally
+        {
+            if (app is not null) { app.Kill(entireProcessTree: true); await app.WaitForExitAsync(ct); app.Dispose(); }
+            broker.Kill(entireProcessTree: true);
+            await broker.WaitForExitAsync(ct);
+        }
+    }
+
+    private static async Task<long> Simulate(string bootstrap, int seed, CancellationToken ct)
+    {
+        using var sim = Start("crash", 0, "simulate", "--bootstrap-servers", bootstrap, "--vms", "40", "--ticks", "50", "--seed", seed.ToString());
+        long published = long.Parse((await WaitForLine(sim, "PUBLISHED=", TimeSpan.FromSeconds(60)))["PUBLISHED=".Length..]);
+        await sim.WaitForExitAsync(ct);
+        return published;
+    }
+
+    private static async Task<double> Processed(int port, CancellationToken ct)
+    {
+        using var http = new HttpClient();
+        string text = await http.GetStringAsync($"http://127.0.0.1:{port}/metrics", ct);
+        return Sum(text, @"^novaops_records_in_total\{[^}]*\} (\S+)");
+    }
+
+    private static async Task<double> ProcessedAtLeast(int port, long n, CancellationToken ct)
+    {
+        double processed = 0;
+        var clock = Stopwatch.StartNew();
+        while (processed < n && clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(300, ct);
+            processed = await Processed(port, ct);
+        }
+        return processed;
     }
 
     private static double Sum(string metrics, string pattern) =>

@@ -89,3 +89,14 @@ public class AnomalyTopologyDriverTests
         Assert.Null(store.Get("vm-9"));
     }
 }
+
+public class AnomalyAppConfigTests
+{
+    [Fact]
+    public void Commit_interval_is_the_configured_one_not_the_guarantee_default()
+    {
+        var config = AnomalyApp.CreateConfig("127.0.0.1:9092", new AnomalyTopologyOptions(), new StreamAppOptions { CommitIntervalMs = 750 }, null);
+        Assert.Equal(750, config.CommitIntervalMs);
+        Assert.Equal(Streamiz.Kafka.Net.ProcessingGuarantee.AT_LEAST_ONCE, config.Guarantee);
+    }
+}

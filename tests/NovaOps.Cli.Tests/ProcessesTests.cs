@@ -25,6 +25,7 @@ public class ProcessesTests
                 ["NOVAOPS__METRICS__PORT"] = metricsPort.ToString(),
                 ["NOVAOPS__STREAMS__STATEDIRECTORY"] = Path.Combine(Path.GetTempPath(), $"novaops-proc-{Guid.NewGuid():N}"),
                 ["NOVAOPS__STREAMS__SESSIONTIMEOUTMS"] = "6000",
+                ["NOVAOPS__STREAMS__COMMITINTERVALMS"] = "1000",
             },
         };
         return Process.Start(psi)!;

@@ -87,11 +87,15 @@ public sealed class TelemetryCodec(TelemetryValidationOptions options, TimeProvi
                 return DecodeResult.Reject(RejectReasons.OutOfRange, $"{name} = {x} is outside [{lo}, {hi}]");
         }
 
-        foreach (var (name, x) in s.Extra)
+        // Enumerating an empty map still allocates an enumerator: skip it on the hot path.
+        if (s.Extra.Count > 0)
         {
-            if (!double.IsFinite(x))
-                return DecodeResult.Reject(RejectReasons.NotFinite, $"{name} is {x}");
-            present++;
+            foreach (var (name, x) in s.Extra)
+            {
+                if (!double.IsFinite(x))
+                    return DecodeResult.Reject(RejectReasons.NotFinite, $"{name} is {x}");
+                present++;
+            }
         }
 
         return present == 0

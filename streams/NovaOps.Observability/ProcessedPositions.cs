@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 
 namespace NovaOps.Observability;
 
@@ -9,9 +10,14 @@ namespace NovaOps.Observability;
 /// </summary>
 public sealed class ProcessedPositions
 {
-    private readonly ConcurrentDictionary<(string Topic, int Partition), long> _last = new();
+    private readonly ConcurrentDictionary<(string Topic, int Partition), StrongBox<long>> _last = new();
 
-    public void Advance(string topic, int partition, long offset) => _last[(topic, partition)] = offset;
+    /// <summary>
+    /// The cell of one partition. A task processes one partition: it takes its cell once and then
+    /// only writes a long per record (no hashing on the hot path).
+    /// </summary>
+    public StrongBox<long> For(string topic, int partition) => _last.GetOrAdd((topic, partition), _ => new StrongBox<long>(-1));
 
-    public IReadOnlyDictionary<(string Topic, int Partition), long> Snapshot() => new Dictionary<(string, int), long>(_last);
+    public IReadOnlyDictionary<(string Topic, int Partition), long> Snapshot() =>
+        _last.Where(kv => Volatile.Read(ref kv.Value.Value) >= 0).ToDictionary(kv => kv.Key, kv => Volatile.Read(ref kv.Value.Value));
 }

@@ -40,8 +40,8 @@ public sealed class AnomalyApp : IAsyncDisposable
     {
         Metrics = metrics;
         var schema = new FeatureSchema(MetricNames.Standard);
-        var scoring = new VmScoring(new WindowFeatureExtractor(schema, options.Features), detectorFactory(schema), options, metrics, TimeProvider.System);
-        var decoder = new TelemetryDecoder(new TelemetryCodec(), metrics, Positions, TimeProvider.System);
+        var scoring = new VmScoring(new WindowFeatureExtractor(schema, options.Features), detectorFactory(schema), options, metrics, Positions, TimeProvider.System);
+        var decoder = new TelemetryDecoder(new TelemetryCodec(), metrics, TimeProvider.System);
         var topology = AnomalyTopology.Build(topics, scoring, decoder);
         _stream = new KafkaStream(topology, CreateConfig(bootstrapServers, options, app, logging));
         _stream.StateChanged += (_, now) =>

@@ -8,14 +8,14 @@ namespace NovaOps.Streams.Anomaly;
 /// First step of the topology: bytes → a valid sample, or a dead-letter record that keeps the
 /// original bytes, the reason and where the record came from. Counts both.
 /// </summary>
-public sealed class TelemetryDecoder(TelemetryCodec codec, PipelineMetrics metrics, ProcessedPositions positions, TimeProvider clock)
+public sealed class TelemetryDecoder(TelemetryCodec codec, PipelineMetrics metrics, TimeProvider clock)
 {
     private Prometheus.Counter.Child? _in;
 
     public DecodedTelemetry Decode(string? key, byte[]? value, string topic, int partition, long offset)
     {
         (_in ??= metrics.RecordsIn(topic)).Inc();
-        positions.Advance(topic, partition, offset);
+
         var result = codec.Decode(value ?? [], key);
         if (result.IsValid) return DecodedTelemetry.Valid(result.Sample!);
 

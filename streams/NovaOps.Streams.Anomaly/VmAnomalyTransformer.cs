@@ -25,6 +25,7 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
     private readonly double[] _contributions;
     private Prometheus.Histogram.Child _scores = null!;
     private Prometheus.Histogram.Child _latency = null!;
+    private System.Runtime.CompilerServices.StrongBox<long>? _position; // a task reads one partition: one cell
 
     /// <summary>Streamiz creates one transformer per task with these arguments (see <see cref="AnomalyTopology"/>).</summary>
     public VmAnomalyTransformer(VmScoring scoring, TelemetryDecoder decoder)
@@ -58,6 +59,8 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
     public Record<string, ScoringOutput>? Process(Record<string, byte[]> record)
     {
         var origin = record.TopicPartitionOffset;
+        _position ??= _scoring.Positions.For(origin.Topic, origin.Partition.Value);
+        Volatile.Write(ref _position.Value, origin.Offset.Value);
         var decoded = _decoder.Decode(record.Key, record.Value, origin.Topic, origin.Partition.Value, origin.Offset.Value);
         if (decoded.Sample is not { } sample)
             return Record<string, ScoringOutput>.Create(record.Key, ScoringOutput.Of(decoded.DeadLetter!));

@@ -4,13 +4,17 @@ using NovaOps.Observability;
 namespace NovaOps.Streams.Anomaly;
 
 /// <summary>What every per-task transformer shares: the extractor, the detector, options and metrics (all thread-safe or immutable).</summary>
-public sealed class VmScoring(WindowFeatureExtractor extractor, IAnomalyDetector detector, AnomalyTopologyOptions options, PipelineMetrics metrics, TimeProvider clock)
+public sealed class VmScoring(WindowFeatureExtractor extractor, IAnomalyDetector detector, AnomalyTopologyOptions options, PipelineMetrics metrics,
+    ProcessedPositions positions, TimeProvider clock)
 {
     public WindowFeatureExtractor Extractor { get; } = extractor;
     public IAnomalyDetector Detector { get; } = detector;
     public AnomalyTopologyOptions Options { get; } = options;
     public PipelineMetrics Metrics { get; } = metrics;
     public TimeProvider Clock { get; } = clock;
+
+    /// <summary>Last processed offset per partition (read by the lag probe).</summary>
+    public ProcessedPositions Positions { get; } = positions;
 
     public int StateLength => Extractor.StateLength + Detector.StateLength;
 

@@ -19,8 +19,8 @@ public class AnomalyTopologyDriverTests
         options ??= new AnomalyTopologyOptions();
         var metrics = new PipelineMetrics("anomaly");
         var schema = new FeatureSchema(MetricNames.Standard);
-        var scoring = new VmScoring(new WindowFeatureExtractor(schema, options.Features), new StatisticalDetector(schema), options, metrics, TimeProvider.System);
-        var decoder = new TelemetryDecoder(new TelemetryCodec(), metrics, new ProcessedPositions(), TimeProvider.System);
+        var scoring = new VmScoring(new WindowFeatureExtractor(schema, options.Features), new StatisticalDetector(schema), options, metrics, new ProcessedPositions(), TimeProvider.System);
+        var decoder = new TelemetryDecoder(new TelemetryCodec(), metrics, TimeProvider.System);
         var config = new StreamConfig<StringSerDes, ByteArraySerDes> { ApplicationId = "test-anomaly" };
         return (new TopologyTestDriver(AnomalyTopology.Build(Topics, scoring, decoder), config), metrics);
     }

@@ -33,7 +33,8 @@ Latest figures, written by `scripts/update-benchmarks.sh` from the commands' JSO
 ## Pipeline throughput — `{bench_cmd}`
 
 Same records on the embedded broker, in one run: a plain Confluent.Kafka consumer vs the anomaly topology end to end
-(decode, validate, per-VM windows, detector, state store with changelog, sinks). Rates from the first record to the last.
+(decode, validate, per-VM windows, detector, state store with changelog, sinks). Rates from the first record to the last;
+medians of {b['rounds']} rounds (raw consume per round: {', '.join(f'{x:,.0f}' for x in b['raw_consume_rounds'])}; anomaly topology: {', '.join(f'{x:,.0f}' for x in b['pipeline_rounds'])}).
 
 | records | partitions | raw consume (rec/s) | Streamiz no-op (rec/s) | anomaly topology (rec/s) | ratio | no-op ratio | goal |
 |---:|---:|---:|---:|---:|---:|---:|---:|

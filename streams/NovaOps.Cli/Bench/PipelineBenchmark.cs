@@ -20,25 +20,32 @@ public sealed record PipelineBenchResult(
     [property: JsonPropertyName("ratio")] double Ratio,
     [property: JsonPropertyName("stream_threads")] int StreamThreads,
     [property: JsonPropertyName("streamiz_noop_per_s")] double StreamizNoopPerSecond,
-    [property: JsonPropertyName("streamiz_noop_ratio")] double StreamizNoopRatio);
+    [property: JsonPropertyName("streamiz_noop_ratio")] double StreamizNoopRatio,
+    [property: JsonPropertyName("rounds")] int Rounds,
+    [property: JsonPropertyName("raw_consume_rounds")] IReadOnlyList<double> RawRounds,
+    [property: JsonPropertyName("streamiz_noop_rounds")] IReadOnlyList<double> NoopRounds,
+    [property: JsonPropertyName("pipeline_rounds")] IReadOnlyList<double> PipelineRounds);
 
 /// <summary>
 /// The same N telemetry records on the embedded broker, read (a) by a plain Confluent.Kafka consumer
 /// and (b) by the anomaly topology end to end (decode, validate, window, score, state store, sinks).
 /// Both rates run from the first record to the N-th, so group joins and start-up are left out of both.
 /// A third reading, a Streamiz topology that only counts records, shows the framework's own ceiling
-/// on the same records: what no topology logic can beat.
+/// on the same records: what no topology logic can beat. The three run in turn for several rounds
+/// (this machine's figures wander by a third from run to run) and the medians are reported.
 /// </summary>
 public sealed class PipelineBenchmark(NovaOpsSettings settings)
 {
-    public async Task<PipelineBenchResult> RunAsync(long records, string? bootstrapServers, Action<string> status, CancellationToken ct)
+    public async Task<PipelineBenchResult> RunAsync(long records, int rounds, string? bootstrapServers, Action<string> status, CancellationToken ct)
     {
+        if (rounds < 1) throw new ArgumentOutOfRangeException(nameof(rounds));
         // The embedded broker keeps ~5 MiB per partition: spread the records so none is dropped.
         int partitions = (int)Math.Clamp(Math.Ceiling(records * 160.0 / (3 << 20)), 12, 512);
         var topics = new TopicNames($"bench-{Guid.NewGuid():N}"[..14]);
-        var anomalyOptions = settings.Anomaly with { ApplicationId = $"{topics.Prefix}-anomaly" };
+        // Each round's app is a new consumer group with its own state changelog.
+        var appOptions = Enumerable.Range(0, rounds).Select(r => settings.Anomaly with { ApplicationId = $"{topics.Prefix}-anomaly-{r}" }).ToList();
         using var kafka = KafkaConnection.Open(bootstrapServers);
-        await kafka.Topics.EnsureTopicsAsync(AnomalyTopology.RequiredTopics(topics, anomalyOptions, partitions), ct);
+        await kafka.Topics.EnsureTopicsAsync(appOptions.SelectMany(o => AnomalyTopology.RequiredTopics(topics, o, partitions)).DistinctBy(t => t.Name), ct);
 
         status($"producing {records:N0} records to {partitions} partitions");
         int vms = (int)Math.Min(10_000, Math.Max(1, records / 50));
@@ -49,16 +56,25 @@ public sealed class PipelineBenchmark(NovaOpsSettings settings)
         await emitter.RunAsync(ct);
         long total = emitter.Progress.Records;
 
-        status("raw consume");
-        double raw = RawConsume(kafka.BootstrapServers, topics.Telemetry, total, ct);
+        List<double> raws = [], noops = [], pipelines = [];
+        for (int r = 0; r < rounds; r++)
+        {
+            status($"round {r + 1}/{rounds}: raw consume");
+            raws.Add(Math.Round(RawConsume(kafka.BootstrapServers, topics.Telemetry, total, ct)));
+            status($"round {r + 1}/{rounds}: Streamiz no-op topology");
+            noops.Add(Math.Round(await StreamizNoop(kafka.BootstrapServers, topics, $"{topics.Prefix}-noop-{r}", total, ct)));
+            status($"round {r + 1}/{rounds}: anomaly topology");
+            pipelines.Add(Math.Round(await Pipeline(kafka.BootstrapServers, topics, appOptions[r], total, ct)));
+        }
+        double raw = Median(raws), noop = Median(noops), pipeline = Median(pipelines);
+        return new PipelineBenchResult(total, partitions, raw, pipeline, Math.Round(pipeline / raw, 3), settings.Streams.Threads,
+            noop, Math.Round(noop / raw, 3), rounds, raws, noops, pipelines);
+    }
 
-        status("Streamiz no-op topology");
-        double noop = await StreamizNoop(kafka.BootstrapServers, topics, total, ct);
-
-        status("anomaly topology");
-        double pipeline = await Pipeline(kafka.BootstrapServers, topics, anomalyOptions, total, ct);
-        return new PipelineBenchResult(total, partitions, Math.Round(raw), Math.Round(pipeline), Math.Round(pipeline / raw, 3), settings.Streams.Threads,
-            Math.Round(noop), Math.Round(noop / raw, 3));
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     private static double RawConsume(string bootstrap, string topic, long n, CancellationToken ct)
@@ -86,12 +102,12 @@ public sealed class PipelineBenchmark(NovaOpsSettings settings)
         return (n - 1) / clock!.Elapsed.TotalSeconds;
     }
 
-    private async Task<double> StreamizNoop(string bootstrap, TopicNames topics, long n, CancellationToken ct)
+    private async Task<double> StreamizNoop(string bootstrap, TopicNames topics, string applicationId, long n, CancellationToken ct)
     {
         long seen = 0;
         var builder = new Streamiz.Kafka.Net.StreamBuilder();
         builder.Stream<string, byte[]>(topics.Telemetry).Foreach((_, _, _) => Interlocked.Increment(ref seen));
-        var config = AnomalyApp.CreateConfig(bootstrap, settings.Anomaly with { ApplicationId = $"{topics.Prefix}-noop" },
+        var config = AnomalyApp.CreateConfig(bootstrap, settings.Anomaly with { ApplicationId = applicationId },
             settings.Streams with { StateDirectory = Path.Combine(settings.Streams.StateDirectory, $"noop-{Guid.NewGuid():N}") }, null);
         using var stream = new Streamiz.Kafka.Net.KafkaStream(builder.Build(), config);
         await stream.StartAsync(ct);

@@ -10,20 +10,22 @@ internal static class BenchPipelineCommand
     public static Command Create(NovaOpsSettings settings)
     {
         var records = new Option<long>("--records") { Description = "Telemetry records to process", DefaultValueFactory = _ => 500_000 };
+        var rounds = new Option<int>("--rounds") { Description = "Rounds of the three measurements; medians are reported", DefaultValueFactory = _ => 3 };
         var bootstrap = CommonOptions.BootstrapServers();
         var json = CommonOptions.Json("the figures");
-        var cmd = new Command("pipeline", "Records/s of the anomaly topology vs raw consumption, same records, same run") { records, bootstrap, json };
+        var cmd = new Command("pipeline", "Records/s of the anomaly topology vs raw consumption, same records, same run") { records, rounds, bootstrap, json };
         cmd.SetAction(async (parse, ct) =>
         {
             long n = parse.GetValue(records);
             if (n < 1000) throw new CliException("--records must be at least 1000");
+            if (parse.GetValue(rounds) < 1) throw new CliException("--rounds must be at least 1");
             PipelineBenchResult result = null!;
             await AnsiConsole.Status().StartAsync("starting", async ctx =>
             {
-                result = await new PipelineBenchmark(settings).RunAsync(n, parse.GetValue(bootstrap), s => ctx.Status(s), ct);
+                result = await new PipelineBenchmark(settings).RunAsync(n, parse.GetValue(rounds), parse.GetValue(bootstrap), s => ctx.Status(s), ct);
             });
             var table = new Table().Title("bench pipeline").AddColumns("measure", "value")
-                .AddRow("records", $"{result.Records:N0} over {result.Partitions} partitions")
+                .AddRow("records", $"{result.Records:N0} over {result.Partitions} partitions, median of {result.Rounds} rounds")
                 .AddRow("raw consume", $"{result.RawConsumePerSecond:N0} rec/s")
                 .AddRow("Streamiz no-op topology (framework ceiling)", $"{result.StreamizNoopPerSecond:N0} rec/s (ratio {result.StreamizNoopRatio:F3})")
                 .AddRow("anomaly topology", $"{result.PipelinePerSecond:N0} rec/s ({result.StreamThreads} stream thread(s))")

@@ -6,8 +6,9 @@ using Streamiz.Kafka.Net.State;
 namespace NovaOps.Streams.Anomaly;
 
 /// <summary>
-/// Decodes and validates each record (rejects become dead letters), then, per VM: adds the sample to the open window; when a window closes, scores its features and
-/// emits an anomaly if the score reaches the threshold. The VM's whole state (window sums,
+/// Decodes and validates each record (rejects become dead letters), then, per VM: adds the sample
+/// to the open window; when a window closes, scores its features and emits an anomaly if the score
+/// reaches the threshold. The VM's whole state (window sums,
 /// baselines, detector memory) is one double[] in a state store with a changelog, so a restarted
 /// or moved task resumes where it stopped. Decoding happens here rather than in DSL steps of its own
 /// because every Streamiz node costs per record, and this is the hot path (see docs/benchmarks.md).

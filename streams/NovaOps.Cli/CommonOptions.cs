@@ -10,5 +10,16 @@ internal static class CommonOptions
         Description = "Kafka bootstrap servers; without it the embedded broker is started",
     };
 
+    /// <summary>The option's value, else <c>Kafka:BootstrapServers</c> (e.g. <c>NOVAOPS__KAFKA__BOOTSTRAPSERVERS</c>); null for "embedded".</summary>
+    public static string? BootstrapServers(string? option, NovaOpsSettings settings) =>
+        !string.IsNullOrWhiteSpace(option) ? option
+        : !string.IsNullOrWhiteSpace(settings.Kafka.BootstrapServers) ? settings.Kafka.BootstrapServers
+        : null;
+
+    /// <summary>Like <see cref="BootstrapServers(string?, NovaOpsSettings)"/>, for commands that need an existing Kafka.</summary>
+    public static string RequiredBootstrapServers(string? option, NovaOpsSettings settings) =>
+        BootstrapServers(option, settings)
+        ?? throw new CliException("no Kafka given: pass --bootstrap-servers (e.g. what `novaops broker` printed) or set NOVAOPS__KAFKA__BOOTSTRAPSERVERS");
+
     public static Option<FileInfo?> Json(string what) => new("--json") { Description = $"Write {what} as JSON to this file" };
 }

@@ -17,7 +17,8 @@ var root = new RootCommand("NovaOps: operations intelligence for a VM fleet")
 
 try
 {
-    return await root.Parse(args).InvokeAsync();
+    // User errors are caught below and printed as one line; the default handler would print a stack trace.
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (Exception e) when (e is CliException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
 {

@@ -127,6 +127,20 @@ public class ProcessesTests
         }
     }
 
+    [Theory]
+    [InlineData("no Kafka given", "run", "anomaly")]
+    [InlineData("input file not found", "detect", "--input", "/nonexistent/in.csv", "--output", "/tmp/out.csv")]
+    [InlineData("NAB data folder not found", "eval", "nab", "--data", "/nonexistent", "--labels", "/nonexistent.json")]
+    public async Task User_errors_exit_2_with_one_clear_line(string expected, params string[] args)
+    {
+        using var p = Start("err", 0, args);
+        string output = await p.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await p.WaitForExitAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(2, p.ExitCode);
+        Assert.Contains(expected, output.Replace("\n", " "));
+        Assert.DoesNotContain("   at ", output); // no stack trace
+    }
+
     private static async Task<long> Simulate(string bootstrap, int seed, CancellationToken ct)
     {
         using var sim = Start("crash", 0, "simulate", "--bootstrap-servers", bootstrap, "--vms", "40", "--ticks", "50", "--seed", seed.ToString());

@@ -12,12 +12,11 @@ internal static class RunCommand
     public static Command Create(NovaOpsSettings settings)
     {
         var bootstrap = CommonOptions.BootstrapServers();
-        bootstrap.Required = true;
         bootstrap.Description = "Kafka bootstrap servers (a real Kafka, or the one `novaops broker` printed)";
         var anomaly = new Command("anomaly", "Run the anomaly topology against a Kafka cluster, serving /metrics") { bootstrap };
         anomaly.SetAction(async (parse, ct) =>
         {
-            string servers = parse.GetValue(bootstrap)!;
+            string servers = CommonOptions.RequiredBootstrapServers(parse.GetValue(bootstrap), settings);
             var topics = settings.Kafka.Topics;
             await new AdminTopicProvisioner(servers).EnsureTopicsAsync(
                 AnomalyTopology.RequiredTopics(topics, settings.Anomaly, settings.Kafka.Partitions), ct);

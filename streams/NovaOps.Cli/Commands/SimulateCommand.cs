@@ -15,7 +15,6 @@ internal static class SimulateCommand
     public static Command Create(NovaOpsSettings settings)
     {
         var bootstrap = CommonOptions.BootstrapServers();
-        bootstrap.Required = true;
         var vms = new Option<int>("--vms") { Description = "VMs in the simulated fleet", DefaultValueFactory = _ => 1000 };
         var ticks = new Option<long>("--ticks") { Description = "Samples per VM (simulated time = ticks x 10 s)", DefaultValueFactory = _ => 360 };
         var rate = new Option<double>("--rate") { Description = "Records per second; 0 = as fast as the broker takes them", DefaultValueFactory = _ => 0 };
@@ -24,7 +23,7 @@ internal static class SimulateCommand
         var cmd = new Command("simulate", "Publish a simulated fleet's telemetry (and fault ground truth) to Kafka") { bootstrap, vms, ticks, rate, seed, malformed };
         cmd.SetAction(async (parse, ct) =>
         {
-            string servers = parse.GetValue(bootstrap)!;
+            string servers = CommonOptions.RequiredBootstrapServers(parse.GetValue(bootstrap), settings);
             long n = parse.GetValue(ticks);
             if (parse.GetValue(vms) < 1 || n < 1) throw new CliException("--vms and --ticks must be positive");
             var topics = settings.Kafka.Topics;

@@ -24,7 +24,7 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options)
     {
         var wall = Stopwatch.StartNew();
         var topics = settings.Kafka.Topics;
-        using var kafka = KafkaConnection.Open(options.BootstrapServers ?? NullIfEmpty(settings.Kafka.BootstrapServers));
+        using var kafka = KafkaConnection.Open(CommonOptions.BootstrapServers(options.BootstrapServers, settings));
         await kafka.Topics.EnsureTopicsAsync(AnomalyTopology.RequiredTopics(topics, settings.Anomaly, settings.Kafka.Partitions), ct);
 
         var metrics = new PipelineMetrics("anomaly");
@@ -144,6 +144,4 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options)
         if (telemetryIn.Value < progress.Records)
             AnsiConsole.MarkupLineInterpolated($"[yellow]the app processed {telemetryIn.Value:N0} of {progress.Records:N0} records within {drainDeadline.TotalSeconds} s of the end[/]");
     }
-
-    private static string? NullIfEmpty(string s) => string.IsNullOrWhiteSpace(s) ? null : s;
 }

@@ -18,7 +18,12 @@ public sealed record StreamAppOptions
     public int MaxPollRecords { get; init; } = 5000;
     public string StateDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "novaops-streams");
 
-    /// <summary>How long the group waits for a silent (crashed) member before giving its partitions to another.</summary>
+    /// <summary>
+    /// How long the group waits for a silent (crashed) member before giving its partitions to another.
+    /// On the embedded broker a new instance also waits this long to join a running group (measured:
+    /// the mock coordinator only rebalances when the old members' sessions lapse), so scale-out tests
+    /// there use a few seconds.
+    /// </summary>
     public int SessionTimeoutMs { get; init; } = 45_000;
 }
 

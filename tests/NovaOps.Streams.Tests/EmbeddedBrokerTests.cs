@@ -94,4 +94,26 @@ public sealed class EmbeddedBrokerTests : IDisposable
         // Resumed from committed offsets: the first life's records are not read again.
         Assert.Equal(second.Count, metrics2.RecordsIn(s.Topics.Telemetry).Value);
     }
+
+    [Fact]
+    public async Task Two_instances_share_the_partitions_and_together_process_everything_once()
+    {
+        await using var s = new KafkaScenario(_cluster.BootstrapServers, new EmbeddedTopicProvisioner(_cluster));
+        await s.ProvisionAsync();
+        var m1 = new PipelineMetrics("anomaly");
+        var m2 = new PipelineMetrics("anomaly");
+        await using var app1 = await s.StartAppAsync(m1);
+        await using var app2 = await s.StartAppAsync(m2); // returns once the group has rebalanced over both
+        await KafkaScenario.WaitFor(() => app1.State == Streamiz.Kafka.Net.KafkaStream.State.RUNNING, TimeSpan.FromSeconds(10));
+
+        var records = Telemetry.Steady(vms: 8, 0, 14, spikeVm: "vm-5", spikeWindow: 12).ToList();
+        s.Produce(records);
+        double Total() => m1.RecordsIn(s.Topics.Telemetry).Value + m2.RecordsIn(s.Topics.Telemetry).Value;
+        await KafkaScenario.WaitFor(() => Total() >= records.Count, TimeSpan.FromSeconds(60));
+
+        Assert.Equal(records.Count, Total());
+        Assert.True(m1.RecordsIn(s.Topics.Telemetry).Value > 0 && m2.RecordsIn(s.Topics.Telemetry).Value > 0, "both instances must get partitions");
+        var anomalies = s.Read(s.Topics.Anomalies, AnomalyEvent.Parser.ParseFrom, l => l.Any(a => a.VmId == "vm-5"), TimeSpan.FromSeconds(30));
+        Assert.Single(anomalies, a => a.VmId == "vm-5" && a.WindowStartMs == Telemetry.Start + 12 * 60_000L);
+    }
 }

@@ -29,7 +29,8 @@ internal sealed class KafkaScenario(string bootstrapServers, ITopicProvisioner p
         stateDir ??= Path.Combine(Path.GetTempPath(), $"novaops-it-{Guid.NewGuid():N}");
         _stateDirs.Add(stateDir);
         var app = new AnomalyApp(bootstrapServers, Topics, Options,
-            new StreamAppOptions { StateDirectory = stateDir, CommitIntervalMs = 200 },
+            // A new member waits one session timeout to join a group on the embedded broker: keep it short here.
+            new StreamAppOptions { StateDirectory = stateDir, CommitIntervalMs = 200, SessionTimeoutMs = 6000 },
             schema => new StatisticalDetector(schema), metrics);
         await app.StartAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
         return app;

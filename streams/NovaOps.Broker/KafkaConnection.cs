@@ -17,6 +17,13 @@ public sealed class KafkaConnection : IDisposable
 
     public bool IsEmbedded => _embedded is not null;
 
+    /// <summary>
+    /// The consumer session timeout to use here: on the embedded broker a member joining a running
+    /// group waits one session timeout (its coordinator rebalances only when sessions lapse), so it is
+    /// capped at a few seconds there; a real Kafka keeps the configured value.
+    /// </summary>
+    public int SessionTimeoutMs(int configured) => IsEmbedded ? Math.Min(configured, 6000) : configured;
+
     private KafkaConnection(string bootstrapServers, ITopicProvisioner topics, EmbeddedKafkaCluster? embedded)
     {
         BootstrapServers = bootstrapServers;

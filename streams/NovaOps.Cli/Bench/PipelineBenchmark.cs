@@ -62,9 +62,9 @@ public sealed class PipelineBenchmark(NovaOpsSettings settings)
             status($"round {r + 1}/{rounds}: raw consume");
             raws.Add(Math.Round(RawConsume(kafka.BootstrapServers, topics.Telemetry, total, ct)));
             status($"round {r + 1}/{rounds}: Streamiz no-op topology");
-            noops.Add(Math.Round(await StreamizNoop(kafka.BootstrapServers, topics, $"{topics.Prefix}-noop-{r}", total, ct)));
+            noops.Add(Math.Round(await StreamizNoop(kafka, topics, $"{topics.Prefix}-noop-{r}", total, ct)));
             status($"round {r + 1}/{rounds}: anomaly topology");
-            pipelines.Add(Math.Round(await Pipeline(kafka.BootstrapServers, topics, appOptions[r], total, ct)));
+            pipelines.Add(Math.Round(await Pipeline(kafka, topics, appOptions[r], total, ct)));
         }
         double raw = Median(raws), noop = Median(noops), pipeline = Median(pipelines);
         return new PipelineBenchResult(total, partitions, raw, pipeline, Math.Round(pipeline / raw, 3), settings.Streams.Threads,
@@ -102,13 +102,18 @@ public sealed class PipelineBenchmark(NovaOpsSettings settings)
         return (n - 1) / clock!.Elapsed.TotalSeconds;
     }
 
-    private async Task<double> StreamizNoop(string bootstrap, TopicNames topics, string applicationId, long n, CancellationToken ct)
+    private StreamAppOptions StreamsFor(KafkaConnection kafka, string name) => settings.Streams with
+    {
+        StateDirectory = Path.Combine(settings.Streams.StateDirectory, $"{name}-{Guid.NewGuid():N}"),
+        SessionTimeoutMs = kafka.SessionTimeoutMs(settings.Streams.SessionTimeoutMs),
+    };
+
+    private async Task<double> StreamizNoop(KafkaConnection kafka, TopicNames topics, string applicationId, long n, CancellationToken ct)
     {
         long seen = 0;
         var builder = new Streamiz.Kafka.Net.StreamBuilder();
         builder.Stream<string, byte[]>(topics.Telemetry).Foreach((_, _, _) => Interlocked.Increment(ref seen));
-        var config = AnomalyApp.CreateConfig(bootstrap, settings.Anomaly with { ApplicationId = applicationId },
-            settings.Streams with { StateDirectory = Path.Combine(settings.Streams.StateDirectory, $"noop-{Guid.NewGuid():N}") }, null);
+        var config = AnomalyApp.CreateConfig(kafka.BootstrapServers, settings.Anomaly with { ApplicationId = applicationId }, StreamsFor(kafka, "noop"), null);
         using var stream = new Streamiz.Kafka.Net.KafkaStream(builder.Build(), config);
         await stream.StartAsync(ct);
         return await RateUntil(() => Interlocked.Read(ref seen), n, "the no-op topology", ct);
@@ -128,11 +133,10 @@ public sealed class PipelineBenchmark(NovaOpsSettings settings)
         return (n - 1) / clock!.Elapsed.TotalSeconds;
     }
 
-    private async Task<double> Pipeline(string bootstrap, TopicNames topics, AnomalyTopologyOptions anomaly, long n, CancellationToken ct)
+    private async Task<double> Pipeline(KafkaConnection kafka, TopicNames topics, AnomalyTopologyOptions anomaly, long n, CancellationToken ct)
     {
         var metrics = new PipelineMetrics("bench");
-        var streams = settings.Streams with { StateDirectory = Path.Combine(settings.Streams.StateDirectory, $"bench-{Guid.NewGuid():N}") };
-        await using var app = new AnomalyApp(bootstrap, topics, anomaly, streams, Commands.DetectorChoice.Statistical(anomaly.Statistical), metrics);
+        await using var app = new AnomalyApp(kafka.BootstrapServers, topics, anomaly, StreamsFor(kafka, "bench"), Commands.DetectorChoice.Statistical(anomaly.Statistical), metrics);
         var processed = metrics.RecordsIn(topics.Telemetry);
         await app.StartAsync(ct);
         return await RateUntil(() => (long)processed.Value, n, "the anomaly topology", ct);

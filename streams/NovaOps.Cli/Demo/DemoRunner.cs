@@ -32,7 +32,11 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options)
         var detectorFactory = Commands.DetectorChoice.Statistical(settings.Anomaly.Statistical);
         string detectorName = detectorFactory(new FeatureSchema(Contracts.MetricNames.Standard)).Name;
         // A fresh state directory per run: the demo always starts from an empty fleet history.
-        var streams = settings.Streams with { StateDirectory = Path.Combine(settings.Streams.StateDirectory, $"demo-{Guid.NewGuid():N}") };
+        var streams = settings.Streams with
+        {
+            StateDirectory = Path.Combine(settings.Streams.StateDirectory, $"demo-{Guid.NewGuid():N}"),
+            SessionTimeoutMs = kafka.SessionTimeoutMs(settings.Streams.SessionTimeoutMs),
+        };
         await using var app = new AnomalyApp(kafka.BootstrapServers, topics, settings.Anomaly, streams, detectorFactory, metrics);
         await app.StartAsync(ct);
 

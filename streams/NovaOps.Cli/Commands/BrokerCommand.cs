@@ -15,7 +15,7 @@ internal static class BrokerCommand
         cmd.SetAction(async (parse, ct) =>
         {
             using var cluster = new EmbeddedKafkaCluster(new EmbeddedKafkaOptions { Brokers = parse.GetValue(brokers) });
-            var specs = AnomalyTopology.RequiredTopics(settings.Kafka.Topics, settings.Anomaly, settings.Kafka.Partitions);
+            var specs = RegionTopics.Specs(settings);
             await new EmbeddedTopicProvisioner(cluster).EnsureTopicsAsync(specs, ct);
             AnsiConsole.MarkupLineInterpolated($"bootstrap servers: [bold]{cluster.BootstrapServers}[/]");
             foreach (var t in specs) AnsiConsole.MarkupLineInterpolated($"  topic {t.Name} ({t.Partitions} partitions)");

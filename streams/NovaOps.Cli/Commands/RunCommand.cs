@@ -18,8 +18,7 @@ internal static class RunCommand
         {
             string servers = CommonOptions.RequiredBootstrapServers(parse.GetValue(bootstrap), settings);
             var topics = settings.Kafka.Topics;
-            await new AdminTopicProvisioner(servers).EnsureTopicsAsync(
-                AnomalyTopology.RequiredTopics(topics, settings.Anomaly, settings.Kafka.Partitions), ct);
+            await RegionTopics.EnsureAsync(new AdminTopicProvisioner(servers), settings, ct);
             var metrics = new PipelineMetrics("anomaly");
             using var endpoint = new MetricsEndpoint(settings.Metrics, metrics.Registry);
             await using var app = new AnomalyApp(servers, topics, settings.Anomaly, settings.Streams,

@@ -27,8 +27,7 @@ internal static class SimulateCommand
             long n = parse.GetValue(ticks);
             if (parse.GetValue(vms) < 1 || n < 1) throw new CliException("--vms and --ticks must be positive");
             var topics = settings.Kafka.Topics;
-            await new AdminTopicProvisioner(servers).EnsureTopicsAsync(
-                AnomalyTopology.RequiredTopics(topics, settings.Anomaly, settings.Kafka.Partitions), ct);
+            await RegionTopics.EnsureAsync(new AdminTopicProvisioner(servers), settings, ct);
             var fleet = new FleetLayout(new SimulatorOptions { Seed = parse.GetValue(seed), Vms = parse.GetValue(vms) }.EndingAt(DateTimeOffset.UtcNow, n));
             var emitter = new TelemetryEmitter(new TelemetryGenerator(fleet, FaultPlan.Generate(fleet, n)), topics, servers,
                 new EmitterOptions { Ticks = n, RecordsPerSecond = parse.GetValue(rate), MalformedPerMillion = parse.GetValue(malformed) });

@@ -25,7 +25,7 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options)
         var wall = Stopwatch.StartNew();
         var topics = settings.Kafka.Topics;
         using var kafka = KafkaConnection.Open(CommonOptions.BootstrapServers(options.BootstrapServers, settings));
-        await kafka.Topics.EnsureTopicsAsync(AnomalyTopology.RequiredTopics(topics, settings.Anomaly, settings.Kafka.Partitions), ct);
+        await RegionTopics.EnsureAsync(kafka.Topics, settings, ct);
 
         var metrics = new PipelineMetrics("anomaly");
         using var endpoint = TryServeMetrics(metrics);

@@ -1,0 +1,14 @@
+using NovaOps.Broker;
+using NovaOps.Streams.Anomaly;
+
+namespace NovaOps.Cli;
+
+/// <summary>The topics of the configured region (prefix, partitions), internal ones included.</summary>
+internal static class RegionTopics
+{
+    public static IReadOnlyList<TopicSpec> Specs(NovaOpsSettings settings) =>
+        AnomalyTopology.RequiredTopics(settings.Kafka.Topics, settings.Anomaly, settings.Kafka.Partitions);
+
+    public static Task EnsureAsync(ITopicProvisioner provisioner, NovaOpsSettings settings, CancellationToken ct) =>
+        provisioner.EnsureTopicsAsync(Specs(settings), ct);
+}

@@ -13,8 +13,6 @@ public sealed class TelemetryCodec(TelemetryValidationOptions options, TimeProvi
 
     public TelemetryCodec() : this(new TelemetryValidationOptions(), TimeProvider.System) { }
 
-    public static byte[] Encode(TelemetrySample sample) => sample.ToByteArray();
-
     public static string EncodeJson(TelemetrySample sample) => JsonFormatter.Default.Format(sample);
 
     public DecodeResult Decode(ReadOnlySpan<byte> value, string? key = null)

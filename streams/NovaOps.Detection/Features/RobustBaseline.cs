@@ -21,8 +21,6 @@ public static class RobustBaseline
         b[Count] = 0;
     }
 
-    public static double Samples(ReadOnlySpan<double> b) => b[Count];
-
     public static double Location(ReadOnlySpan<double> b) => b[Loc];
 
     /// <summary>Robust z-score of <paramref name="x"/>; 0 until the baseline has <paramref name="warmUp"/> samples.</summary>

@@ -15,13 +15,19 @@ var root = new RootCommand("NovaOps: operations intelligence for a VM fleet")
     new Command("bench", "Benchmarks with a baseline measured in the same run") { BenchPipelineCommand.Create(settings) },
 };
 
+int exitCode;
 try
 {
     // User errors are caught below and printed as one line; the default handler would print a stack trace.
-    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    exitCode = await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (Exception e) when (e is CliException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
 {
     AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
-    return 2;
+    exitCode = 2;
 }
+
+// Exit explicitly: a Kafka consumer stuck in close (librdkafka#4041, see StreamClose) would otherwise keep
+// the process alive through Streamiz's foreground threads after the command has finished.
+Environment.Exit(exitCode);
+return exitCode;

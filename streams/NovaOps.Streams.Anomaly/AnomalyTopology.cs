@@ -1,6 +1,7 @@
 using NovaOps.Broker;
 using NovaOps.Contracts;
 using NovaOps.Detection;
+using NovaOps.Streams.Anomaly.State;
 using Streamiz.Kafka.Net;
 using Streamiz.Kafka.Net.Processors.Public;
 using Streamiz.Kafka.Net.SerDes;
@@ -22,9 +23,7 @@ public static class AnomalyTopology
 
         // Decode, validate and score in one step (per-VM state in a store with a changelog); keyed by VM id
         // already, so no repartition. Most records produce nothing; the few outputs are routed below.
-        var store = Stores.KeyValueStoreBuilder(Stores.InMemoryKeyValueStore(scoring.Options.StoreName), new StringSerDes(), new DoubleArraySerDes())
-            .WithLoggingEnabled(new Dictionary<string, string>());
-        if (scoring.Options.StoreCaching) store = store.WithCachingEnabled();
+        var store = StateStore(scoring.Options);
         var outputs = builder
             .Stream<string, byte[]>(topics.Telemetry, new StringSerDes(), new ByteArraySerDes())
             .Transform(TransformerBuilder.New<string, byte[], string, ScoringOutput>()
@@ -46,6 +45,21 @@ public static class AnomalyTopology
             .To(topics.DeadLetter, new StringSerDes(), deadLetterSerDes, "dead-letter-sink");
 
         return builder.Build();
+    }
+
+    private static IStoreBuilder<IKeyValueStore<string, double[]>> StateStore(AnomalyTopologyOptions options)
+    {
+        var supplier = Stores.InMemoryKeyValueStore(options.StoreName);
+        var logging = new Dictionary<string, string>();
+        return options.StateWrites switch
+        {
+            StateWriteMode.WriteBehind => new WriteBehindStoreBuilder<string, double[]>(supplier, new StringSerDes(), new DoubleArraySerDes(), StringComparer.Ordinal)
+                .WithCachingDisabled().WithLoggingEnabled(logging),
+            StateWriteMode.StreamizCache => Stores.KeyValueStoreBuilder(supplier, new StringSerDes(), new DoubleArraySerDes())
+                .WithCachingEnabled().WithLoggingEnabled(logging),
+            _ => Stores.KeyValueStoreBuilder(supplier, new StringSerDes(), new DoubleArraySerDes())
+                .WithCachingDisabled().WithLoggingEnabled(logging),
+        };
     }
 
     /// <summary>Every topic the app reads or writes, internal ones included (the embedded broker cannot create them on demand).</summary>

@@ -19,11 +19,24 @@ public sealed record AnomalyTopologyOptions
     /// <summary>Name of the per-VM state store (its changelog is <c>{ApplicationId}-{StoreName}-changelog</c>).</summary>
     public string StoreName { get; init; } = "vm-detector-state";
 
-    /// <summary>
-    /// Streamiz's record cache in front of the state store: changelog writes are deduplicated per
-    /// commit instead of one per record (bench pipeline: about 20% faster with it). Off only to debug.
-    /// </summary>
-    public bool StoreCaching { get; init; } = true;
+    /// <summary>How per-VM state reaches the store and its changelog (see <see cref="StateWriteMode"/>).</summary>
+    public StateWriteMode StateWrites { get; init; } = StateWriteMode.WriteBehind;
 
     public string ChangelogTopic => $"{ApplicationId}-{StoreName}-changelog";
+}
+
+/// <summary>How the anomaly transformer's per-VM state is written to its Streamiz store.</summary>
+public enum StateWriteMode
+{
+    /// <summary>
+    /// Kept as live arrays and written (serialised, logged) once per key at each commit, before the
+    /// offsets are committed. The default: the fastest of the three in bench pipeline (docs/benchmarks.md).
+    /// </summary>
+    WriteBehind,
+
+    /// <summary>Streamiz's record cache: one serialisation and cache entry per record, changelog deduplicated per commit.</summary>
+    StreamizCache,
+
+    /// <summary>Every record serialised and logged: one changelog record per telemetry record. For debugging.</summary>
+    WriteThrough,
 }

@@ -88,6 +88,43 @@ public class AnomalyTopologyDriverTests
         Assert.NotNull(store.Get("vm-1"));
         Assert.Null(store.Get("vm-9"));
     }
+
+    [Fact]
+    public void Write_behind_state_reaches_the_changelog_once_per_vm_at_commit_with_the_latest_state()
+    {
+        var options = new AnomalyTopologyOptions();
+        var (driver, _) = Driver(options);
+        using var __ = driver;
+        var input = driver.CreateInputTopic<string, byte[], StringSerDes, ByteArraySerDes>(Topics.Telemetry);
+        var changelog = driver.CreateOutputTopic<string, byte[], StringSerDes, ByteArraySerDes>($"test-anomaly-{options.StoreName}-changelog");
+        var records = Telemetry.Steady(vms: 2, 0, 3, stepSeconds: 30).ToList();
+        foreach (var (k, v) in records) input.PipeInput(k, v);
+        Assert.Empty(changelog.ReadKeyValueList()); // nothing logged between commits
+
+        driver.Commit();
+        var logged = changelog.ReadKeyValueList().ToList();
+        Assert.Equal(["vm-0", "vm-1"], logged.Select(r => r.Message.Key).Order());
+        var store = driver.GetKeyValueStore<string, double[]>(options.StoreName);
+        var serDes = new DoubleArraySerDes();
+        foreach (var r in logged)
+            Assert.Equal(store.Get(r.Message.Key), serDes.Deserialize(r.Message.Value, default));
+
+        driver.Commit();
+        Assert.Empty(changelog.ReadKeyValueList()); // nothing changed since
+    }
+
+    [Fact]
+    public void Write_through_state_logs_every_record()
+    {
+        var options = new AnomalyTopologyOptions { StateWrites = StateWriteMode.WriteThrough };
+        var (driver, _) = Driver(options);
+        using var __ = driver;
+        var input = driver.CreateInputTopic<string, byte[], StringSerDes, ByteArraySerDes>(Topics.Telemetry);
+        var changelog = driver.CreateOutputTopic<string, byte[], StringSerDes, ByteArraySerDes>($"test-anomaly-{options.StoreName}-changelog");
+        var records = Telemetry.Steady(vms: 2, 0, 3, stepSeconds: 30).ToList();
+        foreach (var (k, v) in records) input.PipeInput(k, v);
+        Assert.Equal(records.Count, changelog.ReadKeyValueList().Count());
+    }
 }
 
 public class AnomalyAppConfigTests

@@ -114,22 +114,37 @@ public sealed class PipelineBenchmark(NovaOpsSettings settings)
         var builder = new Streamiz.Kafka.Net.StreamBuilder();
         builder.Stream<string, byte[]>(topics.Telemetry).Foreach((_, _, _) => Interlocked.Increment(ref seen));
         var config = AnomalyApp.CreateConfig(kafka.BootstrapServers, settings.Anomaly with { ApplicationId = applicationId }, StreamsFor(kafka, "noop"), null);
-        using var stream = new Streamiz.Kafka.Net.KafkaStream(builder.Build(), config);
-        await stream.StartAsync(ct);
-        return await RateUntil(() => Interlocked.Read(ref seen), n, "the no-op topology", ct);
+        var stream = new Streamiz.Kafka.Net.KafkaStream(builder.Build(), config);
+        try
+        {
+            await stream.StartAsync(ct);
+            return await RateUntil(() => Interlocked.Read(ref seen), n, "the no-op topology", ct);
+        }
+        finally
+        {
+            await StreamClose.WithinAsync(stream, TimeSpan.FromMilliseconds(settings.Streams.ShutdownTimeoutMs));
+        }
     }
 
-    /// <summary>Records per second from the first counted record to the n-th.</summary>
+    /// <summary>
+    /// Records per second from the first counted record to the n-th. Fails, rather than waiting on, a
+    /// run that stops making progress (a group stuck in rebalancing, a crashed stream thread).
+    /// </summary>
     private static async Task<double> RateUntil(Func<long> count, long n, string what, CancellationToken ct)
     {
+        var stallLimit = TimeSpan.FromSeconds(60);
         Stopwatch? clock = null;
-        var deadline = Stopwatch.StartNew();
-        while (count() < n && deadline.Elapsed < TimeSpan.FromMinutes(10))
+        var sinceProgress = Stopwatch.StartNew();
+        long last = 0;
+        while (count() < n)
         {
-            if (clock is null && count() > 0) clock = Stopwatch.StartNew();
+            long now = count();
+            if (now != last) { last = now; sinceProgress.Restart(); }
+            else if (sinceProgress.Elapsed > stallLimit)
+                throw new InvalidOperationException($"{what} made no progress for {stallLimit.TotalSeconds:N0} s at {now:N0} of {n:N0} records");
+            if (clock is null && now > 0) clock = Stopwatch.StartNew();
             await Task.Delay(2, ct);
         }
-        if (count() < n) throw new InvalidOperationException($"{what} processed {count():N0} of {n:N0} records");
         return (n - 1) / clock!.Elapsed.TotalSeconds;
     }
 

@@ -37,9 +37,18 @@ public sealed record SimulatorOptions
         [Contracts.FaultKind.ZoneNetworkDegradation] = 0.5,
     };
 
-    /// <summary>These options with <see cref="Start"/> set so that <paramref name="ticks"/> ticks end at <paramref name="end"/>:
-    /// a run that ends "now" has realistic timestamps, never in the future.</summary>
-    public SimulatorOptions EndingAt(DateTimeOffset end, long ticks) => this with { Start = end - SampleInterval * ticks };
+    /// <summary>
+    /// These options with <see cref="Start"/> set so that <paramref name="ticks"/> ticks end at, or up to a
+    /// minute before, <paramref name="end"/>: a run that ends "now" has realistic timestamps, never in the
+    /// future. The start falls on a whole minute, so every run of a seed puts its samples in the same
+    /// places of the (minute-aligned) feature windows and detects the same anomalies.
+    /// </summary>
+    public SimulatorOptions EndingAt(DateTimeOffset end, long ticks)
+    {
+        long startMs = (end - SampleInterval * ticks).ToUnixTimeMilliseconds();
+        long aligned = (long)Math.Floor(startMs / 60_000.0) * 60_000;
+        return this with { Start = DateTimeOffset.FromUnixTimeMilliseconds(aligned) };
+    }
 
     public void Validate()
     {

@@ -108,3 +108,19 @@ public class SimulatorTests
         Assert.Equal(160, Enumerable.Range(0, fleet.ZoneCount).Sum(z => fleet.VmsInZone(z).Count()));
     }
 }
+
+public class SimulatorOptionsTests
+{
+    [Fact]
+    public void A_run_ending_now_starts_on_a_whole_minute_and_never_ends_in_the_future()
+    {
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_025_000); // 25 s past a minute
+        foreach (var end in new[] { now, now.AddSeconds(17), now.AddSeconds(34) })
+        {
+            var options = new SimulatorOptions().EndingAt(end, ticks: 1200);
+            Assert.Equal(0, options.Start.ToUnixTimeMilliseconds() % 60_000);
+            var last = options.Start + options.SampleInterval * 1200;
+            Assert.True(last <= end && last > end.AddMinutes(-1), $"last tick at {last}, end {end}");
+        }
+    }
+}

@@ -51,13 +51,18 @@ public sealed record LstmWeights(int In, int Hidden, float[] WeightIh, float[] W
     }
 }
 
-/// <summary>Per-feature standardisation <c>(x - mean) / std</c>, fitted on the training split.</summary>
-public sealed record Standardization(float[] Mean, float[] Std)
+/// <summary>
+/// Per-feature standardisation <c>(x - mean) / std</c>, fitted on the training split, then clipped to
+/// ±<see cref="Clip"/> (when set): a fault can push a robust z-score into the thousands, which would
+/// saturate a recurrent cell and dominate a squared error.
+/// </summary>
+public sealed record Standardization(float[] Mean, float[] Std, float? Clip = null)
 {
     public void Validate(int features)
     {
         LinearWeights.Require("standardization", "mean", Mean, features);
         LinearWeights.Require("standardization", "std", Std, features);
         if (Std.Any(s => s <= 0)) throw new ArgumentException("standardization: std must be positive");
+        if (Clip is { } c && !(c > 0 && float.IsFinite(c))) throw new ArgumentException("standardization: clip must be positive");
     }
 }

@@ -15,7 +15,9 @@ public static class OnnxLayers
         s.Validate(s.Mean.Length);
         var mean = g.Constant($"{name}_mean", s.Mean, s.Mean.Length);
         var std = g.Constant($"{name}_std", s.Std, s.Std.Length);
-        return g.Node("Div", [g.Node("Sub", [x, mean]), std], name: name);
+        var z = g.Node("Div", [g.Node("Sub", [x, mean]), std], name: s.Clip is null ? name : null);
+        if (s.Clip is not { } c) return z;
+        return g.Node("Clip", [z, g.Constant($"{name}_min", [-c]), g.Constant($"{name}_max", [c])], name: name);
     }
 
     /// <summary><c>x·Wᵀ + b</c> for x of shape [batch, In] (Gemm with transB, so the PyTorch weight is stored as is).</summary>

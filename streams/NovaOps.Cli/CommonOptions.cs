@@ -21,5 +21,14 @@ internal static class CommonOptions
         BootstrapServers(option, settings)
         ?? throw new CliException("no Kafka given: pass --bootstrap-servers (e.g. what `novaops broker` printed) or set NOVAOPS__KAFKA__BOOTSTRAPSERVERS");
 
+    public static Option<NovaOps.Streams.Anomaly.Scoring.DetectorMode?> Detector() => new("--detector")
+    {
+        Description = "statistical, onnx (the anomaly model in models/) or combined; default: Anomaly:Detector of the settings",
+    };
+
+    /// <summary>The anomaly options with the detector chosen on the command line, if one was.</summary>
+    public static NovaOps.Streams.Anomaly.AnomalyTopologyOptions WithDetector(NovaOpsSettings settings, NovaOps.Streams.Anomaly.Scoring.DetectorMode? mode) =>
+        mode is { } m ? settings.Anomaly with { Detector = m } : settings.Anomaly;
+
     public static Option<FileInfo?> Json(string what) => new("--json") { Description = $"Write {what} as JSON to this file" };
 }

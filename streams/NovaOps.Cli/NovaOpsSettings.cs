@@ -35,7 +35,19 @@ public sealed record NovaOpsSettings(KafkaOptions Kafka, MetricsOptions Metrics,
             config.GetSection("Kafka").Get<KafkaOptions>() ?? new KafkaOptions(),
             config.GetSection("Metrics").Get<MetricsOptions>() ?? new MetricsOptions(),
             config.GetSection("Streams").Get<StreamAppOptions>() ?? new StreamAppOptions(),
-            config.GetSection("Anomaly").Get<AnomalyTopologyOptions>() ?? new AnomalyTopologyOptions(),
+            WithModelsFolder(config.GetSection("Anomaly").Get<AnomalyTopologyOptions>() ?? new AnomalyTopologyOptions()),
             config.GetSection("Series").Get<SeriesDetectionOptions>() ?? new SeriesDetectionOptions());
+    }
+
+    /// <summary>
+    /// A relative models folder is looked up in the working directory (a clone of the repository), then
+    /// next to the executable, where the installed tool carries the shipped models.
+    /// </summary>
+    private static AnomalyTopologyOptions WithModelsFolder(AnomalyTopologyOptions anomaly)
+    {
+        string dir = anomaly.Model.Directory;
+        if (Path.IsPathRooted(dir) || Directory.Exists(dir)) return anomaly;
+        string shipped = Path.Combine(AppContext.BaseDirectory, dir);
+        return Directory.Exists(shipped) ? anomaly with { Model = anomaly.Model with { Directory = shipped } } : anomaly;
     }
 }

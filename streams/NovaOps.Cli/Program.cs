@@ -11,8 +11,8 @@ var root = new RootCommand("NovaOps: operations intelligence for a VM fleet")
     SimulateCommand.Create(settings),
     RunCommand.Create(settings),
     DetectCommand.Create(settings),
-    new Command("eval", "Evaluate detectors on public benchmarks") { EvalNabCommand.Create(settings) },
-    new Command("bench", "Benchmarks with a baseline measured in the same run") { BenchPipelineCommand.Create(settings) },
+    new Command("eval", "Evaluate detectors on public benchmarks") { EvalNabCommand.Create(settings), EvalIncidentCommand.Create(settings) },
+    new Command("bench", "Benchmarks with a baseline measured in the same run") { BenchPipelineCommand.Create(settings), BenchInferenceCommand.Create(settings) },
 };
 
 int exitCode;
@@ -21,7 +21,8 @@ try
     // User errors are caught below and printed as one line; the default handler would print a stack trace.
     exitCode = await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
-catch (Exception e) when (e is CliException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
+catch (Exception e) when (e is CliException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException
+    or NovaOps.Models.Registry.ModelLoadException)
 {
     AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
     exitCode = 2;

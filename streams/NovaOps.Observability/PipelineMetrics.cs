@@ -11,6 +11,8 @@ public sealed class PipelineMetrics
     private readonly Counter _in, _out, _deadLettered;
     private readonly Histogram _latency, _score;
     private readonly Gauge _lag;
+    private readonly Histogram _batchSize, _modelSeconds, _shadowDifference;
+    private readonly Counter _shadowDisagreements, _pendingAtCommit, _modelCpu, _modelRows;
 
     public CollectorRegistry Registry { get; }
 
@@ -38,7 +40,44 @@ public sealed class PipelineMetrics
         });
         _lag = f.CreateGauge("novaops_consumer_lag_records", "Records not yet consumed by the app's group, by topic and partition.",
             ["app", "topic", "partition"]);
+        _batchSize = f.CreateHistogram("novaops_model_batch_size", "Windows per ONNX Runtime call (micro-batches).", new HistogramConfiguration
+        {
+            LabelNames = ["app", "model"],
+            Buckets = Histogram.ExponentialBuckets(1, 2, 11), // 1 .. 1024
+        });
+        _modelSeconds = f.CreateHistogram("novaops_model_run_seconds", "Time of one ONNX Runtime call.", new HistogramConfiguration
+        {
+            LabelNames = ["app", "model"],
+            Buckets = Histogram.ExponentialBuckets(0.00002, 2, 16), // 20 µs .. ~0.7 s
+        });
+        _shadowDifference = f.CreateHistogram("novaops_shadow_score_difference", "|shadow score - active score| per window.", new HistogramConfiguration
+        {
+            LabelNames = ["app", "active", "shadow"],
+            Buckets = Histogram.LinearBuckets(0.05, 0.05, 19),
+        });
+        _shadowDisagreements = f.CreateCounter("novaops_shadow_disagreements_total",
+            "Windows where the shadow model and the active model disagree on raising an anomaly.", ["app", "active", "shadow"]);
+        _modelCpu = f.CreateCounter("novaops_model_cpu_seconds_total", "Thread CPU seconds spent scoring with a model.", ["app", "model"]);
+        _modelRows = f.CreateCounter("novaops_model_rows_total", "Windows scored by a model.", ["app", "model"]);
+        _pendingAtCommit = f.CreateCounter("novaops_model_windows_pending_at_commit_total",
+            "Closed windows still waiting for the model when offsets were committed (lost if the app crashed right then).", ["app"]);
     }
+
+    public Counter.Child ModelWindowsPendingAtCommit => _pendingAtCommit.WithLabels(App);
+
+    /// <summary>CPU seconds the stream threads spent scoring with a model (ONNX Runtime, calibration, contributions).</summary>
+    public Counter.Child ModelCpuSeconds(string model) => _modelCpu.WithLabels(App, model);
+
+    /// <summary>Windows (rows) a model scored.</summary>
+    public Counter.Child ModelRows(string model) => _modelRows.WithLabels(App, model);
+
+    public Histogram.Child ModelBatchSize(string model) => _batchSize.WithLabels(App, model);
+
+    public Histogram.Child ModelRunSeconds(string model) => _modelSeconds.WithLabels(App, model);
+
+    public Histogram.Child ShadowDifference(string active, string shadow) => _shadowDifference.WithLabels(App, active, shadow);
+
+    public Counter.Child ShadowDisagreements(string active, string shadow) => _shadowDisagreements.WithLabels(App, active, shadow);
 
     public Counter.Child RecordsIn(string topic) => _in.WithLabels(App, topic);
 

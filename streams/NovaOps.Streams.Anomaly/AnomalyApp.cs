@@ -46,6 +46,7 @@ public sealed class AnomalyApp : IAsyncDisposable
     private readonly KafkaStream _stream;
     private readonly TimeSpan _shutdownTimeout;
     private readonly ILogger _log;
+    private readonly NovaOps.Models.Registry.ModelRegistry? _models;
     private readonly TaskCompletionSource _running = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public PipelineMetrics Metrics { get; }
@@ -62,7 +63,14 @@ public sealed class AnomalyApp : IAsyncDisposable
         _shutdownTimeout = TimeSpan.FromMilliseconds(app.ShutdownTimeoutMs);
         _log = (logging ?? NullLoggerFactory.Instance).CreateLogger<AnomalyApp>();
         var schema = new FeatureSchema(MetricNames.Standard);
-        var scoring = new VmScoring(new WindowFeatureExtractor(schema, options.Features), detectorFactory(schema), options, metrics, Positions, TimeProvider.System);
+        if (options.Detector != Scoring.DetectorMode.Statistical)
+        {
+            // Refuses to start on a missing model or one trained for other features (ModelLoadException).
+            _models = NovaOps.Models.Registry.ModelRegistry.Open(options.Model, NovaOps.Models.Cards.ModelKinds.Anomaly,
+                new NovaOps.Models.Registry.RunningFeatures(schema, options.Features.Window), (logging ?? NullLoggerFactory.Instance).CreateLogger("models"));
+        }
+        var model = _models is null ? null : new Scoring.ModelScoring(_models, options.Detector, options.MicroBatch, metrics);
+        var scoring = new VmScoring(new WindowFeatureExtractor(schema, options.Features), detectorFactory(schema), options, metrics, Positions, TimeProvider.System, model);
         var decoder = new TelemetryDecoder(new TelemetryCodec(), metrics, TimeProvider.System);
         var topology = AnomalyTopology.Build(topics, scoring, decoder);
         _stream = new KafkaStream(topology, CreateConfig(bootstrapServers, options, app, logging));
@@ -108,9 +116,14 @@ public sealed class AnomalyApp : IAsyncDisposable
     /// <summary>False when the last stop gave up waiting for Streamiz to close (see <see cref="StreamAppOptions.ShutdownTimeoutMs"/>).</summary>
     public bool ClosedCleanly { get; private set; } = true;
 
+    /// <summary>The anomaly model in use (Onnx and Combined modes), e.g. "anomaly-autoencoder/1".</summary>
+    public string? ActiveModel => _models?.Active.Id;
+
     public async ValueTask DisposeAsync()
     {
-        if (await StreamClose.WithinAsync(_stream, _shutdownTimeout)) return;
+        bool closed = await StreamClose.WithinAsync(_stream, _shutdownTimeout);
+        if (closed) _models?.Dispose(); // a stuck stream thread may still be scoring: then leave the sessions alone
+        if (closed) return;
         ClosedCleanly = false;
         _log.LogError("The anomaly app did not close within {Timeout}; a Kafka consumer is stuck in close (librdkafka#4041). " +
             "Offsets and state were committed before the close began.", _shutdownTimeout);

@@ -16,6 +16,14 @@ public sealed record AnomalyTopologyOptions
 
     public StatisticalDetectorOptions Statistical { get; init; } = new();
 
+    /// <summary>Statistical (default), Onnx (the registry's anomaly model) or Combined.</summary>
+    public Scoring.DetectorMode Detector { get; init; } = Scoring.DetectorMode.Statistical;
+
+    /// <summary>The anomaly model to load in the Onnx and Combined modes (folder, name, version, shadow).</summary>
+    public NovaOps.Models.Registry.ModelRegistryOptions Model { get; init; } = new() { Name = "anomaly-autoencoder" };
+
+    public Scoring.MicroBatchOptions MicroBatch { get; init; } = new();
+
     /// <summary>Name of the per-VM state store (its changelog is <c>{ApplicationId}-{StoreName}-changelog</c>).</summary>
     public string StoreName { get; init; } = "vm-detector-state";
 

@@ -27,6 +27,9 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
     private Prometheus.Histogram.Child _scores = null!;
     private Prometheus.Histogram.Child _latency = null!;
     private System.Runtime.CompilerServices.StrongBox<long>? _position; // a task reads one partition: one cell
+    private ProcessorContext<string, ScoringOutput> _context = null!;
+    private Scoring.WindowBatch? _batch; // ONNX modes: closed windows waiting for the model
+    private State.WriteBehindKeyValueStore<string, double[]>? _writeBehind;
 
     /// <summary>Streamiz creates one transformer per task with these arguments (see <see cref="AnomalyTopology"/>).</summary>
     public VmAnomalyTransformer(VmScoring scoring, TelemetryDecoder decoder)
@@ -52,9 +55,31 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
     public void Init(ProcessorContext<string, ScoringOutput> context)
     {
         if (_scoring is null) throw new InvalidOperationException("VmAnomalyTransformer was created without its VmScoring argument");
+        _context = context;
         _store = (IKeyValueStore<string, double[]>)context.GetStateStore(_scoring.Options.StoreName);
         _scores = _scoring.Metrics.AnomalyScore(_scoring.Detector.Name);
         _latency = _scoring.Metrics.ProcessingLatency;
+        if (_scoring.Model is { } model)
+        {
+            _batch = new Scoring.WindowBatch(model, _scoring);
+            // Under load, Process flushes a batch once full or due. When records stop, the punctuator does,
+            // at Streamiz's shortest interval (10 ms). Streamiz runs punctuators right before it commits, so
+            // a commit rarely finds windows unscored; the store's pre-commit hook counts those it does find
+            // (they would be lost by a crash right after that commit: Streamiz gives processors no way to
+            // forward from inside a commit).
+            context.Schedule(TimeSpan.FromMilliseconds(Math.Max(10, model.Batch.MaxDelayMs)), PunctuationType.PROCESSING_TIME, _ => FlushBatch());
+            _writeBehind = _store as State.WriteBehindKeyValueStore<string, double[]>;
+            if (_writeBehind is not null) _writeBehind.Flushing += CountPendingAtCommit;
+        }
+    }
+
+    private void FlushBatch() => _batch?.Flush(Forward);
+
+    private void Forward(string key, ScoringOutput output) => _context.Forward(key, output);
+
+    private void CountPendingAtCommit()
+    {
+        if (_batch is { Count: > 0 } b) _scoring.Metrics.ModelWindowsPendingAtCommit.Inc(b.Count);
     }
 
     public Record<string, ScoringOutput>? Process(Record<string, byte[]> record)
@@ -80,25 +105,43 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
         AnomalyEvent? anomaly = null;
         if (closed is { } window)
         {
-            double score = _scoring.Detector.Score(_features, state.AsSpan(extLen), _contributions);
-            _scores.Observe(score);
-            if (score >= _scoring.Options.EmitThreshold)
+            double score = 0;
+            if (_batch is null || _scoring.Model!.Mode == Scoring.DetectorMode.Combined)
+            {
+                score = _scoring.Detector.Score(_features, state.AsSpan(extLen), _contributions);
+                _scores.Observe(score);
+            }
+            if (_batch is not null)
+            {
+                _batch.Add(sample, window, _features, score, _contributions, origin.Topic, origin.Partition.Value, origin.Offset.Value, record.Key, record.Value);
+                if (_batch.Full) FlushBatch();
+            }
+            else if (score >= _scoring.Options.EmitThreshold)
                 anomaly = AnomalyEvents.Create(sample, window, score, _scoring.Detector, _features, _contributions);
         }
         _store.Put(vm, state);
+        if (_batch is { Due: true }) FlushBatch();
 
         long now = _scoring.Clock.GetUtcNow().ToUnixTimeMilliseconds();
         _latency.Observe(Math.Max(0, now - record.Timestamp.UnixTimestampMs) / 1000.0);
         return anomaly is null ? null : Record<string, ScoringOutput>.Create(vm, ScoringOutput.Of(anomaly));
     }
 
-    public void Close() => _cache.Clear();
+    public void Close()
+    {
+        if (_writeBehind is not null) _writeBehind.Flushing -= CountPendingAtCommit;
+        _cache.Clear();
+    }
 }
 
 /// <summary>Builds the anomaly record of a closed window.</summary>
 public static class AnomalyEvents
 {
     public static AnomalyEvent Create(TelemetrySample sample, ClosedWindow window, double score, IAnomalyDetector detector,
+        ReadOnlySpan<double> features, ReadOnlySpan<double> contributions) =>
+        Create(sample, window, score, detector.Name, detector.Schema, features, contributions);
+
+    public static AnomalyEvent Create(TelemetrySample sample, ClosedWindow window, double score, string detector, FeatureSchema schema,
         ReadOnlySpan<double> features, ReadOnlySpan<double> contributions)
     {
         var e = new AnomalyEvent
@@ -113,10 +156,9 @@ public static class AnomalyEvents
             WindowStartMs = window.StartMs,
             WindowEndMs = window.EndMs,
             Score = score,
-            Detector = detector.Name,
+            Detector = detector,
             Samples = window.Samples,
         };
-        var schema = detector.Schema;
         var contributing = new List<MetricContribution>();
         for (int m = 0; m < schema.MetricCount; m++)
         {

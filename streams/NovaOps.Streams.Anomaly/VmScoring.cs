@@ -5,8 +5,11 @@ namespace NovaOps.Streams.Anomaly;
 
 /// <summary>What every per-task transformer shares: the extractor, the detector, options and metrics (all thread-safe or immutable).</summary>
 public sealed class VmScoring(WindowFeatureExtractor extractor, IAnomalyDetector detector, AnomalyTopologyOptions options, PipelineMetrics metrics,
-    ProcessedPositions positions, TimeProvider clock)
+    ProcessedPositions positions, TimeProvider clock, Scoring.ModelScoring? model = null)
 {
+    /// <summary>The ONNX model and its micro-batching, in the Onnx and Combined modes; null for the statistical detector alone.</summary>
+    public Scoring.ModelScoring? Model { get; } = model;
+
     public WindowFeatureExtractor Extractor { get; } = extractor;
     public IAnomalyDetector Detector { get; } = detector;
     public AnomalyTopologyOptions Options { get; } = options;

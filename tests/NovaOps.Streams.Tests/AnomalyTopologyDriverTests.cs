@@ -2,7 +2,10 @@ using NovaOps.Contracts;
 using NovaOps.Detection;
 using NovaOps.Detection.Statistical;
 using NovaOps.Observability;
+using NovaOps.Models.Cards;
+using NovaOps.Models.Registry;
 using NovaOps.Streams.Anomaly;
+using NovaOps.Streams.Anomaly.Scoring;
 using Streamiz.Kafka.Net;
 using Streamiz.Kafka.Net.Mock;
 using Streamiz.Kafka.Net.SerDes;
@@ -19,7 +22,13 @@ public class AnomalyTopologyDriverTests
         options ??= new AnomalyTopologyOptions();
         var metrics = new PipelineMetrics("anomaly");
         var schema = new FeatureSchema(MetricNames.Standard);
-        var scoring = new VmScoring(new WindowFeatureExtractor(schema, options.Features), new StatisticalDetector(schema), options, metrics, new ProcessedPositions(), TimeProvider.System);
+        ModelScoring? model = null;
+        if (options.Detector != DetectorMode.Statistical)
+        {
+            var registry = ModelRegistry.Open(options.Model, ModelKinds.Anomaly, new RunningFeatures(schema, options.Features.Window), poll: false);
+            model = new ModelScoring(registry, options.Detector, options.MicroBatch, metrics);
+        }
+        var scoring = new VmScoring(new WindowFeatureExtractor(schema, options.Features), new StatisticalDetector(schema), options, metrics, new ProcessedPositions(), TimeProvider.System, model);
         var decoder = new TelemetryDecoder(new TelemetryCodec(), metrics, TimeProvider.System);
         var config = new StreamConfig<StringSerDes, ByteArraySerDes> { ApplicationId = "test-anomaly" };
         return (new TopologyTestDriver(AnomalyTopology.Build(Topics, scoring, decoder), config), metrics);
@@ -45,6 +54,60 @@ public class AnomalyTopologyDriverTests
         Assert.DoesNotContain(anomalies, a => a.WindowStartMs < Telemetry.Start + 14 * 60_000L);
         Assert.Equal(32, metrics.RecordsIn(Topics.Telemetry).Value);
         Assert.Equal(anomalies.Count, metrics.RecordsOut(Topics.Anomalies).Value);
+    }
+
+    internal static string ModelsDirectory()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "NovaOps.sln"))) return Path.Combine(d.FullName, "models");
+        throw new DirectoryNotFoundException("repository root not found");
+    }
+
+    [Theory]
+    [InlineData(1)]   // a batch of one: scored as soon as the window closes
+    [InlineData(256)] // scored by the punctuator once the wall clock moves
+    public void The_onnx_model_flags_the_hot_window_through_micro_batches(int maxBatch)
+    {
+        var options = new AnomalyTopologyOptions
+        {
+            Detector = DetectorMode.Onnx,
+            Model = new ModelRegistryOptions { Directory = ModelsDirectory(), Name = "anomaly-autoencoder" },
+            MicroBatch = new MicroBatchOptions { MaxBatch = maxBatch, MaxDelayMs = 1000 },
+        };
+        var (driver, metrics) = Driver(options);
+        using var _ = driver;
+        var input = driver.CreateInputTopic<string, byte[], StringSerDes, ByteArraySerDes>(Topics.Telemetry);
+        var output = driver.CreateOutputTopic<string, AnomalyEvent, StringSerDes, ProtobufSerDes<AnomalyEvent>>(Topics.Anomalies);
+        foreach (var (k, v) in Telemetry.Steady(vms: 2, 0, 16, stepSeconds: 30, spikeVm: "vm-0", spikeWindow: 14))
+            input.PipeInput(k, v);
+        driver.AdvanceWallClockTime(TimeSpan.FromSeconds(2));
+
+        var anomalies = output.ReadKeyValueList().Select(r => r.Message.Value).ToList();
+        var hot = Assert.Single(anomalies, a => a.VmId == "vm-0" && a.WindowStartMs == Telemetry.Start + 14 * 60_000L);
+        Assert.Equal("anomaly-autoencoder/1", hot.Detector);
+        Assert.Equal(MetricNames.CpuUtil, hot.Contributions[0].Metric);
+        Assert.InRange(hot.Score, 0, 1);
+        Assert.Equal(anomalies.Count, metrics.RecordsOut(Topics.Anomalies).Value);
+    }
+
+    [Fact]
+    public void An_app_does_not_start_on_a_model_for_other_features()
+    {
+        string root = Path.Combine(Path.GetTempPath(), $"novaops-models-{Guid.NewGuid():N}");
+        try
+        {
+            var dir = Directory.CreateDirectory(Path.Combine(root, "anomaly-autoencoder", "1")).FullName;
+            foreach (var f in Directory.GetFiles(Path.Combine(ModelsDirectory(), "anomaly-autoencoder", "1"))) File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
+            var options = new AnomalyTopologyOptions
+            {
+                Detector = DetectorMode.Onnx,
+                Model = new ModelRegistryOptions { Directory = root, Name = "anomaly-autoencoder" },
+                Features = new FeatureOptions { Window = TimeSpan.FromMinutes(5) },
+            };
+            var e = Assert.Throws<ModelLoadException>(() => Driver(options));
+            Assert.Contains("300 s windows", e.Message);
+        }
+        finally { Directory.Delete(root, true); }
     }
 
     [Fact]

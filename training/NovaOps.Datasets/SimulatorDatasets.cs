@@ -61,7 +61,9 @@ public static class SimulatorDatasets
             ["faults"] = plan.Faults.Count.ToString(),
             ["fault_mix"] = string.Join(",", options.FaultMix.Where(kv => kv.Value > 0).Select(kv => $"{kv.Key}:{kv.Value}")),
         };
-        return new WindowDataset(schema, series, new DatasetSource("simulator", $"simulator run, seed {options.Seed}, {options.Vms} VMs, {ticks} ticks", parameters));
+        var incidents = plan.Faults.Select(f => new Incident(f.Id, f.Kind.ToString(), generator.TickToMs(f.PrecursorStartTick),
+            generator.TickToMs(f.OnsetTick), generator.TickToMs(f.EndTick), f.AffectedVms)).ToList();
+        return new WindowDataset(schema, series, new DatasetSource("simulator", $"simulator run, seed {options.Seed}, {options.Vms} VMs, {ticks} ticks", parameters), incidents);
     }
 
     private readonly record struct FaultSpan(long PrecursorStartMs, long OnsetMs, long EndMs);

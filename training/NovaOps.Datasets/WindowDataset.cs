@@ -3,8 +3,11 @@ using NovaOps.Detection;
 namespace NovaOps.Datasets;
 
 /// <summary>Feature windows of many entities, with the feature schema they were computed with.</summary>
-public sealed class WindowDataset(FeatureSchema schema, IReadOnlyList<EntitySeries> series, DatasetSource source)
+public sealed class WindowDataset(FeatureSchema schema, IReadOnlyList<EntitySeries> series, DatasetSource source, IReadOnlyList<Incident>? incidents = null)
 {
+    /// <summary>The ground-truth incidents (simulator datasets), for event-level evaluation.</summary>
+    public IReadOnlyList<Incident> Incidents { get; } = incidents ?? [];
+
     public FeatureSchema Schema { get; } = schema;
     public IReadOnlyList<EntitySeries> Series { get; } = series;
     public DatasetSource Source { get; } = source;
@@ -37,3 +40,6 @@ public sealed class WindowDataset(FeatureSchema schema, IReadOnlyList<EntitySeri
 
 /// <summary>Where a dataset came from, for the model card.</summary>
 public sealed record DatasetSource(string Kind, string Description, IReadOnlyDictionary<string, string> Parameters);
+
+/// <summary>One injected fault: when it starts (onset, after its precursor) and which series it touches.</summary>
+public sealed record Incident(string Id, string Kind, long PrecursorStartMs, long OnsetMs, long EndMs, IReadOnlyList<int> Series);

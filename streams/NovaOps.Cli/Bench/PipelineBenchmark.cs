@@ -39,22 +39,11 @@ public sealed class PipelineBenchmark(NovaOpsSettings settings)
     public async Task<PipelineBenchResult> RunAsync(long records, int rounds, string? bootstrapServers, Action<string> status, CancellationToken ct)
     {
         if (rounds < 1) throw new ArgumentOutOfRangeException(nameof(rounds));
-        // The embedded broker keeps ~5 MiB per partition: spread the records so none is dropped.
-        int partitions = (int)Math.Clamp(Math.Ceiling(records * 160.0 / (3 << 20)), 12, 512);
         var topics = new TopicNames($"bench-{Guid.NewGuid():N}"[..14]);
         // Each round's app is a new consumer group with its own state changelog.
         var appOptions = Enumerable.Range(0, rounds).Select(r => settings.Anomaly with { ApplicationId = $"{topics.Prefix}-anomaly-{r}" }).ToList();
         using var kafka = KafkaConnection.Open(bootstrapServers);
-        await kafka.Topics.EnsureTopicsAsync(appOptions.SelectMany(o => AnomalyTopology.RequiredTopics(topics, o, partitions)).DistinctBy(t => t.Name), ct);
-
-        status($"producing {records:N0} records to {partitions} partitions");
-        int vms = (int)Math.Min(10_000, Math.Max(1, records / 50));
-        long ticks = (records + vms - 1) / vms;
-        var fleet = new FleetLayout(new SimulatorOptions { Vms = vms, FaultsPerHour = 0 }.EndingAt(DateTimeOffset.UtcNow, ticks));
-        var emitter = new TelemetryEmitter(new TelemetryGenerator(fleet, FaultPlan.Generate(fleet, ticks)), topics, kafka.BootstrapServers,
-            new EmitterOptions { Ticks = ticks });
-        await emitter.RunAsync(ct);
-        long total = emitter.Progress.Records;
+        var (total, partitions) = await BenchRecords.ProduceAsync(kafka, topics, appOptions, records, status, ct);
 
         List<double> raws = [], noops = [], pipelines = [];
         for (int r = 0; r < rounds; r++)
@@ -130,7 +119,7 @@ public sealed class PipelineBenchmark(NovaOpsSettings settings)
     /// Records per second from the first counted record to the n-th. Fails, rather than waiting on, a
     /// run that stops making progress (a group stuck in rebalancing, a crashed stream thread).
     /// </summary>
-    private static async Task<double> RateUntil(Func<long> count, long n, string what, CancellationToken ct)
+    internal static async Task<double> RateUntil(Func<long> count, long n, string what, CancellationToken ct)
     {
         var stallLimit = TimeSpan.FromSeconds(60);
         Stopwatch? clock = null;

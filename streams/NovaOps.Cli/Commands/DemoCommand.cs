@@ -16,7 +16,8 @@ internal static class DemoCommand
         var rate = new Option<double>("--rate") { Description = "Telemetry records per second", DefaultValueFactory = _ => defaults.Rate };
         var bootstrap = CommonOptions.BootstrapServers();
         var summaryJson = new Option<FileInfo?>("--summary-json") { Description = "Write the run's summary as JSON to this file" };
-        var cmd = new Command("demo", "Run broker, simulator and anomaly topology end to end and score the detections") { vms, duration, seed, rate, bootstrap, summaryJson };
+        var detector = CommonOptions.Detector();
+        var cmd = new Command("demo", "Run broker, simulator and anomaly topology end to end and score the detections") { vms, duration, seed, rate, bootstrap, summaryJson, detector };
         cmd.SetAction(async (parse, ct) =>
         {
             var options = defaults with
@@ -26,6 +27,7 @@ internal static class DemoCommand
                 Seed = parse.GetValue(seed),
                 Rate = parse.GetValue(rate),
                 BootstrapServers = parse.GetValue(bootstrap),
+                Detector = parse.GetValue(detector),
             };
             if (options.Vms < 1 || options.Duration <= TimeSpan.Zero || options.Rate <= 0)
                 throw new CliException("--vms, --duration and --rate must be positive");

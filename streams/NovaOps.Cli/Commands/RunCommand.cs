@@ -13,7 +13,8 @@ internal static class RunCommand
     {
         var bootstrap = CommonOptions.BootstrapServers();
         bootstrap.Description = "Kafka bootstrap servers (a real Kafka, or the one `novaops broker` printed)";
-        var anomaly = new Command("anomaly", "Run the anomaly topology against a Kafka cluster, serving /metrics") { bootstrap };
+        var detector = CommonOptions.Detector();
+        var anomaly = new Command("anomaly", "Run the anomaly topology against a Kafka cluster, serving /metrics") { bootstrap, detector };
         anomaly.SetAction(async (parse, ct) =>
         {
             string servers = CommonOptions.RequiredBootstrapServers(parse.GetValue(bootstrap), settings);
@@ -21,11 +22,11 @@ internal static class RunCommand
             await RegionTopics.EnsureAsync(new AdminTopicProvisioner(servers), settings, ct);
             var metrics = new PipelineMetrics("anomaly");
             using var endpoint = new MetricsEndpoint(settings.Metrics, metrics.Registry);
-            await using var app = new AnomalyApp(servers, topics, settings.Anomaly, settings.Streams,
+            await using var app = new AnomalyApp(servers, topics, CommonOptions.WithDetector(settings, parse.GetValue(detector)), settings.Streams,
                 DetectorChoice.Statistical(settings.Anomaly.Statistical), metrics);
             await app.StartAsync(ct);
             using var lag = new ConsumerLagProbe(servers, app.Positions, metrics);
-            AnsiConsole.MarkupLineInterpolated($"anomaly app [bold]{settings.Anomaly.ApplicationId}[/] running on {topics.Telemetry}; metrics on {endpoint.Url ?? "(off)"}");
+            AnsiConsole.MarkupLineInterpolated($"anomaly app [bold]{settings.Anomaly.ApplicationId}[/] running on {topics.Telemetry} ({app.ActiveModel ?? "statistical detector"}); metrics on {endpoint.Url ?? "(off)"}");
             Console.WriteLine("RUNNING");
             Console.Out.Flush();
             try

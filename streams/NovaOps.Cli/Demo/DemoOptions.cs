@@ -12,4 +12,6 @@ public sealed record DemoOptions
     /// <summary>Bad records (corrupt bytes, unknown schema, out-of-range values) per million, as a real fleet's agents send.</summary>
     public int MalformedPerMillion { get; init; } = 100;
     public bool Live { get; init; } = true;
+    /// <summary>The detector to run; null: the settings' Anomaly:Detector.</summary>
+    public Streams.Anomaly.Scoring.DetectorMode? Detector { get; init; }
 }

@@ -29,15 +29,22 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options)
 
         var metrics = new PipelineMetrics("anomaly");
         using var endpoint = TryServeMetrics(metrics);
-        var detectorFactory = Commands.DetectorChoice.Statistical(settings.Anomaly.Statistical);
-        string detectorName = detectorFactory(new FeatureSchema(Contracts.MetricNames.Standard)).Name;
+        var anomaly = CommonOptions.WithDetector(settings, options.Detector);
+        var detectorFactory = Commands.DetectorChoice.Statistical(anomaly.Statistical);
+        string statisticalName = detectorFactory(new FeatureSchema(Contracts.MetricNames.Standard)).Name;
         // A fresh state directory per run: the demo always starts from an empty fleet history.
         var streams = settings.Streams with
         {
             StateDirectory = Path.Combine(settings.Streams.StateDirectory, $"demo-{Guid.NewGuid():N}"),
             SessionTimeoutMs = kafka.SessionTimeoutMs(settings.Streams.SessionTimeoutMs),
         };
-        await using var app = new AnomalyApp(kafka.BootstrapServers, topics, settings.Anomaly, streams, detectorFactory, metrics);
+        await using var app = new AnomalyApp(kafka.BootstrapServers, topics, anomaly, streams, detectorFactory, metrics);
+        string detectorName = anomaly.Detector switch
+        {
+            Streams.Anomaly.Scoring.DetectorMode.Onnx => app.ActiveModel!,
+            Streams.Anomaly.Scoring.DetectorMode.Combined => $"combined({statisticalName}, {app.ActiveModel})",
+            _ => statisticalName,
+        };
         await app.StartAsync(ct);
 
         using var collector = new OutcomeCollector(kafka.BootstrapServers, topics);

@@ -14,7 +14,9 @@ namespace NovaOps.Models.Onnx;
 public sealed class AnomalyModelScorer(LoadedModel model)
 {
     private readonly EmpiricalCdf _calibration = new(model.Card.Calibration?.Quantiles ?? throw new ModelLoadException($"{model.Id}: no calibration"));
-    private readonly string _input = model.Card.Inputs[0].Name;
+    private readonly string[] _inputNames = [model.Card.Inputs[0].Name];
+    private readonly RunOptions _runOptions = new();
+
     private readonly string[] _outputs = [model.Card.Outputs[0].Name, model.Card.Outputs[1].Name];
     private readonly int _features = model.Card.Features.Names.Count;
     private readonly int _metrics = model.Card.Features.Metrics.Count;
@@ -25,35 +27,51 @@ public sealed class AnomalyModelScorer(LoadedModel model)
     /// Scores <paramref name="rows"/> ([n, features] row-major). Writes n scores and n × metrics
     /// contributions (each row's shares sum to 1, or are all 0 for a NaN row).
     /// </summary>
-    public void Score(ReadOnlySpan<float> rows, Span<double> scores, Span<double> contributions)
+    public void Score(Memory<float> batch, Span<double> scores, Span<double> contributions)
     {
+        var rows = batch.Span;
         int n = rows.Length / _features;
         if (rows.Length != n * _features) throw new ArgumentException($"{rows.Length} values are not rows of {_features} features");
         if (scores.Length < n || contributions.Length < n * _metrics) throw new ArgumentException("output spans too short");
 
-        // Keep finite rows only; a single bad row must not poison its batch.
-        var finite = new float[rows.Length];
-        var map = new int[n];
-        int m = 0;
-        for (int i = 0; i < n; i++)
+        // Keep finite rows only; a single bad row must not poison its batch. Nearly always all are
+        // finite: then the caller's rows go to ONNX Runtime as they are, without a copy.
+        int firstBad = -1;
+        for (int i = 0; i < rows.Length; i++)
+            if (!float.IsFinite(rows[i])) { firstBad = i / _features; break; }
+        int m;
+        int[]? map = null;
+        Memory<float> input;
+        if (firstBad < 0)
         {
-            var row = rows.Slice(i * _features, _features);
-            bool ok = true;
-            foreach (var v in row) if (!float.IsFinite(v)) { ok = false; break; }
-            if (!ok) { scores[i] = double.NaN; contributions.Slice(i * _metrics, _metrics).Clear(); continue; }
-            row.CopyTo(finite.AsSpan(m * _features));
-            map[m++] = i;
+            m = n;
+            input = batch; // the common case: no copy
         }
-        if (m == 0) return;
+        else
+        {
+            var kept = new float[rows.Length];
+            map = new int[n];
+            m = 0;
+            for (int i = 0; i < n; i++)
+            {
+                var row = rows.Slice(i * _features, _features);
+                bool ok = true;
+                foreach (var v in row) if (!float.IsFinite(v)) { ok = false; break; }
+                if (!ok) { scores[i] = double.NaN; contributions.Slice(i * _metrics, _metrics).Clear(); continue; }
+                row.CopyTo(kept.AsSpan(m * _features));
+                map[m++] = i;
+            }
+            if (m == 0) return;
+            input = kept;
+        }
 
-        using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, finite.AsMemory(0, m * _features), [m, _features]);
-        using var options = new RunOptions();
-        using var results = Model.Session.Run(options, [_input], [input], _outputs);
+        using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input[..(m * _features)], [m, _features]);
+        using var results = Model.Session.Run(_runOptions, _inputNames, [value], _outputs);
         var errors = results[0].GetTensorDataAsSpan<float>();
         var perFeature = results[1].GetTensorDataAsSpan<float>();
         for (int k = 0; k < m; k++)
         {
-            int i = map[k];
+            int i = map is null ? k : map[k];
             scores[i] = _calibration.Score(errors[k]);
             var shares = contributions.Slice(i * _metrics, _metrics);
             double total = 0;

@@ -32,6 +32,12 @@ public sealed class WriteBehindKeyValueStore<K, V> : IKeyValueStore<K, V> where 
     /// <summary>Keys written since the last flush.</summary>
     public int PendingWrites => _dirty.Count;
 
+    /// <summary>
+    /// Runs at the start of every flush, that is before each commit's offsets: Streamiz offers processors
+    /// no other pre-commit hook, and work buffered by a processor (micro-batches) must be done by then.
+    /// </summary>
+    public event Action? Flushing;
+
     public string Name => _inner.Name;
     public bool Persistent => _inner.Persistent;
     public bool IsLocally => _inner.IsLocally;
@@ -43,6 +49,7 @@ public sealed class WriteBehindKeyValueStore<K, V> : IKeyValueStore<K, V> where 
 
     public void Flush()
     {
+        Flushing?.Invoke();
         if (_dirty.Count > 0)
         {
             foreach (var (key, value) in _dirty) _inner.Put(key, value);

@@ -1,0 +1,152 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Serialization;
+using NovaOps.Contracts;
+using NovaOps.Datasets;
+using NovaOps.Evaluation.Incidents;
+using NovaOps.Models.Cards;
+using NovaOps.Models.Onnx;
+using NovaOps.Models.Registry;
+using NovaOps.Simulator;
+using Spectre.Console;
+
+namespace NovaOps.Cli.Commands;
+
+/// <summary>
+/// <c>novaops eval incident</c>: the incident predictor on a fresh simulated fleet, with a seed and a
+/// fault mix that training did not see, scored by ONNX Runtime as the stream apps score.
+/// </summary>
+public static class EvalIncidentCommand
+{
+    /// <summary>Weights unlike the training mix (<see cref="SimulatorOptions.DefaultMix"/>): slow faults dominate, noisy neighbours are rare.</summary>
+    public const string EvaluationMix = "MemoryLeak=4,DiskFilling=3,CpuRunaway=2,HostFailure=2,ZoneNetworkDegradation=1,NoisyNeighbour=0.5";
+
+    public sealed record Result(
+        [property: JsonPropertyName("model")] string Model,
+        [property: JsonPropertyName("seed")] int Seed,
+        [property: JsonPropertyName("fault_mix")] string FaultMix,
+        [property: JsonPropertyName("horizon_s")] double HorizonSeconds,
+        [property: JsonPropertyName("threshold")] double Threshold,
+        [property: JsonPropertyName("windows")] int Windows,
+        [property: JsonPropertyName("positive_windows")] int PositiveWindows,
+        [property: JsonPropertyName("precision")] double Precision,
+        [property: JsonPropertyName("recall")] double Recall,
+        [property: JsonPropertyName("pr_auc")] double PrAuc,
+        [property: JsonPropertyName("roc_auc")] double RocAuc,
+        [property: JsonPropertyName("incidents")] int Incidents,
+        [property: JsonPropertyName("incidents_predicted")] int IncidentsPredicted,
+        [property: JsonPropertyName("incident_recall")] double IncidentRecall,
+        [property: JsonPropertyName("median_lead_time_s")] double? MedianLeadTimeSeconds,
+        [property: JsonPropertyName("by_kind")] IReadOnlyDictionary<string, string> ByKind);
+
+    internal static Command Create(NovaOpsSettings settings)
+    {
+        var seed = new Option<int>("--seed") { Description = "Seed of the fresh fleet (the shipped model trained on seed 42)", DefaultValueFactory = _ => 7 };
+        var vms = new Option<int>("--vms") { Description = "VMs in the fleet", DefaultValueFactory = _ => 300 };
+        var hours = new Option<double>("--hours") { Description = "Simulated hours", DefaultValueFactory = _ => 8 };
+        var faults = new Option<double>("--faults-per-hour") { Description = "Injected faults per simulated hour", DefaultValueFactory = _ => 20 };
+        var mix = new Option<string>("--fault-mix") { Description = "Kind=weight list of fault kinds", DefaultValueFactory = _ => EvaluationMix };
+        var models = new Option<DirectoryInfo?>("--models-dir") { Description = "Models folder (default: the anomaly model's folder from the settings)" };
+        var name = new Option<string>("--model") { Description = "Incident model name", DefaultValueFactory = _ => "incident-gru" };
+        var version = new Option<string?>("--model-version") { Description = "Model version (default: the highest)" };
+        var json = CommonOptions.Json("the metrics");
+        var cmd = new Command("incident", "Precision, recall, PR-AUC and lead time of the incident predictor on a fresh simulated fleet")
+            { seed, vms, hours, faults, mix, models, name, version, json };
+        cmd.SetAction(parse =>
+        {
+            var options = new SimulatorOptions
+            {
+                Seed = parse.GetValue(seed), Vms = parse.GetValue(vms), FaultsPerHour = parse.GetValue(faults),
+                FaultMix = ParseMix(parse.GetValue(mix)!), FaultFreePrefix = TimeSpan.FromMinutes(30),
+            };
+            var registry = new ModelRegistryOptions
+            {
+                Directory = parse.GetValue(models)?.FullName ?? settings.Anomaly.Model.Directory,
+                Name = parse.GetValue(name)!, Version = parse.GetValue(version),
+            };
+            var result = Run(options, parse.GetValue(hours), registry, parse.GetValue(mix)!, settings);
+            var table = new Table().Title($"eval incident: {result.Model}, seed {result.Seed}").AddColumns("metric", "value")
+                .AddRow("windows scored (positive)", $"{result.Windows:N0} ({result.PositiveWindows:N0})")
+                .AddRow("PR-AUC / ROC-AUC", $"{result.PrAuc:F3} / {result.RocAuc:F3}")
+                .AddRow($"precision / recall at {result.Threshold:F3}", $"{result.Precision:F3} / {result.Recall:F3}")
+                .AddRow("incidents predicted", $"{result.IncidentsPredicted} of {result.Incidents} ({result.IncidentRecall:P0})")
+                .AddRow("median lead time", result.MedianLeadTimeSeconds is { } lead ? $"{lead:F0} s" : "-");
+            foreach (var (kind, value) in result.ByKind) table.AddRow($"  {kind}", value);
+            AnsiConsole.Write(table);
+            JsonOutput.Write(parse.GetValue(json), result);
+            return 0;
+        });
+        return cmd;
+    }
+
+    public static Result Run(SimulatorOptions options, double hours, ModelRegistryOptions modelOptions, string mixText, NovaOpsSettings settings)
+    {
+        if (hours <= 0 || options.Vms < 1) throw new CliException("--hours and --vms must be positive");
+        var running = new RunningFeatures(new Detection.FeatureSchema(MetricNames.Standard), settings.Anomaly.Features.Window);
+        using var registry = ModelRegistry.Open(modelOptions, ModelKinds.Incident, running, poll: false);
+        var scorer = new IncidentModelScorer(registry.Active);
+        long ticks = (long)(TimeSpan.FromHours(hours) / options.SampleInterval);
+
+        WindowDataset data = null!;
+        AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask($"simulating {options.Vms} VMs × {hours} h (seed {options.Seed})");
+                data = SimulatorDatasets.Build(options, ticks, settings.Anomaly.Features, new Progress<double>(v => task.Value = v * 100));
+                task.Value = 100;
+            });
+
+        // Every window with a full history that is not already inside an incident, in batches of 1024.
+        int w = scorer.SequenceWindows, f = scorer.Features;
+        var windows = new List<ScoredWindow>();
+        var buffer = new float[1024 * w * f];
+        var probabilities = new double[1024];
+        var pending = new List<(int Series, int Window)>(1024);
+        void Flush()
+        {
+            scorer.Score(buffer.AsMemory(0, pending.Count * w * f), probabilities);
+            for (int k = 0; k < pending.Count; k++)
+            {
+                var (s, i) = pending[k];
+                var series = data.Series[s];
+                windows.Add(new ScoredWindow(s, series.WindowEndMs[i], probabilities[k], series.Labels[i].IncidentWithin(scorer.Horizon)));
+            }
+            pending.Clear();
+        }
+        for (int s = 0; s < data.Series.Count; s++)
+        {
+            var series = data.Series[s];
+            for (int i = w - 1; i < series.Count; i++)
+            {
+                if (series.Labels[i].InIncident) continue;
+                for (int j = 0; j < w; j++) series.Features[i - w + 1 + j].CopyTo(buffer, (pending.Count * w + j) * f);
+                pending.Add((s, i));
+                if (pending.Count == 1024) Flush();
+            }
+        }
+        if (pending.Count > 0) Flush();
+
+        var incidents = data.Incidents.Select(i => new IncidentOnset(i.Id, i.Kind, i.OnsetMs, i.Series)).ToList();
+        var report = IncidentEvaluation.Evaluate(windows, incidents, scorer.Horizon, registry.Active.Card.Threshold);
+        return new Result(registry.Active.Id, options.Seed, mixText, scorer.Horizon.TotalSeconds, report.Threshold,
+            report.Windows, report.PositiveWindows, Math.Round(report.Precision, 4), Math.Round(report.Recall, 4),
+            Math.Round(report.PrAuc, 4), Math.Round(report.RocAuc, 4), report.Incidents, report.IncidentsPredicted,
+            Math.Round(report.IncidentRecall, 4), report.MedianLeadTimeSeconds,
+            report.ByKind.OrderBy(k => k.Key).ToDictionary(k => k.Key, k => $"{k.Value.Predicted} of {k.Value.Incidents} predicted"));
+    }
+
+    private static Dictionary<FaultKind, double> ParseMix(string text)
+    {
+        var mix = new Dictionary<FaultKind, double>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var kv = part.Split('=');
+            if (kv.Length != 2 || !Enum.TryParse<FaultKind>(kv[0], ignoreCase: true, out var kind)
+                || !double.TryParse(kv[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var weight) || weight < 0)
+                throw new CliException($"--fault-mix: '{part}' is not Kind=weight (kinds: {string.Join(", ", Enum.GetNames<FaultKind>())})");
+            mix[kind] = weight;
+        }
+        if (mix.Values.Sum() <= 0) throw new CliException("--fault-mix gives no fault a positive weight");
+        return mix;
+    }
+}

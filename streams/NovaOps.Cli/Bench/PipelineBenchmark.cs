@@ -24,7 +24,8 @@ public sealed record PipelineBenchResult(
     [property: JsonPropertyName("rounds")] int Rounds,
     [property: JsonPropertyName("raw_consume_rounds")] IReadOnlyList<double> RawRounds,
     [property: JsonPropertyName("streamiz_noop_rounds")] IReadOnlyList<double> NoopRounds,
-    [property: JsonPropertyName("pipeline_rounds")] IReadOnlyList<double> PipelineRounds);
+    [property: JsonPropertyName("pipeline_rounds")] IReadOnlyList<double> PipelineRounds,
+    [property: JsonPropertyName("detector")] string Detector);
 
 /// <summary>
 /// The same N telemetry records on the embedded broker, read (a) by a plain Confluent.Kafka consumer
@@ -57,7 +58,8 @@ public sealed class PipelineBenchmark(NovaOpsSettings settings)
         }
         double raw = Median(raws), noop = Median(noops), pipeline = Median(pipelines);
         return new PipelineBenchResult(total, partitions, raw, pipeline, Math.Round(pipeline / raw, 3), settings.Streams.Threads,
-            noop, Math.Round(noop / raw, 3), rounds, raws, noops, pipelines);
+            noop, Math.Round(noop / raw, 3), rounds, raws, noops, pipelines,
+            settings.Anomaly.Detector == Streams.Anomaly.Scoring.DetectorMode.Statistical ? "statistical" : $"{settings.Anomaly.Detector.ToString().ToLowerInvariant()} ({settings.Anomaly.Model.Name})");
     }
 
     private static double Median(List<double> values)

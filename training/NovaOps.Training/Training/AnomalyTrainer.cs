@@ -45,41 +45,9 @@ public static class AnomalyTrainer
         var o = options.Training;
         random.manual_seed(o.Seed);
         var model = new Autoencoder(data.Schema.Length, options.Hidden);
-        using var optimizer = optim.Adam(model.parameters(), o.LearningRate);
-        using var stopping = new EarlyStopping(model, o.Patience, higherIsBetter: false);
-        var shuffle = new Random(o.Seed);
-        var order = train.ToArray();
-        var history = new List<EpochReport>();
-
-        for (int epoch = 1; epoch <= o.MaxEpochs && !ct.IsCancellationRequested; epoch++)
-        {
-            model.train();
-            shuffle.Shuffle(order);
-            double lossSum = 0;
-            for (int start = 0; start < order.Length; start += o.BatchSize)
-            {
-                optimizer.zero_grad();
-                using (var scope = NewDisposeScope())
-                {
-                    var batch = new ArraySegment<WindowRef>(order, start, Math.Min(o.BatchSize, order.Length - start));
-                    var x = Batch(rows, batch);
-                    var loss = nn.functional.mse_loss(model.call(x), x);
-                    loss.backward();
-                    lossSum += loss.item<float>() * batch.Count;
-                }
-                // Outside the dispose scope: Adam keeps Scalars between steps, and a scope would free them
-                // (seen as a sporadic "toFloat" failure in libtorch).
-                optimizer.step();
-            }
-            double validationLoss = Errors(model, rows, validationNormal).Average();
-            bool improved = stopping.Observe(epoch, validationLoss);
-            var report = new EpochReport(epoch, o.MaxEpochs, lossSum / order.Length, validationLoss, "validation loss", improved);
-            history.Add(report);
-            progress?.Report(report);
-            if (stopping.ShouldStop) break;
-        }
-        stopping.RestoreBest();
-        model.eval();
+        var (history, bestEpoch) = TrainingLoop.Run(model, train, o,
+            batch => { var x = Batch(rows, batch); return nn.functional.mse_loss(model.call(x), x); },
+            () => Errors(model, rows, validationNormal).Average(), "validation loss", higherIsBetter: false, progress, ct);
 
         var calibration = EmpiricalCdf.Fit(Errors(model, rows, validationNormal));
         double Score(double e) => calibration.Score(e);
@@ -91,16 +59,8 @@ public static class AnomalyTrainer
 
         var testScores = Errors(model, rows, split.Test).Select(Score).ToList();
         var testLabels = split.Test.Select(Faulty).ToList();
-        var (precision, recall) = RankingMetrics.At(testScores, testLabels, threshold);
-        var metrics = new Dictionary<string, double>
-        {
-            ["pr_auc"] = RankingMetrics.AveragePrecision(testScores, testLabels),
-            ["roc_auc"] = RankingMetrics.RocAuc(testScores, testLabels),
-            ["precision"] = precision,
-            ["recall"] = recall,
-            ["positive_rate"] = testLabels.Count(l => l) / (double)testLabels.Count,
-        };
-        return new AnomalyTrainingResult(model, standardization, calibration, threshold, metrics, history, stopping.BestEpoch,
+        var metrics = TrainingLoop.TestMetrics(testScores, testLabels, threshold);
+        return new AnomalyTrainingResult(model, standardization, calibration, threshold, metrics, history, bestEpoch,
             train.Count, validationNormal.Count, split.Test.Count, testLabels.Count(l => l), clock.Elapsed);
     }
 

@@ -58,59 +58,24 @@ public static class IncidentTrainer
         var o = options.Training;
         random.manual_seed(o.Seed);
         var model = new IncidentRnn(data.Schema.Length, options.Hidden, options.Layers, options.Cell);
-        using var optimizer = optim.Adam(model.parameters(), o.LearningRate);
-        using var stopping = new EarlyStopping(model, o.Patience, higherIsBetter: true);
         double positiveWeight = Math.Min(options.MaxPositiveWeight, (train.Count - trainPositives) / (double)trainPositives);
         using var posWeight = tensor(new[] { (float)positiveWeight });
-        var shuffle = new Random(o.Seed);
-        var order = train.ToArray();
-        var history = new List<EpochReport>();
         var validationLabels = validation.Select(Positive).ToList();
-
-        for (int epoch = 1; epoch <= o.MaxEpochs && !ct.IsCancellationRequested; epoch++)
-        {
-            model.train();
-            shuffle.Shuffle(order);
-            double lossSum = 0;
-            for (int start = 0; start < order.Length; start += o.BatchSize)
+        var (history, bestEpoch) = TrainingLoop.Run(model, train, o,
+            batch =>
             {
-                optimizer.zero_grad();
-                using (var scope = NewDisposeScope())
-                {
-                    var batch = new ArraySegment<WindowRef>(order, start, Math.Min(o.BatchSize, order.Length - start));
-                    var x = Sequences(rows, batch, w);
-                    var y = tensor(batch.Select(r => Positive(r) ? 1f : 0f).ToArray());
-                    var loss = nn.functional.binary_cross_entropy_with_logits(model.call(x), y, pos_weights: posWeight);
-                    loss.backward();
-                    lossSum += loss.item<float>() * batch.Count;
-                }
-                // Outside the dispose scope: Adam keeps Scalars between steps, and a scope would free them
-                // (seen as a sporadic "toFloat" failure in libtorch).
-                optimizer.step();
-            }
-            double ap = RankingMetrics.AveragePrecision(Probabilities(model, rows, validation, w), validationLabels);
-            bool improved = stopping.Observe(epoch, ap);
-            var report = new EpochReport(epoch, o.MaxEpochs, lossSum / order.Length, ap, "validation PR-AUC", improved);
-            history.Add(report);
-            progress?.Report(report);
-            if (stopping.ShouldStop) break;
-        }
-        stopping.RestoreBest();
-        model.eval();
+                var x = Sequences(rows, batch, w);
+                var y = tensor(batch.Select(r => Positive(r) ? 1f : 0f).ToArray());
+                return nn.functional.binary_cross_entropy_with_logits(model.call(x), y, pos_weights: posWeight);
+            },
+            () => RankingMetrics.AveragePrecision(Probabilities(model, rows, validation, w), validationLabels),
+            "validation PR-AUC", higherIsBetter: true, progress, ct);
 
         double threshold = RankingMetrics.BestF1Threshold(Probabilities(model, rows, validation, w), validationLabels);
         var testScores = Probabilities(model, rows, test, w);
         var testLabels = test.Select(Positive).ToList();
-        var (precision, recall) = RankingMetrics.At(testScores, testLabels, threshold);
-        var metrics = new Dictionary<string, double>
-        {
-            ["pr_auc"] = RankingMetrics.AveragePrecision(testScores, testLabels),
-            ["roc_auc"] = RankingMetrics.RocAuc(testScores, testLabels),
-            ["precision"] = precision,
-            ["recall"] = recall,
-            ["positive_rate"] = testLabels.Count(l => l) / (double)Math.Max(1, testLabels.Count),
-        };
-        return new IncidentTrainingResult(model, standardization, threshold, metrics, history, stopping.BestEpoch,
+        var metrics = TrainingLoop.TestMetrics(testScores, testLabels, threshold);
+        return new IncidentTrainingResult(model, standardization, threshold, metrics, history, bestEpoch,
             train.Count, validation.Count, test.Count, testLabels.Count(l => l), clock.Elapsed);
     }
 

@@ -43,11 +43,16 @@ public sealed record NovaOpsSettings(KafkaOptions Kafka, MetricsOptions Metrics,
     /// A relative models folder is looked up in the working directory (a clone of the repository), then
     /// next to the executable, where the installed tool carries the shipped models.
     /// </summary>
-    private static AnomalyTopologyOptions WithModelsFolder(AnomalyTopologyOptions anomaly)
+    private static AnomalyTopologyOptions WithModelsFolder(AnomalyTopologyOptions anomaly) => anomaly with
     {
-        string dir = anomaly.Model.Directory;
-        if (Path.IsPathRooted(dir) || Directory.Exists(dir)) return anomaly;
+        Model = anomaly.Model with { Directory = ModelsFolder(anomaly.Model.Directory) },
+        Prediction = anomaly.Prediction with { Model = anomaly.Prediction.Model with { Directory = ModelsFolder(anomaly.Prediction.Model.Directory) } },
+    };
+
+    private static string ModelsFolder(string dir)
+    {
+        if (Path.IsPathRooted(dir) || Directory.Exists(dir)) return dir;
         string shipped = Path.Combine(AppContext.BaseDirectory, dir);
-        return Directory.Exists(shipped) ? anomaly with { Model = anomaly.Model with { Directory = shipped } } : anomaly;
+        return Directory.Exists(shipped) ? shipped : dir;
     }
 }

@@ -11,4 +11,5 @@ public static class SchemaVersions
     public const uint Anomaly = 1;
     public const uint FaultLabel = 1;
     public const uint DeadLetter = 1;
+    public const uint Prediction = 1;
 }

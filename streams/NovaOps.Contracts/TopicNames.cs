@@ -10,9 +10,10 @@ public sealed record TopicNames(string Prefix)
     public string Anomalies => Name("anomalies");
     public string DeadLetter => Name("dead-letter");
     public string FaultLabels => Name("fault-labels");
+    public string Predictions => Name("predictions");
 
     /// <summary>The topics the spine's apps read and write.</summary>
-    public IReadOnlyList<string> All => [Telemetry, Anomalies, DeadLetter, FaultLabels];
+    public IReadOnlyList<string> All => [Telemetry, Anomalies, DeadLetter, FaultLabels, Predictions];
 
     private string Name(string topic) => string.IsNullOrEmpty(Prefix) ? topic : $"{Prefix}.{topic}";
 }

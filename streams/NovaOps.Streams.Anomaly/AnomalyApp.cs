@@ -47,6 +47,7 @@ public sealed class AnomalyApp : IAsyncDisposable
     private readonly TimeSpan _shutdownTimeout;
     private readonly ILogger _log;
     private readonly NovaOps.Models.Registry.ModelRegistry? _models;
+    private readonly NovaOps.Models.Registry.ModelRegistry? _incidents;
     private readonly TaskCompletionSource _running = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public PipelineMetrics Metrics { get; }
@@ -70,7 +71,21 @@ public sealed class AnomalyApp : IAsyncDisposable
                 new NovaOps.Models.Registry.RunningFeatures(schema, options.Features.Window), (logging ?? NullLoggerFactory.Instance).CreateLogger("models"));
         }
         var model = _models is null ? null : new Scoring.ModelScoring(_models, options.Detector, options.MicroBatch, metrics);
-        var scoring = new VmScoring(new WindowFeatureExtractor(schema, options.Features), detectorFactory(schema), options, metrics, Positions, TimeProvider.System, model);
+        Scoring.PredictionScoring? prediction = null;
+        if (options.Prediction.Enabled)
+        {
+            var running = new NovaOps.Models.Registry.RunningFeatures(schema, options.Features.Window);
+            var log = (logging ?? NullLoggerFactory.Instance).CreateLogger("models");
+            // The history length is fixed by the model found at start; later versions must read the same.
+            var first = NovaOps.Models.Registry.ModelRegistry.Open(options.Prediction.Model, NovaOps.Models.Cards.ModelKinds.Incident, running, log, poll: false);
+            int windows = first.Active.Card.SequenceWindows ?? 0;
+            first.Dispose();
+            _incidents = NovaOps.Models.Registry.ModelRegistry.Open(options.Prediction.Model, NovaOps.Models.Cards.ModelKinds.Incident, running, log,
+                compatible: Scoring.PredictionScoring.SameSequenceLength(windows));
+            prediction = new Scoring.PredictionScoring(_incidents, options.Prediction, options.MicroBatch, metrics);
+        }
+        var scoring = new VmScoring(new WindowFeatureExtractor(schema, options.Features), detectorFactory(schema), options, metrics, Positions, TimeProvider.System,
+            model, prediction);
         var decoder = new TelemetryDecoder(new TelemetryCodec(), metrics, TimeProvider.System);
         var topology = AnomalyTopology.Build(topics, scoring, decoder);
         _stream = new KafkaStream(topology, CreateConfig(bootstrapServers, options, app, logging));
@@ -119,10 +134,13 @@ public sealed class AnomalyApp : IAsyncDisposable
     /// <summary>The anomaly model in use (Onnx and Combined modes), e.g. "anomaly-autoencoder/1".</summary>
     public string? ActiveModel => _models?.Active.Id;
 
+    /// <summary>The incident model in use, when predictions are enabled.</summary>
+    public string? ActiveIncidentModel => _incidents?.Active.Id;
+
     public async ValueTask DisposeAsync()
     {
         bool closed = await StreamClose.WithinAsync(_stream, _shutdownTimeout);
-        if (closed) _models?.Dispose(); // a stuck stream thread may still be scoring: then leave the sessions alone
+        if (closed) { _models?.Dispose(); _incidents?.Dispose(); } // a stuck stream thread may still be scoring: then leave the sessions alone
         if (closed) return;
         ClosedCleanly = false;
         _log.LogError("The anomaly app did not close within {Timeout}; a Kafka consumer is stuck in close (librdkafka#4041). " +

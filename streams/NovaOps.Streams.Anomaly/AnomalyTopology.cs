@@ -19,6 +19,7 @@ public static class AnomalyTopology
         var anomalySerDes = new ProtobufSerDes<AnomalyEvent>();
         var anomaliesOut = scoring.Metrics.RecordsOut(topics.Anomalies);
         var deadLettersOut = scoring.Metrics.RecordsOut(topics.DeadLetter);
+        var predictionsOut = scoring.Metrics.RecordsOut(topics.Predictions);
         var deadLetterSerDes = new ProtobufSerDes<DeadLetter>();
 
         // Decode, validate and score in one step (per-VM state in a store with a changelog); keyed by VM id
@@ -31,16 +32,21 @@ public static class AnomalyTopology
                 .StateStore(store)
                 .Build(), "decode-validate-score");
 
-        var routes = outputs.Branch("anomaly-or-dead-letter",
+        var routes = outputs.Branch("anomaly-prediction-or-dead-letter",
             (_, o, _) => o.Anomaly is not null,
+            (_, o, _) => o.Prediction is not null,
             (_, _, _) => true);
 
         routes[0]
             .MapValues((_, o, _) => { anomaliesOut.Inc(); return o.Anomaly!; }, "anomaly-record")
             .To(topics.Anomalies, new StringSerDes(), anomalySerDes, "anomalies-sink");
 
-        // Rejected records: to dead-letter with their reason and origin; the app carries on.
         routes[1]
+            .MapValues((_, o, _) => { predictionsOut.Inc(); return o.Prediction!; }, "prediction-record")
+            .To(topics.Predictions, new StringSerDes(), new ProtobufSerDes<PredictionEvent>(), "predictions-sink");
+
+        // Rejected records: to dead-letter with their reason and origin; the app carries on.
+        routes[2]
             .MapValues((_, o, _) => { deadLettersOut.Inc(); return o.DeadLetter!; }, "dead-letter-record")
             .To(topics.DeadLetter, new StringSerDes(), deadLetterSerDes, "dead-letter-sink");
 
@@ -69,6 +75,7 @@ public static class AnomalyTopology
         new(topics.Anomalies, partitions),
         new(topics.DeadLetter, partitions),
         new(topics.FaultLabels, 1),
+        new(topics.Predictions, partitions),
         new(options.ChangelogTopic, partitions, Compacted: true),
     ];
 }

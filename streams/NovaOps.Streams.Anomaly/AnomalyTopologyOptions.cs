@@ -24,6 +24,9 @@ public sealed record AnomalyTopologyOptions
 
     public Scoring.MicroBatchOptions MicroBatch { get; init; } = new();
 
+    /// <summary>The incident predictor: off unless enabled; publishes to the predictions topic.</summary>
+    public Scoring.PredictionOptions Prediction { get; init; } = new();
+
     /// <summary>Name of the per-VM state store (its changelog is <c>{ApplicationId}-{StoreName}-changelog</c>).</summary>
     public string StoreName { get; init; } = "vm-detector-state";
 

@@ -12,12 +12,14 @@ public sealed class DecodedTelemetry
     public static DecodedTelemetry Rejected(DeadLetter d) => new() { DeadLetter = d };
 }
 
-/// <summary>What the scoring step emits for an input record: an anomaly, a dead letter, or (mostly) nothing.</summary>
+/// <summary>What the scoring step emits for an input record: an anomaly, a prediction, a dead letter, or (mostly) nothing.</summary>
 public sealed class ScoringOutput
 {
     public AnomalyEvent? Anomaly { get; private init; }
+    public PredictionEvent? Prediction { get; private init; }
     public DeadLetter? DeadLetter { get; private init; }
 
     public static ScoringOutput Of(AnomalyEvent a) => new() { Anomaly = a };
+    public static ScoringOutput Of(PredictionEvent p) => new() { Prediction = p };
     public static ScoringOutput Of(DeadLetter d) => new() { DeadLetter = d };
 }

@@ -29,6 +29,7 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
     private System.Runtime.CompilerServices.StrongBox<long>? _position; // a task reads one partition: one cell
     private ProcessorContext<string, ScoringOutput> _context = null!;
     private Scoring.WindowBatch? _batch; // ONNX modes: closed windows waiting for the model
+    private Scoring.PredictionBatch? _predictions; // window histories waiting for the incident model
     private State.WriteBehindKeyValueStore<string, double[]>? _writeBehind;
 
     /// <summary>Streamiz creates one transformer per task with these arguments (see <see cref="AnomalyTopology"/>).</summary>
@@ -59,6 +60,12 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
         _store = (IKeyValueStore<string, double[]>)context.GetStateStore(_scoring.Options.StoreName);
         _scores = _scoring.Metrics.AnomalyScore(_scoring.Detector.Name);
         _latency = _scoring.Metrics.ProcessingLatency;
+        if (_scoring.Prediction is { } prediction)
+        {
+            _predictions = new Scoring.PredictionBatch(prediction, _scoring);
+            if (_scoring.Model is null)
+                context.Schedule(TimeSpan.FromMilliseconds(Math.Max(10, prediction.Batch.MaxDelayMs)), PunctuationType.PROCESSING_TIME, _ => FlushBatch());
+        }
         if (_scoring.Model is { } model)
         {
             _batch = new Scoring.WindowBatch(model, _scoring);
@@ -73,13 +80,18 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
         }
     }
 
-    private void FlushBatch() => _batch?.Flush(Forward);
+    private void FlushBatch()
+    {
+        _batch?.Flush(Forward);
+        _predictions?.Flush(Forward);
+    }
 
     private void Forward(string key, ScoringOutput output) => _context.Forward(key, output);
 
     private void CountPendingAtCommit()
     {
-        if (_batch is { Count: > 0 } b) _scoring.Metrics.ModelWindowsPendingAtCommit.Inc(b.Count);
+        int pending = (_batch?.Count ?? 0) + (_predictions?.Count ?? 0);
+        if (pending > 0) _scoring.Metrics.ModelWindowsPendingAtCommit.Inc(pending);
     }
 
     public Record<string, ScoringOutput>? Process(Record<string, byte[]> record)
@@ -108,7 +120,7 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
             double score = 0;
             if (_batch is null || _scoring.Model!.Mode == Scoring.DetectorMode.Combined)
             {
-                score = _scoring.Detector.Score(_features, state.AsSpan(extLen), _contributions);
+                score = _scoring.Detector.Score(_features, state.AsSpan(extLen, _scoring.Detector.StateLength), _contributions);
                 _scores.Observe(score);
             }
             if (_batch is not null)
@@ -118,9 +130,20 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
             }
             else if (score >= _scoring.Options.EmitThreshold)
                 anomaly = AnomalyEvents.Create(sample, window, score, _scoring.Detector, _features, _contributions);
+
+            if (_predictions is not null)
+            {
+                int w = _scoring.Prediction!.SequenceWindows;
+                var history = state.AsSpan(_scoring.HistoryOffset);
+                if (Scoring.WindowHistory.Push(history, w, _features.Length, _features) == w)
+                {
+                    _predictions.Add(sample, window.EndMs, history);
+                    if (_predictions.Full) _predictions.Flush(Forward);
+                }
+            }
         }
         _store.Put(vm, state);
-        if (_batch is { Due: true }) FlushBatch();
+        if (_batch is { Due: true } || _predictions is { Due: true }) FlushBatch();
 
         long now = _scoring.Clock.GetUtcNow().ToUnixTimeMilliseconds();
         _latency.Observe(Math.Max(0, now - record.Timestamp.UnixTimestampMs) / 1000.0);

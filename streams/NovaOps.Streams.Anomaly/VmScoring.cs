@@ -5,8 +5,14 @@ namespace NovaOps.Streams.Anomaly;
 
 /// <summary>What every per-task transformer shares: the extractor, the detector, options and metrics (all thread-safe or immutable).</summary>
 public sealed class VmScoring(WindowFeatureExtractor extractor, IAnomalyDetector detector, AnomalyTopologyOptions options, PipelineMetrics metrics,
-    ProcessedPositions positions, TimeProvider clock, Scoring.ModelScoring? model = null)
+    ProcessedPositions positions, TimeProvider clock, Scoring.ModelScoring? model = null, Scoring.PredictionScoring? prediction = null)
 {
+    /// <summary>The incident predictor, when enabled.</summary>
+    public Scoring.PredictionScoring? Prediction { get; } = prediction;
+
+    /// <summary>Where the per-VM window history starts in the state (after the extractor's and the detector's parts).</summary>
+    public int HistoryOffset => Extractor.StateLength + Detector.StateLength;
+
     /// <summary>The ONNX model and its micro-batching, in the Onnx and Combined modes; null for the statistical detector alone.</summary>
     public Scoring.ModelScoring? Model { get; } = model;
 
@@ -19,13 +25,15 @@ public sealed class VmScoring(WindowFeatureExtractor extractor, IAnomalyDetector
     /// <summary>Last processed offset per partition (read by the lag probe).</summary>
     public ProcessedPositions Positions { get; } = positions;
 
-    public int StateLength => Extractor.StateLength + Detector.StateLength;
+    public int StateLength => HistoryOffset
+        + (Prediction is null ? 0 : Scoring.WindowHistory.Length(Prediction.SequenceWindows, Extractor.Schema.Length));
 
     public double[] NewState()
     {
         var state = new double[StateLength];
         Extractor.InitState(state.AsSpan(0, Extractor.StateLength));
-        Detector.InitState(state.AsSpan(Extractor.StateLength));
+        Detector.InitState(state.AsSpan(Extractor.StateLength, Detector.StateLength));
+        if (Prediction is not null) Scoring.WindowHistory.Init(state.AsSpan(HistoryOffset));
         return state;
     }
 }

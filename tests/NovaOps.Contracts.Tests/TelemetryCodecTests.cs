@@ -93,7 +93,8 @@ public class TelemetryCodecTests
         Assert.Equal("eu-west.telemetry", t.Telemetry);
         Assert.Equal("eu-west.dead-letter", t.DeadLetter);
         Assert.Equal("anomalies", new TopicNames("").Anomalies);
-        Assert.Equal(4, t.All.Distinct().Count());
+        Assert.Equal("eu-west.predictions", t.Predictions);
+        Assert.Equal(5, t.All.Distinct().Count());
     }
 
     private static byte[] With(Action<TelemetrySample> change)

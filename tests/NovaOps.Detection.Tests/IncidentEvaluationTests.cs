@@ -29,3 +29,33 @@ public class IncidentEvaluationTests
         Assert.Equal(0.5, report.Recall, 9);
     }
 }
+
+public class PredictionEvaluationTests
+{
+    [Fact]
+    public void Alarms_are_right_when_an_onset_on_their_vm_or_zone_follows_within_the_horizon()
+    {
+        const long m = 60_000;
+        var vmFault = new Contracts.FaultLabel { FaultId = "a", Scope = Contracts.FaultScope.Vm, Zone = "z1", OnsetMs = 100 * m };
+        vmFault.AffectedVms.Add("vm-1");
+        var zoneFault = new Contracts.FaultLabel { FaultId = "b", Scope = Contracts.FaultScope.Zone, Zone = "z2", OnsetMs = 200 * m };
+        var missed = new Contracts.FaultLabel { FaultId = "c", Scope = Contracts.FaultScope.Vm, Zone = "z1", OnsetMs = 300 * m };
+        missed.AffectedVms.Add("vm-9");
+        Contracts.PredictionEvent Alarm(string vm, string zone, long endMin, bool alarm = true) =>
+            new() { VmId = vm, Zone = zone, WindowEndMs = endMin * m, HorizonMs = 15 * m, Alarm = alarm, Probability = alarm ? 0.95 : 0.2 };
+
+        var report = Evaluation.GroundTruth.PredictionEvaluation.Evaluate([vmFault, zoneFault, missed],
+        [
+            Alarm("vm-1", "z1", 90),  // right: 10 min before a's onset
+            Alarm("vm-1", "z1", 95),  // right, later
+            Alarm("vm-5", "z2", 190), // right through the zone: 10 min before b
+            Alarm("vm-1", "z1", 50),  // wrong: 50 min early
+            Alarm("vm-1", "z1", 99, alarm: false), // a published non-alarm: not counted as an alarm
+        ]);
+        Assert.Equal(5, report.Predictions);
+        Assert.Equal(4, report.Alarms);
+        Assert.Equal(0.75, report.AlarmPrecision, 9);
+        Assert.Equal(2.0 / 3, report.IncidentRecall, 9);
+        Assert.Equal(600, report.MedianLeadTimeSeconds);
+    }
+}

@@ -172,3 +172,40 @@ public class ModelRegistryTests
         Assert.Contains("no model 'no-such-model'", e.Message);
     }
 }
+
+public class IncidentScorerTests
+{
+    [Fact]
+    public void An_alarm_on_a_memory_leak_is_explained_by_memory()
+    {
+        using var model = ModelLoader.Load(Path.Combine(ShippedModels.Directory, "incident-gru", "1"), ModelKinds.Incident, ShippedModels.Running);
+        var scorer = new IncidentModelScorer(model);
+        var data = NovaOps.Datasets.SimulatorDatasets.Build(new NovaOps.Simulator.SimulatorOptions
+        {
+            Seed = 99, Vms = 30, FaultsPerHour = 12, FaultFreePrefix = TimeSpan.FromMinutes(30),
+            FaultMix = new Dictionary<NovaOps.Contracts.FaultKind, double> { [NovaOps.Contracts.FaultKind.MemoryLeak] = 1 },
+        }, ticks: 3 * 360);
+        int w = scorer.SequenceWindows, f = scorer.Features, stride = w * f;
+        // The sequence before a leak's onset that the model rates highest.
+        var candidates = data.Series.SelectMany(s => Enumerable.Range(w - 1, Math.Max(0, s.Count - w + 1))
+            .Where(i => s.Labels[i].IncidentWithin(scorer.Horizon) && !s.Labels[i].InIncident)
+            .Select(i => s.Features.Skip(i - w + 1).Take(w).SelectMany(r => r).ToArray())).ToList();
+        Assert.NotEmpty(candidates);
+        var all = candidates.SelectMany(c => c).ToArray();
+        var p = new double[candidates.Count];
+        scorer.Score(all, p);
+        int best = Array.IndexOf(p, p.Max());
+        Assert.True(p[best] >= model.Card.Threshold, $"best pre-onset probability {p[best]:F3} under the threshold {model.Card.Threshold:F3}");
+
+        var shares = new double[model.Card.Features.Metrics.Count];
+        scorer.Contributions(all.AsSpan(best * stride, stride), [p[best]], shares);
+        Assert.Equal(1.0, shares.Sum(), 6);
+        Assert.Equal("mem_util", model.Card.Features.Metrics[Array.IndexOf(shares, shares.Max())]);
+
+        var nan = all.AsSpan(best * stride, stride).ToArray();
+        nan[5] = float.NaN;
+        var q = new double[1];
+        scorer.Score(nan, q);
+        Assert.True(double.IsNaN(q[0]));
+    }
+}

@@ -28,7 +28,14 @@ public class AnomalyTopologyDriverTests
             var registry = ModelRegistry.Open(options.Model, ModelKinds.Anomaly, new RunningFeatures(schema, options.Features.Window), poll: false);
             model = new ModelScoring(registry, options.Detector, options.MicroBatch, metrics);
         }
-        var scoring = new VmScoring(new WindowFeatureExtractor(schema, options.Features), new StatisticalDetector(schema), options, metrics, new ProcessedPositions(), TimeProvider.System, model);
+        PredictionScoring? prediction = null;
+        if (options.Prediction.Enabled)
+        {
+            var registry = ModelRegistry.Open(options.Prediction.Model, ModelKinds.Incident, new RunningFeatures(schema, options.Features.Window), poll: false);
+            prediction = new PredictionScoring(registry, options.Prediction, options.MicroBatch, metrics);
+        }
+        var scoring = new VmScoring(new WindowFeatureExtractor(schema, options.Features), new StatisticalDetector(schema), options, metrics, new ProcessedPositions(), TimeProvider.System,
+            model, prediction);
         var decoder = new TelemetryDecoder(new TelemetryCodec(), metrics, TimeProvider.System);
         var config = new StreamConfig<StringSerDes, ByteArraySerDes> { ApplicationId = "test-anomaly" };
         return (new TopologyTestDriver(AnomalyTopology.Build(Topics, scoring, decoder), config), metrics);
@@ -88,6 +95,39 @@ public class AnomalyTopologyDriverTests
         Assert.Equal(MetricNames.CpuUtil, hot.Contributions[0].Metric);
         Assert.InRange(hot.Score, 0, 1);
         Assert.Equal(anomalies.Count, metrics.RecordsOut(Topics.Anomalies).Value);
+    }
+
+    [Fact]
+    public void Predictions_follow_each_window_once_a_vm_has_a_full_history()
+    {
+        var options = new AnomalyTopologyOptions
+        {
+            Prediction = new PredictionOptions
+            {
+                Enabled = true, PublishAbove = 0, // every prediction, not only alarms
+                Model = new ModelRegistryOptions { Directory = ModelsDirectory(), Name = "incident-gru" },
+            },
+            MicroBatch = new MicroBatchOptions { MaxBatch = 4, MaxDelayMs = 1000 },
+        };
+        var (driver, metrics) = Driver(options);
+        using var _ = driver;
+        var input = driver.CreateInputTopic<string, byte[], StringSerDes, ByteArraySerDes>(Topics.Telemetry);
+        var output = driver.CreateOutputTopic<string, PredictionEvent, StringSerDes, ProtobufSerDes<PredictionEvent>>(Topics.Predictions);
+        foreach (var (k, v) in Telemetry.Steady(vms: 2, 0, 16, stepSeconds: 30)) input.PipeInput(k, v);
+        driver.AdvanceWallClockTime(TimeSpan.FromSeconds(2)); // the punctuator scores the last partial batch
+
+        var predictions = output.ReadKeyValueList().Select(r => r.Message.Value).ToList();
+        // 15 windows close per VM (the 16th stays open); the first prediction needs 10.
+        Assert.Equal(2 * 6, predictions.Count);
+        Assert.All(predictions, p =>
+        {
+            Assert.Equal("incident-gru/1", p.Model);
+            Assert.Equal(15 * 60_000L, p.HorizonMs);
+            Assert.InRange(p.Probability, 0, 1);
+            Assert.Equal(SchemaVersions.Prediction, p.SchemaVersion);
+        });
+        Assert.Equal(Telemetry.Start + 10 * 60_000L, predictions.Where(p => p.VmId == "vm-0").Min(p => p.WindowEndMs));
+        Assert.Equal(predictions.Count, metrics.RecordsOut(Topics.Predictions).Value);
     }
 
     [Fact]

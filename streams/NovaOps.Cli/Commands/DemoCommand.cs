@@ -55,6 +55,11 @@ internal static class DemoCommand
             .AddRow("median detection delay", s.MedianDetectionDelaySeconds is { } m ? $"{m:F0} s" : "-")
             .AddRow("dead-lettered", $"{s.DeadLettered:N0}")
             .AddRow("simulated / wall", $"{s.SimulatedMinutes:F0} min / {s.WallSeconds:F0} s");
+        if (s.IncidentModel is not null)
+            table.AddRow($"predictions ({s.IncidentModel})", $"{s.Predictions:N0}")
+                .AddRow("incident alarms right (precision)", s.IncidentPrecision is { } p ? $"{p:P1}" : "-")
+                .AddRow("incidents predicted (recall)", s.IncidentRecall is { } r ? $"{r:P1}" : "-")
+                .AddRow("median lead time before onset", s.MedianLeadTimeSeconds is { } l ? $"{l:F0} s" : "-");
         AnsiConsole.Write(table);
     }
 }

@@ -64,6 +64,7 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options)
         var labels = collector.Labels.ToList();
         var anomalies = collector.Anomalies.ToList();
         var report = DetectionEvaluation.Evaluate(labels, anomalies, grace: TimeSpan.FromMinutes(5));
+        var predicted = app.ActiveIncidentModel is null ? null : PredictionEvaluation.Evaluate(labels, collector.Predictions.ToList());
         var summary = new DemoSummary(
             EventsIn: (long)metrics.RecordsIn(topics.Telemetry).Value,
             Anomalies: report.Anomalies,
@@ -77,7 +78,12 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options)
             SimulatedMinutes: Math.Round(ticks * simOptions.SampleInterval.TotalMinutes, 1),
             WallSeconds: Math.Round(wall.Elapsed.TotalSeconds, 1),
             Seed: options.Seed,
-            Detector: detectorName);
+            Detector: detectorName,
+            Predictions: predicted?.Predictions ?? 0,
+            IncidentPrecision: predicted is null ? null : Math.Round(predicted.AlarmPrecision, 4),
+            IncidentRecall: predicted is null ? null : Math.Round(predicted.IncidentRecall, 4),
+            MedianLeadTimeSeconds: predicted?.MedianLeadTimeSeconds,
+            IncidentModel: app.ActiveIncidentModel);
         return (summary, report);
     }
 

@@ -16,4 +16,9 @@ public sealed record DemoSummary(
     [property: JsonPropertyName("simulated_minutes")] double SimulatedMinutes,
     [property: JsonPropertyName("wall_seconds")] double WallSeconds,
     [property: JsonPropertyName("seed")] int Seed,
-    [property: JsonPropertyName("detector")] string Detector);
+    [property: JsonPropertyName("detector")] string Detector,
+    [property: JsonPropertyName("predictions")] int Predictions,
+    [property: JsonPropertyName("incident_precision")] double? IncidentPrecision,
+    [property: JsonPropertyName("incident_recall")] double? IncidentRecall,
+    [property: JsonPropertyName("median_lead_time_s")] double? MedianLeadTimeSeconds,
+    [property: JsonPropertyName("incident_model")] string? IncidentModel);

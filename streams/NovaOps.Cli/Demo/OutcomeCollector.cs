@@ -16,6 +16,7 @@ internal sealed class OutcomeCollector(string bootstrapServers, TopicNames topic
 
     public ConcurrentQueue<AnomalyEvent> Anomalies { get; } = new();
     public ConcurrentQueue<FaultLabel> Labels { get; } = new();
+    public ConcurrentQueue<PredictionEvent> Predictions { get; } = new();
     public long DeadLetters => Interlocked.Read(ref _deadLetters);
 
     public void Start()
@@ -32,13 +33,14 @@ internal sealed class OutcomeCollector(string bootstrapServers, TopicNames topic
             AutoOffsetReset = AutoOffsetReset.Earliest,
             EnableAutoCommit = false,
         }).Build();
-        consumer.Subscribe([topics.Anomalies, topics.FaultLabels, topics.DeadLetter]);
+        consumer.Subscribe([topics.Anomalies, topics.FaultLabels, topics.DeadLetter, topics.Predictions]);
         while (!_stop.IsCancellationRequested)
         {
             var r = consumer.Consume(TimeSpan.FromMilliseconds(200));
             if (r?.Message?.Value is null) continue;
             if (r.Topic == topics.Anomalies) Anomalies.Enqueue(AnomalyEvent.Parser.ParseFrom(r.Message.Value));
             else if (r.Topic == topics.FaultLabels) Labels.Enqueue(FaultLabel.Parser.ParseFrom(r.Message.Value));
+            else if (r.Topic == topics.Predictions) Predictions.Enqueue(PredictionEvent.Parser.ParseFrom(r.Message.Value));
             else Interlocked.Increment(ref _deadLetters);
         }
         consumer.Close();

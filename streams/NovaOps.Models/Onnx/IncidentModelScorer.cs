@@ -43,4 +43,38 @@ public sealed class IncidentModelScorer(LoadedModel model)
         var p = results[0].GetTensorDataAsSpan<float>();
         for (int i = 0; i < n; i++) probabilities[i] = bad[i] ? double.NaN : p[i];
     }
+
+    /// <summary>
+    /// Each metric's share of a probability, by occlusion: the metric's features are set to their
+    /// training mean across the whole sequence and the drop in probability is its weight. Scores
+    /// all given sequences' occlusions in one run. <paramref name="shares"/>: [n, metrics].
+    /// </summary>
+    public void Contributions(ReadOnlySpan<float> sequences, ReadOnlySpan<double> probabilities, Span<double> shares)
+    {
+        int stride = SequenceWindows * Features, metrics = Model.Card.Features.Metrics.Count;
+        int n = sequences.Length / stride;
+        var occluded = new float[n * metrics * stride];
+        var mean = Model.Card.Standardization.Mean;
+        for (int i = 0; i < n; i++)
+            for (int m = 0; m < metrics; m++)
+            {
+                var target = occluded.AsSpan((i * metrics + m) * stride, stride);
+                sequences.Slice(i * stride, stride).CopyTo(target);
+                for (int w = 0; w < SequenceWindows; w++)
+                    for (int f = 0; f < Detection.FeatureSchema.PerMetric; f++)
+                    {
+                        int feature = Detection.FeatureSchema.Index(m, f);
+                        target[w * Features + feature] = mean[feature];
+                    }
+            }
+        var p = new double[n * metrics];
+        Score(occluded, p);
+        for (int i = 0; i < n; i++)
+        {
+            var row = shares.Slice(i * metrics, metrics);
+            double total = 0;
+            for (int m = 0; m < metrics; m++) { row[m] = Math.Max(0, probabilities[i] - p[i * metrics + m]); total += row[m]; }
+            for (int m = 0; m < metrics; m++) row[m] = total > 0 ? row[m] / total : 0;
+        }
+    }
 }

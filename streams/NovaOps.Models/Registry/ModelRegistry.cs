@@ -45,8 +45,12 @@ public sealed class ModelRegistry : IDisposable
     private volatile LoadedModel _active;
     private volatile LoadedModel? _shadow;
 
-    private ModelRegistry(ModelRegistryOptions options, string kind, RunningFeatures running, ILogger log, LoadedModel active, LoadedModel? shadow, bool poll)
+    private readonly Func<LoadedModel, string?>? _compatible;
+
+    private ModelRegistry(ModelRegistryOptions options, string kind, RunningFeatures running, ILogger log, LoadedModel active, LoadedModel? shadow, bool poll,
+        Func<LoadedModel, string?>? compatible)
     {
+        _compatible = compatible;
         _options = options;
         _kind = kind;
         _running = running;
@@ -60,21 +64,30 @@ public sealed class ModelRegistry : IDisposable
     /// Loads the configured model (and shadow). Throws <see cref="ModelLoadException"/> when there is
     /// none or it does not fit the running features: an app must not start on a wrong model.
     /// </summary>
-    public static ModelRegistry Open(ModelRegistryOptions options, string kind, RunningFeatures running, ILogger? log = null, bool poll = true)
+    public static ModelRegistry Open(ModelRegistryOptions options, string kind, RunningFeatures running, ILogger? log = null, bool poll = true,
+        Func<LoadedModel, string?>? compatible = null)
     {
         string root = Path.Combine(options.Directory, options.Name);
         if (!System.IO.Directory.Exists(root)) throw new ModelLoadException($"no model '{options.Name}' in {Path.GetFullPath(options.Directory)}");
         string version = string.IsNullOrEmpty(options.Version)
             ? HighestVersion(root, exclude: options.ShadowVersion) ?? throw new ModelLoadException($"model '{options.Name}' has no version in {root}")
             : options.Version;
-        var active = ModelLoader.Load(Path.Combine(root, version), kind, running);
+        var active = Checked(ModelLoader.Load(Path.Combine(root, version), kind, running), compatible);
         LoadedModel? shadow = null;
         if (!string.IsNullOrEmpty(options.ShadowVersion))
         {
-            try { shadow = ModelLoader.Load(Path.Combine(root, options.ShadowVersion), kind, running); }
+            try { shadow = Checked(ModelLoader.Load(Path.Combine(root, options.ShadowVersion), kind, running), compatible); }
             catch { active.Dispose(); throw; }
         }
-        return new ModelRegistry(options, kind, running, log ?? NullLogger.Instance, active, shadow, poll && string.IsNullOrEmpty(options.Version));
+        return new ModelRegistry(options, kind, running, log ?? NullLogger.Instance, active, shadow, poll && string.IsNullOrEmpty(options.Version), compatible);
+    }
+
+    /// <summary>Applies the app's own check (e.g. the sequence length its state was sized for); disposes and throws on a refusal.</summary>
+    private static LoadedModel Checked(LoadedModel model, Func<LoadedModel, string?>? compatible)
+    {
+        if (compatible?.Invoke(model) is not { } problem) return model;
+        model.Dispose();
+        throw new ModelLoadException($"model {model.Id} ({model.Directory}): {problem}");
     }
 
     /// <summary>The model whose scores are acted on. Read it once per batch: it may change between batches.</summary>
@@ -97,7 +110,7 @@ public sealed class ModelRegistry : IDisposable
         LoadedModel loaded;
         try
         {
-            loaded = ModelLoader.Load(Path.Combine(root, highest), _kind, _running);
+            loaded = Checked(ModelLoader.Load(Path.Combine(root, highest), _kind, _running), _compatible);
         }
         catch (ModelLoadException e)
         {

@@ -4,6 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# The notebook tests run training/notebooks/*.ipynb headlessly with dotnet-repl (a .NET tool, kept in .tools/)
+# against the Release build of the training CLI, which the notebooks load.
+[ -x .tools/dotnet-repl ] || dotnet tool install --tool-path .tools dotnet-repl --version 0.3.259 >/dev/null
+dotnet build -c Release training/NovaOps.Training.Cli -v q -nologo 2>&1 | grep -E ' error |rror\(s\)' | grep -v ' 0 Error' || true
 log=$(mktemp)
 set +e
 dotnet test NovaOps.sln "$@" 2>&1 | grep -v 'warning NU1603' | tee "$log"

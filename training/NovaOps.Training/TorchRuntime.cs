@@ -22,6 +22,22 @@ public static partial class TorchRuntime
         _ = SetEnv("ONEDNN_MAX_CPU_ISA", "AVX2", 0);
     }
 
+    /// <summary>
+    /// For hosts that load our assemblies by path (notebooks, scripts): loads libtorch and the patched
+    /// libLibTorchSharp.so from the build output these assemblies came from. Such hosts do not read the
+    /// output's deps.json, so TorchSharp would otherwise fall back to copying the unpatched library out
+    /// of the NuGet cache, which does not load on Debian 12 (see build/LibTorchSharp.targets).
+    /// </summary>
+    public static void UseBuildOutputNatives()
+    {
+        PinExactCpuKernels();
+        if (!OperatingSystem.IsLinux()) return;
+        string dir = Path.Combine(Path.GetDirectoryName(typeof(TorchRuntime).Assembly.Location)!, "runtimes", "linux-x64", "native");
+        if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"{dir}: not a build output of a TorchSharp project (build training/NovaOps.Training.Cli first)");
+        NativeLibrary.Load(Path.Combine(dir, "libtorch_cpu.so"));
+        NativeLibrary.Load(Path.Combine(dir, "libLibTorchSharp.so"));
+    }
+
     [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int SetEnv(string name, string value, int overwrite);
 }

@@ -37,6 +37,18 @@ public class TrainerTests
             using var session = new InferenceSession(Path.Combine(dir, ModelPackager.OnnxFileName));
             Assert.Equal([ModelExport.Names.Features], session.InputNames);
             Assert.True(File.Exists(Path.Combine(dir, ModelPackager.WeightsFileName)));
+
+            // The PyTorch-format weights load back into a fresh module and compute the same.
+            using var fresh = new NovaOps.Training.Models.Autoencoder(result.Model.Features, result.Model.Hidden);
+            TorchSharp.PyBridge.PyBridgeModuleExtensions.load_py(fresh, Path.Combine(dir, ModelPackager.WeightsFileName));
+            fresh.eval();
+            using (TorchSharp.torch.no_grad())
+            {
+                using var x = TorchSharp.torch.randn(5, result.Model.Features);
+                using var a = result.Model.call(x);
+                using var b = fresh.call(x);
+                Assert.Equal(0, (a - b).abs().max().item<float>(), 6);
+            }
         }
         finally { Directory.Delete(dir, recursive: true); }
     }

@@ -57,7 +57,7 @@ internal static class TrainingLoop
     public static Dictionary<string, double> TestMetrics(IReadOnlyList<double> scores, IReadOnlyList<bool> labels, double threshold)
     {
         var (precision, recall) = RankingMetrics.At(scores, labels, threshold);
-        return new Dictionary<string, double>
+        var metrics = new Dictionary<string, double>
         {
             ["pr_auc"] = RankingMetrics.AveragePrecision(scores, labels),
             ["roc_auc"] = RankingMetrics.RocAuc(scores, labels),
@@ -65,5 +65,9 @@ internal static class TrainingLoop
             ["recall"] = recall,
             ["positive_rate"] = labels.Count(l => l) / (double)Math.Max(1, labels.Count),
         };
+        // A test split without positives (a small run) has no PR-AUC or ROC-AUC: leave them off the card
+        // rather than write a NaN no JSON reader accepts; the card's test_positives says why.
+        foreach (var key in metrics.Where(kv => !double.IsFinite(kv.Value)).Select(kv => kv.Key).ToList()) metrics.Remove(key);
+        return metrics;
     }
 }

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using System.Text.Json;
+using NovaOps.Models.Cards;
+
+namespace NovaOps.Cli.Tests;
+
+/// <summary><c>novaops train</c> runs the training tool (built in Release by test.sh) and the model lands in models/.</summary>
+public class TrainCommandTests
+{
+    private static readonly string Cli = Path.Combine(AppContext.BaseDirectory, "novaops.dll");
+
+    private static string TrainingTool()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "NovaOps.sln")))
+                return Path.Combine(d.FullName, "training", "NovaOps.Training.Cli", "bin", "Release", "net10.0", "novaops-train");
+        throw new DirectoryNotFoundException("repository root not found");
+    }
+
+    private static async Task<(int Code, string Output)> Run(string? trainingTool, string workDir, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet", [Cli, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workDir };
+        psi.Environment["NOVAOPS_TRAIN"] = trainingTool ?? Path.Combine(workDir, "no-such-tool");
+        using var p = Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var error = p.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await p.WaitForExitAsync(TestContext.Current.CancellationToken);
+        return (p.ExitCode, await output + await error);
+    }
+
+    [Fact]
+    public async Task Train_runs_the_training_tool_and_writes_a_model()
+    {
+        string tool = TrainingTool();
+        Assert.True(File.Exists(tool), $"{tool} is missing: `dotnet build -c Release training/NovaOps.Training.Cli` (test.sh does)");
+        var dir = Directory.CreateTempSubdirectory("novaops-train-");
+        try
+        {
+            var (code, output) = await Run(tool, dir.FullName, "train", "anomaly", "--vms", "30", "--hours", "2", "--epochs", "2", "--seed", "3");
+            Assert.True(code == 0, output);
+            var card = JsonSerializer.Deserialize<ModelCard>(File.ReadAllText(Path.Combine(dir.FullName, "models", "anomaly-autoencoder", "1", "card.json")))!;
+            Assert.Equal(3, card.Training.Seed);
+            Assert.Equal(2, card.Training.Epochs);
+        }
+        finally { dir.Delete(recursive: true); }
+    }
+
+    [Fact]
+    public async Task Without_the_training_tool_train_says_how_to_get_it()
+    {
+        var dir = Directory.CreateTempSubdirectory("novaops-train-");
+        try
+        {
+            var (code, output) = await Run(null, dir.FullName, "train", "incident");
+            Assert.Equal(2, code);
+            Assert.Contains("novaops-train not found", output);
+        }
+        finally { dir.Delete(recursive: true); }
+    }
+}

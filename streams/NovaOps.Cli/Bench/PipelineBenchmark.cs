@@ -59,7 +59,15 @@ public sealed class PipelineBenchmark(NovaOpsSettings settings)
         double raw = Median(raws), noop = Median(noops), pipeline = Median(pipelines);
         return new PipelineBenchResult(total, partitions, raw, pipeline, Math.Round(pipeline / raw, 3), settings.Streams.Threads,
             noop, Math.Round(noop / raw, 3), rounds, raws, noops, pipelines,
-            settings.Anomaly.Detector == Streams.Anomaly.Scoring.DetectorMode.Statistical ? "statistical" : $"{settings.Anomaly.Detector.ToString().ToLowerInvariant()} ({settings.Anomaly.Model.Name})");
+            Describe(settings.Anomaly));
+    }
+
+    /// <summary>What the measured app runs, e.g. "onnx (anomaly-autoencoder) + predictions (incident-gru)".</summary>
+    private static string Describe(AnomalyTopologyOptions anomaly)
+    {
+        string detector = anomaly.Detector == Streams.Anomaly.Scoring.DetectorMode.Statistical
+            ? "statistical" : $"{anomaly.Detector.ToString().ToLowerInvariant()} ({anomaly.Model.Name})";
+        return anomaly.Prediction.Enabled ? $"{detector} + predictions ({anomaly.Prediction.Model.Name})" : detector;
     }
 
     private static double Median(List<double> values)

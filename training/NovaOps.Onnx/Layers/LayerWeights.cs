@@ -12,6 +12,14 @@ public sealed record LinearWeights(int In, int Out, float[] Weight, float[] Bias
         Require(name, "bias", Bias, Out);
     }
 
+    internal static void RequireRecurrent(string name, int gates, int input, int hidden, float[] ih, float[] hh, float[] bih, float[] bhh)
+    {
+        Require(name, "weight_ih", ih, gates * hidden * input);
+        Require(name, "weight_hh", hh, gates * hidden * hidden);
+        Require(name, "bias_ih", bih, gates * hidden);
+        Require(name, "bias_hh", bhh, gates * hidden);
+    }
+
     internal static void Require(string layer, string what, float[] values, int expected)
     {
         if (values.Length != expected)
@@ -27,13 +35,7 @@ public sealed record LinearWeights(int In, int Out, float[] Weight, float[] Bias
 /// </summary>
 public sealed record GruWeights(int In, int Hidden, float[] WeightIh, float[] WeightHh, float[] BiasIh, float[] BiasHh)
 {
-    public void Validate(string name)
-    {
-        LinearWeights.Require(name, "weight_ih", WeightIh, 3 * Hidden * In);
-        LinearWeights.Require(name, "weight_hh", WeightHh, 3 * Hidden * Hidden);
-        LinearWeights.Require(name, "bias_ih", BiasIh, 3 * Hidden);
-        LinearWeights.Require(name, "bias_hh", BiasHh, 3 * Hidden);
-    }
+    public void Validate(string name) => LinearWeights.RequireRecurrent(name, 3, In, Hidden, WeightIh, WeightHh, BiasIh, BiasHh);
 }
 
 /// <summary>
@@ -42,13 +44,7 @@ public sealed record GruWeights(int In, int Hidden, float[] WeightIh, float[] We
 /// </summary>
 public sealed record LstmWeights(int In, int Hidden, float[] WeightIh, float[] WeightHh, float[] BiasIh, float[] BiasHh)
 {
-    public void Validate(string name)
-    {
-        LinearWeights.Require(name, "weight_ih", WeightIh, 4 * Hidden * In);
-        LinearWeights.Require(name, "weight_hh", WeightHh, 4 * Hidden * Hidden);
-        LinearWeights.Require(name, "bias_ih", BiasIh, 4 * Hidden);
-        LinearWeights.Require(name, "bias_hh", BiasHh, 4 * Hidden);
-    }
+    public void Validate(string name) => LinearWeights.RequireRecurrent(name, 4, In, Hidden, WeightIh, WeightHh, BiasIh, BiasHh);
 }
 
 /// <summary>

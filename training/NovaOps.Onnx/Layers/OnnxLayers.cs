@@ -1,4 +1,5 @@
 using NovaOps.Onnx.Graph;
+using Onnx;
 
 namespace NovaOps.Onnx.Layers;
 
@@ -44,24 +45,27 @@ public static class OnnxLayers
     public static (string Sequence, string Last) Gru(this OnnxGraph g, string x, GruWeights w, string name = "gru")
     {
         w.Validate(name);
-        int h = w.Hidden;
-        var weight = g.Constant($"{name}_W", ReorderGates(w.WeightIh, GruGateOrder, h * w.In), 1, 3 * h, w.In);
-        var recurrence = g.Constant($"{name}_R", ReorderGates(w.WeightHh, GruGateOrder, h * h), 1, 3 * h, h);
-        var bias = g.Constant($"{name}_B", [.. ReorderGates(w.BiasIh, GruGateOrder, h), .. ReorderGates(w.BiasHh, GruGateOrder, h)], 1, 6 * h);
-        var outputs = g.Node("GRU", [x, weight, recurrence, bias], 2,
-            [Attr.Int("hidden_size", h), Attr.Int("linear_before_reset", 1)], name);
-        return (DropDirection(g, outputs[0], 1), DropDirection(g, outputs[1], 0));
+        return Recurrent(g, "GRU", x, w.In, w.Hidden, GruGateOrder, w.WeightIh, w.WeightHh, w.BiasIh, w.BiasHh, name,
+            Attr.Int("linear_before_reset", 1));
     }
 
     /// <summary>An LSTM layer over x [seq, batch, In]; returns Y [seq, batch, H] and the last hidden state [batch, H].</summary>
     public static (string Sequence, string Last) Lstm(this OnnxGraph g, string x, LstmWeights w, string name = "lstm")
     {
         w.Validate(name);
-        int h = w.Hidden;
-        var weight = g.Constant($"{name}_W", ReorderGates(w.WeightIh, LstmGateOrder, h * w.In), 1, 4 * h, w.In);
-        var recurrence = g.Constant($"{name}_R", ReorderGates(w.WeightHh, LstmGateOrder, h * h), 1, 4 * h, h);
-        var bias = g.Constant($"{name}_B", [.. ReorderGates(w.BiasIh, LstmGateOrder, h), .. ReorderGates(w.BiasHh, LstmGateOrder, h)], 1, 8 * h);
-        var outputs = g.Node("LSTM", [x, weight, recurrence, bias], 3, [Attr.Int("hidden_size", h)], name);
+        return Recurrent(g, "LSTM", x, w.In, w.Hidden, LstmGateOrder, w.WeightIh, w.WeightHh, w.BiasIh, w.BiasHh, name);
+    }
+
+    // ONNX's RNN ops share a layout: W [1, gates·H, In], R [1, gates·H, H], B [1, 2·gates·H] (input biases, then
+    // recurrence biases), outputs Y [seq, 1, batch, H] and Y_h [1, batch, H] first.
+    private static (string Sequence, string Last) Recurrent(OnnxGraph g, string op, string x, int input, int h, int[] order,
+        float[] weightIh, float[] weightHh, float[] biasIh, float[] biasHh, string name, params AttributeProto[] extra)
+    {
+        int gates = order.Length;
+        var weight = g.Constant($"{name}_W", ReorderGates(weightIh, order, h * input), 1, gates * h, input);
+        var recurrence = g.Constant($"{name}_R", ReorderGates(weightHh, order, h * h), 1, gates * h, h);
+        var bias = g.Constant($"{name}_B", [.. ReorderGates(biasIh, order, h), .. ReorderGates(biasHh, order, h)], 1, 2 * gates * h);
+        var outputs = g.Node(op, [x, weight, recurrence, bias], op == "LSTM" ? 3 : 2, [Attr.Int("hidden_size", h), .. extra], name);
         return (DropDirection(g, outputs[0], 1), DropDirection(g, outputs[1], 0));
     }
 

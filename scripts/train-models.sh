@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 version="${1:-1}"
 dotnet build -c Release training/NovaOps.Training.Cli -v quiet -nologo
 train="training/NovaOps.Training.Cli/bin/Release/net10.0/novaops-train"
-rm -rf "models/anomaly-autoencoder/$version" "models/incident-gru/$version"
+rm -rf "models/anomaly-autoencoder/$version" "models/incident-gru/$version" "models/series-autoencoder/$version"
 "$train" anomaly --seed 42 --version "$version"
 "$train" incident --seed 42 --version "$version"
+"$train" series --seed 42 --version "$version"

@@ -135,7 +135,7 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
             {
                 int w = _scoring.Prediction!.SequenceWindows;
                 var history = state.AsSpan(_scoring.HistoryOffset);
-                if (Scoring.WindowHistory.Push(history, w, _features.Length, _features) == w)
+                if (FeatureHistory.Push(history, w, _features.Length, _features) == w)
                 {
                     _predictions.Add(sample, window.EndMs, history);
                     if (_predictions.Full) _predictions.Flush(Forward);

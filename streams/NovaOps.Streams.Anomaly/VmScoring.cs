@@ -26,14 +26,14 @@ public sealed class VmScoring(WindowFeatureExtractor extractor, IAnomalyDetector
     public ProcessedPositions Positions { get; } = positions;
 
     public int StateLength => HistoryOffset
-        + (Prediction is null ? 0 : Scoring.WindowHistory.Length(Prediction.SequenceWindows, Extractor.Schema.Length));
+        + (Prediction is null ? 0 : FeatureHistory.Length(Prediction.SequenceWindows, Extractor.Schema.Length));
 
     public double[] NewState()
     {
         var state = new double[StateLength];
         Extractor.InitState(state.AsSpan(0, Extractor.StateLength));
         Detector.InitState(state.AsSpan(Extractor.StateLength, Detector.StateLength));
-        if (Prediction is not null) Scoring.WindowHistory.Init(state.AsSpan(HistoryOffset));
+        if (Prediction is not null) FeatureHistory.Init(state.AsSpan(HistoryOffset));
         return state;
     }
 }

@@ -3,8 +3,15 @@ using NovaOps.Detection;
 namespace NovaOps.Datasets;
 
 /// <summary>Feature windows of many entities, with the feature schema they were computed with.</summary>
-public sealed class WindowDataset(FeatureSchema schema, IReadOnlyList<EntitySeries> series, DatasetSource source, IReadOnlyList<Incident>? incidents = null)
+public sealed class WindowDataset(FeatureSchema schema, IReadOnlyList<EntitySeries> series, DatasetSource source, IReadOnlyList<Incident>? incidents = null,
+    IReadOnlyList<string>? featureNames = null)
 {
+    /// <summary>The names of the feature columns (the schema's, unless the rows were transformed, e.g. made scale-free).</summary>
+    public IReadOnlyList<string> FeatureNames { get; } = featureNames ?? [.. schema.FeatureNames];
+
+    /// <summary>Width of a row.</summary>
+    public int FeatureCount => FeatureNames.Count;
+
     /// <summary>The ground-truth incidents (simulator datasets), for event-level evaluation.</summary>
     public IReadOnlyList<Incident> Incidents { get; } = incidents ?? [];
 

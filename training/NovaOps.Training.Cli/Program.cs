@@ -6,6 +6,7 @@ var root = new RootCommand("novaops-train: train NovaOps models with TorchSharp 
 {
     TrainCommands.Anomaly(args),
     TrainCommands.Incident(args),
+    TrainCommands.Series(args),
 };
 try
 {

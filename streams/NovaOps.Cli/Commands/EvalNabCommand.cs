@@ -7,18 +7,25 @@ using Spectre.Console;
 namespace NovaOps.Cli.Commands;
 
 /// <summary><c>novaops eval nab</c>: NAB's normalised score of the detector on a NAB corpus.</summary>
-internal static class EvalNabCommand
+public static class EvalNabCommand
 {
-    public static Command Create(NovaOpsSettings settings)
+    internal static Command Create(NovaOpsSettings settings)
     {
         var data = new Option<DirectoryInfo>("--data") { Description = "NAB data folder (holds <category>/<name>.csv)", Required = true };
         var labels = new Option<FileInfo>("--labels") { Description = "combined_windows.json", Required = true };
         var profiles = new Option<FileInfo?>("--profiles") { Description = "profiles.json (default: NAB's three profiles)" };
         var json = CommonOptions.Json("the scores");
-        var cmd = new Command("nab", "Score the streaming detector on NAB with NAB's own rules") { data, labels, profiles, json };
+        var detector = new Option<string>("--detector") { Description = "statistical, onnx (the series model) or combined", DefaultValueFactory = _ => "statistical" };
+        var models = new Option<DirectoryInfo?>("--models-dir") { Description = "Models folder (default: the settings' models folder)" };
+        var model = new Option<string>("--model") { Description = "Series model name", DefaultValueFactory = _ => "series-autoencoder" };
+        var cmd = new Command("nab", "Score a detector on NAB with NAB's own rules") { data, labels, profiles, json, detector, models, model };
         cmd.SetAction(parse =>
         {
-            var result = Run(parse.GetValue(data)!, parse.GetValue(labels)!, parse.GetValue(profiles), settings);
+            var registry = new NovaOps.Models.Registry.ModelRegistryOptions
+            {
+                Directory = parse.GetValue(models)?.FullName ?? settings.Anomaly.Model.Directory, Name = parse.GetValue(model)!,
+            };
+            var result = Run(parse.GetValue(data)!, parse.GetValue(labels)!, parse.GetValue(profiles), settings, parse.GetValue(detector)!, registry);
             var table = new Table().Title("NAB normalised scores").AddColumns("profile", "score", "threshold", "TP", "FP", "FN");
             foreach (var r in result.Profiles)
                 table.AddRow(r.Profile, $"{r.NormalisedScore:F1}", $"{r.Threshold:F4}", $"{r.TruePositives}", $"{r.FalsePositives}", $"{r.FalseNegatives}");
@@ -42,17 +49,36 @@ internal static class EvalNabCommand
         }
     }
 
-    public static NabRun Run(DirectoryInfo data, FileInfo labels, FileInfo? profilesFile, NovaOpsSettings settings)
+    public static NabRun Run(DirectoryInfo data, FileInfo labels, FileInfo? profilesFile, NovaOpsSettings settings,
+        string detector = "statistical", NovaOps.Models.Registry.ModelRegistryOptions? model = null)
     {
         var files = NabCorpus.Load(data.FullName, labels.FullName);
-        string detectorName = DetectorChoice.Statistical(settings.Series.Statistical)(new Detection.FeatureSchema(["value"])).Name;
+        var statistical = DetectorChoice.Statistical(settings.Series.Statistical);
+        NovaOps.Models.Registry.ModelRegistry? registry = null;
+        if (detector is "onnx" or "combined")
+            registry = NovaOps.Models.Registry.ModelRegistry.Open(model ?? new() { Directory = settings.Anomaly.Model.Directory, Name = "series-autoencoder" },
+                NovaOps.Models.Cards.ModelKinds.Anomaly, NovaOps.Models.Onnx.OnnxSeriesDetector.Features, poll: false);
+        else if (detector != "statistical") throw new CliException($"--detector must be statistical, onnx or combined, not '{detector}'");
+        using var _ = registry;
+        var baseline = settings.Series.Features.Baseline;
+        // The series settings' cooldown (one alarm per incident) applies to the model as to the statistical detector.
+        var s = settings.Series.Statistical;
+        Detection.IAnomalyDetector Model() => new Detection.CooldownDetector(
+            new NovaOps.Models.Onnx.OnnxSeriesDetector(registry!.Active, baseline), s.CooldownWindows, s.CooldownAbove);
+        Func<Detection.FeatureSchema, Detection.IAnomalyDetector> factory = detector switch
+        {
+            "onnx" => _ => Model(),
+            "combined" => schema => new Detection.CombinedDetector(statistical(schema), Model()),
+            _ => statistical,
+        };
+        string detectorName = factory(new Detection.FeatureSchema(["value"])).Name;
         var series = new List<NabSeries>();
         AnsiConsole.Progress().AutoClear(true).Start(ctx =>
         {
             var task = ctx.AddTask("scoring series", maxValue: files.Count);
             foreach (var f in files)
             {
-                var scorer = settings.Series.CreateScorer();
+                var scorer = new Detection.Offline.SeriesScorer(factory, settings.Series.Features);
                 var scores = new double[f.Values.Count];
                 for (int i = 0; i < scores.Length; i++)
                     scores[i] = scorer.Next(new DateTimeOffset(f.Timestamps[i]).ToUnixTimeMilliseconds(), f.Values[i]);

@@ -8,8 +8,12 @@ namespace NovaOps.Models.Registry;
 
 /// <summary>What the running app computes, which a model's card must match.</summary>
 /// <param name="Schema">The feature vector the topology builds.</param>
-/// <param name="Window">The feature window length.</param>
-public sealed record RunningFeatures(FeatureSchema Schema, TimeSpan Window);
+/// <param name="Window">The feature window length (zero: one row of a series is one window).</param>
+/// <param name="Names">The model-facing feature names when the features are transformed (e.g. scale-free); default: the schema's.</param>
+public sealed record RunningFeatures(FeatureSchema Schema, TimeSpan Window, IReadOnlyList<string>? Names = null)
+{
+    public IReadOnlyList<string> FeatureNames => Names ?? [.. Schema.FeatureNames];
+}
 
 /// <summary>
 /// Loads <c>&lt;dir&gt;/card.json</c> and <c>model.onnx</c> and refuses, with the reason, anything that would
@@ -84,7 +88,7 @@ public static class ModelLoader
 
     private static void CheckFeatures(ModelCard card, RunningFeatures running, string where)
     {
-        var expected = running.Schema.FeatureNames.ToList();
+        var expected = running.FeatureNames.ToList();
         if (!card.Features.Names.SequenceEqual(expected))
         {
             var missing = expected.Except(card.Features.Names).Take(3).ToList();

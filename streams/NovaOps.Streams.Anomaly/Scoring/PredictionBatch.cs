@@ -39,7 +39,7 @@ internal sealed class PredictionBatch
     public void Add(TelemetrySample sample, long windowEndMs, ReadOnlySpan<double> history)
     {
         if (_pending.Count == 0) _oldest = Stopwatch.GetTimestamp();
-        WindowHistory.CopyOrdered(history, _model.SequenceWindows, _scoring.Extractor.Schema.Length, _sequences.AsSpan(_pending.Count * _stride, _stride));
+        FeatureHistory.CopyOrdered(history, _model.SequenceWindows, _scoring.Extractor.Schema.Length, _sequences.AsSpan(_pending.Count * _stride, _stride));
         _pending.Add((sample, windowEndMs));
     }
 

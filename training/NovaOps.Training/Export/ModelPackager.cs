@@ -33,7 +33,7 @@ public static class ModelPackager
     {
         var standardization = new Standardization(result.Standardization.Mean, result.Standardization.Std, result.Standardization.Clip);
         var onnx = ModelExport.Autoencoder(result.Model, standardization, version, Metadata(name, version));
-        int f = data.Schema.Length;
+        int f = data.FeatureCount;
         CheckParity(onnx, ModelExport.Names.Features, [f], ModelExport.Names.ReconstructionError, data, x =>
         {
             using var z = Standardize(x, result.Standardization);
@@ -63,7 +63,7 @@ public static class ModelPackager
         IncidentTrainingOptions options, Provenance provenance)
     {
         var standardization = new Standardization(result.Standardization.Mean, result.Standardization.Std, result.Standardization.Clip);
-        int f = data.Schema.Length, w = options.SequenceWindows;
+        int f = data.FeatureCount, w = options.SequenceWindows;
         var onnx = ModelExport.IncidentPredictor(result.Model, standardization, w, version, Metadata(name, version));
         CheckParity(onnx, ModelExport.Names.Windows, [w, f], ModelExport.Names.Probability, data, x =>
         {
@@ -109,7 +109,7 @@ public static class ModelPackager
     private static Dictionary<string, string> Metadata(string name, string version) => new() { ["novaops.model"] = name, ["novaops.version"] = version };
 
     private static FeatureSpec Features(WindowDataset data, Provenance p) =>
-        new(data.Schema.Metrics, [.. data.Schema.FeatureNames], p.FeatureWindow.TotalSeconds);
+        new(data.Schema.Metrics, data.FeatureNames, p.FeatureWindow.TotalSeconds);
 
     private static TrainingSpec Training(Provenance p, int epochs, int bestEpoch, TimeSpan duration, WindowDataset data,
         int train, int validation, int test, int testPositives) => new()
@@ -130,7 +130,7 @@ public static class ModelPackager
     {
         var series = data.Series.First(s => s.Count >= rowsPerSample);
         int samples = Math.Min(64, series.Count - rowsPerSample + 1);
-        int f = data.Schema.Length;
+        int f = data.FeatureCount;
         var buffer = new float[samples * rowsPerSample * f];
         for (int s = 0; s < samples; s++)
             for (int j = 0; j < rowsPerSample; j++)

@@ -40,11 +40,11 @@ public static class AnomalyTrainer
         if (train.Count == 0) throw new ArgumentException("no normal windows to train on");
         if (validationNormal.Count < 2) throw new ArgumentException("too few normal validation windows to stop early and calibrate");
 
-        var standardization = FeatureStandardization.Fit(train.Select(r => data.Series[r.Series].Features[r.Window]), data.Schema.Length);
+        var standardization = FeatureStandardization.Fit(train.Select(r => data.Series[r.Series].Features[r.Window]), data.FeatureCount);
         var rows = new StandardizedSeries(data, standardization);
         var o = options.Training;
         random.manual_seed(o.Seed);
-        var model = new Autoencoder(data.Schema.Length, options.Hidden);
+        var model = new Autoencoder(data.FeatureCount, options.Hidden);
         var (history, bestEpoch) = TrainingLoop.Run(model, train, o,
             batch => { var x = Batch(rows, batch); return nn.functional.mse_loss(model.call(x), x); },
             () => Errors(model, rows, validationNormal).Average(), "validation loss", higherIsBetter: false, progress, ct);

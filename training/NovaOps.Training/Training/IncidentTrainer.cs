@@ -53,11 +53,11 @@ public static class IncidentTrainer
         if (trainPositives == 0) throw new ArgumentException("no incident onsets within the horizon in the training split: simulate more faults or a longer run");
         if (validation.Count(Positive) == 0) throw new ArgumentException("no incident onsets in the validation split: simulate more faults or a longer run");
 
-        var standardization = FeatureStandardization.Fit(split.Train.Select(r => data.Series[r.Series].Features[r.Window]), data.Schema.Length);
+        var standardization = FeatureStandardization.Fit(split.Train.Select(r => data.Series[r.Series].Features[r.Window]), data.FeatureCount);
         var rows = new StandardizedSeries(data, standardization);
         var o = options.Training;
         random.manual_seed(o.Seed);
-        var model = new IncidentRnn(data.Schema.Length, options.Hidden, options.Layers, options.Cell);
+        var model = new IncidentRnn(data.FeatureCount, options.Hidden, options.Layers, options.Cell);
         double positiveWeight = Math.Min(options.MaxPositiveWeight, (train.Count - trainPositives) / (double)trainPositives);
         using var posWeight = tensor(new[] { (float)positiveWeight });
         var validationLabels = validation.Select(Positive).ToList();

@@ -9,7 +9,7 @@ internal sealed class StandardizedSeries
 
     public StandardizedSeries(WindowDataset data, FeatureStandardization s)
     {
-        Features = data.Schema.Length;
+        Features = data.FeatureCount;
         _rows = data.Series.Select(series => series.Features.Select(row =>
         {
             var z = new float[row.Length];

@@ -1,10 +1,10 @@
-namespace NovaOps.Streams.Anomaly.Scoring;
+namespace NovaOps.Detection;
 
 /// <summary>
-/// The last W feature windows of one VM, kept in its state array: [count, head, W × features] as a
-/// ring, so the history travels with the state through the changelog.
+/// The last W feature rows of one entity, kept in its state array: [count, head, W × features] as a
+/// ring, so the history travels with the state (through a changelog, in a topology).
 /// </summary>
-internal static class WindowHistory
+public static class FeatureHistory
 {
     public static int Length(int windows, int features) => 2 + windows * features;
 

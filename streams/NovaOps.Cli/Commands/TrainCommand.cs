@@ -4,7 +4,7 @@ using System.Diagnostics;
 namespace NovaOps.Cli.Commands;
 
 /// <summary>
-/// <c>novaops train anomaly|incident ...</c>: runs the training tool <c>novaops-train</c> with the same
+/// <c>novaops train anomaly|incident|series ...</c>: runs the training tool <c>novaops-train</c> with the same
 /// arguments. Training lives in a tool of its own so that libtorch (~500 MB) never lands in the stream
 /// apps' output or in this tool's package.
 /// </summary>
@@ -13,7 +13,7 @@ internal static class TrainCommand
     public static Command Create()
     {
         var train = new Command("train", "Train a model with TorchSharp (runs novaops-train; see `novaops-train --help`)");
-        foreach (var (name, what) in new[] { ("anomaly", "the anomaly autoencoder"), ("incident", "the incident predictor") })
+        foreach (var (name, what) in new[] { ("anomaly", "the anomaly autoencoder"), ("incident", "the incident predictor"), ("series", "the single-series model") })
         {
             var sub = new Command(name, $"Train {what} on a simulated fleet and write it to models/ (options: see `novaops-train {name} --help`)")
             {

@@ -17,8 +17,11 @@ public class AnomalyTopologyDriverTests
 {
     private static readonly TopicNames Topics = new("test");
 
-    private static (TopologyTestDriver Driver, PipelineMetrics Metrics) Driver(AnomalyTopologyOptions? options = null)
+    private static (TopologyTestDriver Driver, PipelineMetrics Metrics) Driver(AnomalyTopologyOptions? options = null) => Driver(options, out _);
+
+    private static (TopologyTestDriver Driver, PipelineMetrics Metrics) Driver(AnomalyTopologyOptions? options, out ModelRegistry? anomalyModels)
     {
+        anomalyModels = null;
         options ??= new AnomalyTopologyOptions();
         var metrics = new PipelineMetrics("anomaly");
         var schema = new FeatureSchema(MetricNames.Standard);
@@ -26,6 +29,7 @@ public class AnomalyTopologyDriverTests
         if (options.Detector != DetectorMode.Statistical)
         {
             var registry = ModelRegistry.Open(options.Model, ModelKinds.Anomaly, new RunningFeatures(schema, options.Features.Window), poll: false);
+            anomalyModels = registry;
             model = new ModelScoring(registry, options.Detector, options.MicroBatch, metrics);
         }
         PredictionScoring? prediction = null;
@@ -95,6 +99,49 @@ public class AnomalyTopologyDriverTests
         Assert.Equal(MetricNames.CpuUtil, hot.Contributions[0].Metric);
         Assert.InRange(hot.Score, 0, 1);
         Assert.Equal(anomalies.Count, metrics.RecordsOut(Topics.Anomalies).Value);
+    }
+
+    [Fact]
+    public void A_new_model_version_scores_the_next_windows_without_a_restart_and_a_shadow_is_compared()
+    {
+        string root = Path.Combine(Path.GetTempPath(), $"novaops-models-{Guid.NewGuid():N}");
+        try
+        {
+            void CopyVersion(string version)
+            {
+                var dir = Directory.CreateDirectory(Path.Combine(root, "anomaly-autoencoder", version)).FullName;
+                foreach (var f in Directory.GetFiles(Path.Combine(ModelsDirectory(), "anomaly-autoencoder", "1"))) File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
+                var card = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "card.json")))!;
+                card["version"] = version;
+                File.WriteAllText(Path.Combine(dir, "card.json"), card.ToJsonString());
+            }
+            CopyVersion("1");
+            CopyVersion("2");
+            var options = new AnomalyTopologyOptions
+            {
+                Detector = DetectorMode.Onnx,
+                // Version 1 active, version 2 in shadow; then version 3 appears and is swapped in.
+                Model = new ModelRegistryOptions { Directory = root, Name = "anomaly-autoencoder", ShadowVersion = "2" },
+                MicroBatch = new MicroBatchOptions { MaxBatch = 1 },
+            };
+            var (driver, metrics) = Driver(options, out var registry);
+            using var _ = driver;
+            var input = driver.CreateInputTopic<string, byte[], StringSerDes, ByteArraySerDes>(Topics.Telemetry);
+            var output = driver.CreateOutputTopic<string, AnomalyEvent, StringSerDes, ProtobufSerDes<AnomalyEvent>>(Topics.Anomalies);
+
+            foreach (var (k, v) in Telemetry.Steady(vms: 1, 0, 16, stepSeconds: 30, spikeVm: "vm-0", spikeWindow: 14)) input.PipeInput(k, v);
+            Assert.Equal("anomaly-autoencoder/1", output.ReadKeyValueList().Select(r => r.Message.Value).Single(a => a.WindowStartMs == Telemetry.Start + 14 * 60_000L).Detector);
+            // Identical weights: the shadow agrees on every window and never differs by a point.
+            Assert.Equal(0, metrics.ShadowDisagreements("anomaly-autoencoder/1", "anomaly-autoencoder/2").Value);
+            Assert.True(metrics.ShadowDifference("anomaly-autoencoder/1", "anomaly-autoencoder/2").Count >= 14);
+
+            CopyVersion("3");
+            Assert.True(registry!.Refresh());
+            foreach (var (k, v) in Telemetry.Steady(vms: 1, 16, 30, stepSeconds: 30, spikeVm: "vm-0", spikeWindow: 28)) input.PipeInput(k, v);
+            var later = output.ReadKeyValueList().Select(r => r.Message.Value).Single(a => a.WindowStartMs == Telemetry.Start + 28 * 60_000L);
+            Assert.Equal("anomaly-autoencoder/3", later.Detector);
+        }
+        finally { Directory.Delete(root, true); }
     }
 
     [Fact]

@@ -79,11 +79,9 @@ internal sealed class PredictionBatch
         {
             var (sample, end) = _pending[i];
             double p = _probabilities[i];
-            if (double.IsNaN(p))
-            {
-                _scoring.Metrics.DeadLettered(RejectReasons.NotFinite).Inc();
-                continue; // its window is dead-lettered by the anomaly path, which sees the same features
-            }
+            // A history with non-finite features gets no prediction. (The ONNX anomaly path dead-letters
+            // the window itself; validation keeps non-finite samples out, so only overflow gets here.)
+            if (double.IsNaN(p)) continue;
             bool isAlarm = p >= threshold;
             if (p >= publishAbove)
             {

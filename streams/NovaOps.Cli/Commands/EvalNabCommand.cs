@@ -52,13 +52,14 @@ public static class EvalNabCommand
     public static NabRun Run(DirectoryInfo data, FileInfo labels, FileInfo? profilesFile, NovaOpsSettings settings,
         string detector = "statistical", NovaOps.Models.Registry.ModelRegistryOptions? model = null)
     {
+        if (detector is not ("statistical" or "onnx" or "combined"))
+            throw new CliException($"--detector must be statistical, onnx or combined, not '{detector}'");
         var files = NabCorpus.Load(data.FullName, labels.FullName);
         var statistical = DetectorChoice.Statistical(settings.Series.Statistical);
         NovaOps.Models.Registry.ModelRegistry? registry = null;
         if (detector is "onnx" or "combined")
             registry = NovaOps.Models.Registry.ModelRegistry.Open(model ?? new() { Directory = settings.Anomaly.Model.Directory, Name = "series-autoencoder" },
                 NovaOps.Models.Cards.ModelKinds.Anomaly, NovaOps.Models.Onnx.OnnxSeriesDetector.Features, poll: false);
-        else if (detector != "statistical") throw new CliException($"--detector must be statistical, onnx or combined, not '{detector}'");
         using var _ = registry;
         var baseline = settings.Series.Features.Baseline;
         // The series settings' cooldown (one alarm per incident) applies to the model as to the statistical detector.

@@ -17,7 +17,7 @@ internal static class TrainingLoop
         Func<IReadOnlyList<WindowRef>, Tensor> batchLoss, Func<double> validate, string figureName, bool higherIsBetter,
         IProgress<EpochReport>? progress, CancellationToken ct)
     {
-        using var optimizer = optim.Adam(model.parameters(), o.LearningRate);
+        using var optimizer = new AdamOptimizer(model.parameters(), o.LearningRate);
         using var stopping = new EarlyStopping(model, o.Patience, higherIsBetter);
         var shuffle = new Random(o.Seed);
         var order = train.ToArray();
@@ -29,7 +29,7 @@ internal static class TrainingLoop
             double lossSum = 0;
             for (int start = 0; start < order.Length; start += o.BatchSize)
             {
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 var batch = new ArraySegment<WindowRef>(order, start, Math.Min(o.BatchSize, order.Length - start));
                 using (NewDisposeScope())
                 {
@@ -37,9 +37,7 @@ internal static class TrainingLoop
                     loss.backward();
                     lossSum += loss.item<float>() * batch.Count;
                 }
-                // Outside the dispose scope: Adam keeps Scalars between steps, and a scope would free them
-                // (seen as a sporadic "toFloat" failure in libtorch).
-                optimizer.step();
+                optimizer.Step();
             }
             double figure = validate();
             bool improved = stopping.Observe(epoch, figure);

@@ -75,6 +75,9 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
             // (they would be lost by a crash right after that commit: Streamiz gives processors no way to
             // forward from inside a commit).
             context.Schedule(TimeSpan.FromMilliseconds(Math.Max(10, model.Batch.MaxDelayMs)), PunctuationType.PROCESSING_TIME, _ => FlushBatch());
+        }
+        if (_batch is not null || _predictions is not null)
+        {
             _writeBehind = _store as State.WriteBehindKeyValueStore<string, double[]>;
             if (_writeBehind is not null) _writeBehind.Flushing += CountPendingAtCommit;
         }

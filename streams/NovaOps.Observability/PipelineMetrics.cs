@@ -60,7 +60,7 @@ public sealed class PipelineMetrics
         _modelCpu = f.CreateCounter("novaops_model_cpu_seconds_total", "Thread CPU seconds spent scoring with a model.", ["app", "model"]);
         _modelRows = f.CreateCounter("novaops_model_rows_total", "Windows scored by a model.", ["app", "model"]);
         _pendingAtCommit = f.CreateCounter("novaops_model_windows_pending_at_commit_total",
-            "Closed windows still waiting for the model when offsets were committed (lost if the app crashed right then).", ["app"]);
+            "Closed windows still waiting for the model when offsets were committed (kept in the VM state and scored after a restart).", ["app"]);
     }
 
     public Counter.Child ModelWindowsPendingAtCommit => _pendingAtCommit.WithLabels(App);

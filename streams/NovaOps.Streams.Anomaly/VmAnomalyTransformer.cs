@@ -70,10 +70,9 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
         {
             _batch = new Scoring.WindowBatch(model, _scoring);
             // Under load, Process flushes a batch once full or due. When records stop, the punctuator does,
-            // at Streamiz's shortest interval (10 ms). Streamiz runs punctuators right before it commits, so
-            // a commit rarely finds windows unscored; the store's pre-commit hook counts those it does find
-            // (they would be lost by a crash right after that commit: Streamiz gives processors no way to
-            // forward from inside a commit).
+            // at Streamiz's shortest interval (10 ms). A window still waiting at a commit (Streamiz gives
+            // processors no way to forward from inside one) is kept in its VM's state, so a restart scores it
+            // when the VM's next record arrives (PendingWindow); the pre-commit hook counts such windows.
             context.Schedule(TimeSpan.FromMilliseconds(Math.Max(10, model.Batch.MaxDelayMs)), PunctuationType.PROCESSING_TIME, _ => FlushBatch());
         }
         if (_batch is not null || _predictions is not null)
@@ -85,8 +84,16 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
 
     private void FlushBatch()
     {
-        _batch?.Flush(Forward);
+        _batch?.Flush(Forward, Scored);
         _predictions?.Flush(Forward);
+    }
+
+    // The VM's window is scored and its results forwarded: it need not survive a restart any more.
+    private void Scored(string vm)
+    {
+        if (!_cache.TryGetValue(vm, out var state)) return;
+        Scoring.PendingWindow.Clear(state.AsSpan(_scoring.PendingOffset));
+        _store.Put(vm, state);
     }
 
     private void Forward(string key, ScoringOutput output) => _context.Forward(key, output);
@@ -115,6 +122,18 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
         }
 
         int extLen = _scoring.Extractor.StateLength;
+        if (_batch is not null)
+        {
+            var pending = state.AsSpan(_scoring.PendingOffset);
+            if (Scoring.PendingWindow.IsSet(pending) && !_batch.Holds(vm))
+            {
+                // A window that closed before a restart (or a stop) and was never scored: score it now,
+                // with this record's placement and origin, before the VM's next window can close.
+                var (w, stat) = Scoring.PendingWindow.Read(pending, _features, _contributions);
+                _batch.Add(sample, w, _features, stat, _contributions, origin.Topic, origin.Partition.Value, origin.Offset.Value, record.Key, record.Value);
+                FlushBatch();
+            }
+        }
         sample.CopyStandardMetrics(_values);
         var closed = _scoring.Extractor.Add(state.AsSpan(0, extLen), sample.TimestampMs, _values, _features);
         AnomalyEvent? anomaly = null;
@@ -128,6 +147,9 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
             }
             if (_batch is not null)
             {
+                // At most one waiting window per VM, the one its state keeps (only a delay longer than a window gets here).
+                if (_batch.Holds(vm)) FlushBatch();
+                Scoring.PendingWindow.Set(state.AsSpan(_scoring.PendingOffset), window, _features, score, _contributions);
                 _batch.Add(sample, window, _features, score, _contributions, origin.Topic, origin.Partition.Value, origin.Offset.Value, record.Key, record.Value);
                 if (_batch.Full) FlushBatch();
             }

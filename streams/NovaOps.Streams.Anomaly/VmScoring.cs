@@ -25,8 +25,12 @@ public sealed class VmScoring(WindowFeatureExtractor extractor, IAnomalyDetector
     /// <summary>Last processed offset per partition (read by the lag probe).</summary>
     public ProcessedPositions Positions { get; } = positions;
 
-    public int StateLength => HistoryOffset
+    /// <summary>Where the window waiting for the model is kept (ONNX modes): see <see cref="Scoring.PendingWindow"/>.</summary>
+    public int PendingOffset => HistoryOffset
         + (Prediction is null ? 0 : FeatureHistory.Length(Prediction.SequenceWindows, Extractor.Schema.Length));
+
+    public int StateLength => PendingOffset
+        + (Model is null ? 0 : Scoring.PendingWindow.Length(Extractor.Schema.Length, Extractor.Schema.MetricCount));
 
     public double[] NewState()
     {

@@ -96,6 +96,44 @@ public sealed class EmbeddedBrokerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_window_still_waiting_for_the_model_when_the_app_stops_is_scored_after_the_restart()
+    {
+        await using var s = new KafkaScenario(_cluster.BootstrapServers, new EmbeddedTopicProvisioner(_cluster));
+        await s.ProvisionAsync();
+        string models = AnomalyTopologyDriverTests.ModelsDirectory();
+        AnomalyTopologyOptions Onnx(AnomalyTopologyOptions o, int maxDelayMs) => o with
+        {
+            Detector = NovaOps.Streams.Anomaly.Scoring.DetectorMode.Onnx,
+            Model = new NovaOps.Models.Registry.ModelRegistryOptions { Directory = models, Name = "anomaly-autoencoder" },
+            MicroBatch = new NovaOps.Streams.Anomaly.Scoring.MicroBatchOptions { MaxBatch = 100_000, MaxDelayMs = maxDelayMs },
+        };
+
+        // First life: batches are never due and never full, so the hot window (13, closed by window 14's first
+        // sample) is still waiting for the model when the app stops.
+        var first = Telemetry.Steady(vms: 3, 0, 15, spikeVm: "vm-1", spikeWindow: 13).ToList();
+        var metrics1 = new PipelineMetrics("anomaly");
+        await using (var app1 = await s.StartAppAsync(metrics1, configure: o => Onnx(o, maxDelayMs: 600_000)))
+        {
+            s.Produce(first);
+            await KafkaScenario.WaitFor(() => metrics1.RecordsIn(s.Topics.Telemetry).Value >= first.Count, TimeSpan.FromSeconds(30));
+            Assert.Equal(first.Count, metrics1.RecordsIn(s.Topics.Telemetry).Value);
+            await Task.Delay(600, TestContext.Current.CancellationToken); // past one commit interval
+        }
+        var before = s.Read(s.Topics.Anomalies, AnomalyEvent.Parser.ParseFrom, _ => false, TimeSpan.FromSeconds(2));
+        Assert.DoesNotContain(before, a => a.VmId == "vm-1" && a.WindowStartMs == Telemetry.Start + 13 * 60_000L);
+
+        // Second life resumes after the committed offsets: the hot window's records are not read again, but the
+        // window waited in the restored state and is scored when vm-1's next record arrives.
+        var metrics2 = new PipelineMetrics("anomaly");
+        await using var app2 = await s.StartAppAsync(metrics2, configure: o => Onnx(o, maxDelayMs: 5));
+        s.Produce(Telemetry.Steady(vms: 3, 15, 16).ToList());
+        var anomalies = s.Read(s.Topics.Anomalies, AnomalyEvent.Parser.ParseFrom,
+            l => l.Any(a => a.VmId == "vm-1" && a.WindowStartMs == Telemetry.Start + 13 * 60_000L), TimeSpan.FromSeconds(60));
+        var hot = Assert.Single(anomalies, a => a.VmId == "vm-1" && a.WindowStartMs == Telemetry.Start + 13 * 60_000L);
+        Assert.Equal("anomaly-autoencoder/1", hot.Detector);
+    }
+
+    [Fact]
     public async Task Two_instances_share_the_partitions_and_together_process_everything_once()
     {
         await using var s = new KafkaScenario(_cluster.BootstrapServers, new EmbeddedTopicProvisioner(_cluster));

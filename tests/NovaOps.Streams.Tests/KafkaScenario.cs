@@ -24,11 +24,11 @@ internal sealed class KafkaScenario(string bootstrapServers, ITopicProvisioner p
         await provisioner.EnsureTopicsAsync(AnomalyTopology.RequiredTopics(Topics, Options, partitions: 4));
     }
 
-    public async Task<AnomalyApp> StartAppAsync(PipelineMetrics metrics, string? stateDir = null)
+    public async Task<AnomalyApp> StartAppAsync(PipelineMetrics metrics, string? stateDir = null, Func<AnomalyTopologyOptions, AnomalyTopologyOptions>? configure = null)
     {
         stateDir ??= Path.Combine(Path.GetTempPath(), $"novaops-it-{Guid.NewGuid():N}");
         _stateDirs.Add(stateDir);
-        var app = new AnomalyApp(bootstrapServers, Topics, Options,
+        var app = new AnomalyApp(bootstrapServers, Topics, configure is null ? Options : configure(Options),
             // A new member waits one session timeout to join a group on the embedded broker: keep it short here.
             new StreamAppOptions { StateDirectory = stateDir, CommitIntervalMs = 200, SessionTimeoutMs = 6000 },
             schema => new StatisticalDetector(schema), metrics);

@@ -16,6 +16,7 @@ internal sealed class WindowBatch
     private readonly VmScoring _scoring;
     private readonly int _features, _metrics;
     private readonly List<Pending> _pending;
+    private readonly HashSet<string> _vms = new(StringComparer.Ordinal);
     private readonly float[] _rows;
     private readonly double[] _scores, _contributions, _shadowScores, _shadowContributions, _features64;
     private readonly long _maxDelayTicks;
@@ -43,6 +44,9 @@ internal sealed class WindowBatch
 
     public int Count => _pending.Count;
 
+    /// <summary>Whether a window of this VM is waiting in the batch.</summary>
+    public bool Holds(string vm) => _vms.Contains(vm);
+
     public bool Full => _pending.Count >= _model.Batch.MaxBatch;
 
     public bool Due => _pending.Count > 0 && Stopwatch.GetTimestamp() - _oldest >= _maxDelayTicks;
@@ -51,14 +55,18 @@ internal sealed class WindowBatch
         string topic, int partition, long offset, string key, byte[] value)
     {
         if (_pending.Count == 0) _oldest = Stopwatch.GetTimestamp();
+        _vms.Add(sample.VmId);
         var row = _rows.AsSpan(_pending.Count * _features, _features);
         for (int i = 0; i < _features; i++) row[i] = (float)features[i];
         _pending.Add(new Pending(sample, window, statScore, _model.Mode == DetectorMode.Combined ? statContributions.ToArray() : null,
             topic, partition, offset, key, value));
     }
 
-    /// <summary>Scores the pending windows and hands each result to <paramref name="emit"/>.</summary>
-    public void Flush(Action<string, ScoringOutput> emit)
+    /// <summary>
+    /// Scores the pending windows, hands each result to <paramref name="emit"/> and tells
+    /// <paramref name="scored"/> which VMs' windows are done.
+    /// </summary>
+    public void Flush(Action<string, ScoringOutput> emit, Action<string> scored)
     {
         int n = _pending.Count;
         if (n == 0) return;
@@ -113,6 +121,8 @@ internal sealed class WindowBatch
                 : AnomalyEvents.Create(p.Sample, p.Window, p.StatScore, _scoring.Detector.Name, _scoring.Extractor.Schema, _features64, p.StatContributions);
             emit(p.Sample.VmId, ScoringOutput.Of(e));
         }
+        foreach (var vm in _vms) scored(vm);
+        _vms.Clear();
         _pending.Clear();
     }
 }

@@ -76,12 +76,12 @@ public sealed class AnomalyApp : IAsyncDisposable
         {
             var running = new NovaOps.Models.Registry.RunningFeatures(schema, options.Features.Window);
             var log = (logging ?? NullLoggerFactory.Instance).CreateLogger("models");
-            // The history length is fixed by the model found at start; later versions must read the same.
-            var first = NovaOps.Models.Registry.ModelRegistry.Open(options.Prediction.Model, NovaOps.Models.Cards.ModelKinds.Incident, running, log, poll: false);
-            int windows = first.Active.Card.SequenceWindows ?? 0;
-            first.Dispose();
+            // The history length is fixed by the model found at start (the per-VM state is sized for it);
+            // later versions must read the same.
+            int? windows = null;
             _incidents = NovaOps.Models.Registry.ModelRegistry.Open(options.Prediction.Model, NovaOps.Models.Cards.ModelKinds.Incident, running, log,
-                compatible: Scoring.PredictionScoring.SameSequenceLength(windows));
+                compatible: m => windows is { } w ? Scoring.PredictionScoring.SameSequenceLength(w)(m) : null);
+            windows = _incidents.Active.Card.SequenceWindows;
             prediction = new Scoring.PredictionScoring(_incidents, options.Prediction, options.MicroBatch, metrics);
         }
         var scoring = new VmScoring(new WindowFeatureExtractor(schema, options.Features), detectorFactory(schema), options, metrics, Positions, TimeProvider.System,

@@ -64,7 +64,13 @@ public static class EvalIncidentCommand
                 Directory = parse.GetValue(models)?.FullName ?? settings.Anomaly.Model.Directory,
                 Name = parse.GetValue(name)!, Version = parse.GetValue(version),
             };
-            var result = Run(options, parse.GetValue(hours), registry, parse.GetValue(mix)!, settings);
+            Result result = null!;
+            AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn()).Start(ctx =>
+            {
+                var task = ctx.AddTask($"simulating {options.Vms} VMs × {parse.GetValue(hours)} h (seed {options.Seed})");
+                result = Run(options, parse.GetValue(hours), registry, parse.GetValue(mix)!, settings, new Progress<double>(v => task.Value = v * 100));
+                task.Value = 100;
+            });
             var table = new Table().Title($"eval incident: {result.Model}, seed {result.Seed}").AddColumns("metric", "value")
                 .AddRow("windows scored (positive)", $"{result.Windows:N0} ({result.PositiveWindows:N0})")
                 .AddRow("PR-AUC / ROC-AUC", $"{result.PrAuc:F3} / {result.RocAuc:F3}")
@@ -79,7 +85,9 @@ public static class EvalIncidentCommand
         return cmd;
     }
 
-    public static Result Run(SimulatorOptions options, double hours, ModelRegistryOptions modelOptions, string mixText, NovaOpsSettings settings)
+    /// <summary>The evaluation itself; progress of the simulation goes to <paramref name="progress"/> (the command renders it).</summary>
+    public static Result Run(SimulatorOptions options, double hours, ModelRegistryOptions modelOptions, string mixText, NovaOpsSettings settings,
+        IProgress<double>? progress = null)
     {
         if (hours <= 0 || options.Vms < 1) throw new CliException("--hours and --vms must be positive");
         var running = new RunningFeatures(new Detection.FeatureSchema(MetricNames.Standard), settings.Anomaly.Features.Window);
@@ -87,14 +95,7 @@ public static class EvalIncidentCommand
         var scorer = new IncidentModelScorer(registry.Active);
         long ticks = (long)(TimeSpan.FromHours(hours) / options.SampleInterval);
 
-        WindowDataset data = null!;
-        AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn())
-            .Start(ctx =>
-            {
-                var task = ctx.AddTask($"simulating {options.Vms} VMs × {hours} h (seed {options.Seed})");
-                data = SimulatorDatasets.Build(options, ticks, settings.Anomaly.Features, new Progress<double>(v => task.Value = v * 100));
-                task.Value = 100;
-            });
+        var data = SimulatorDatasets.Build(options, ticks, settings.Anomaly.Features, progress);
 
         // Every window with a full history that is not already inside an incident, in batches of 1024.
         int w = scorer.SequenceWindows, f = scorer.Features;

@@ -25,7 +25,13 @@ public static class EvalNabCommand
             {
                 Directory = parse.GetValue(models)?.FullName ?? settings.Anomaly.Model.Directory, Name = parse.GetValue(model)!,
             };
-            var result = Run(parse.GetValue(data)!, parse.GetValue(labels)!, parse.GetValue(profiles), settings, parse.GetValue(detector)!, registry);
+            NabRun result = null!;
+            AnsiConsole.Progress().AutoClear(true).Start(ctx =>
+            {
+                var task = ctx.AddTask("scoring series");
+                result = Run(parse.GetValue(data)!, parse.GetValue(labels)!, parse.GetValue(profiles), settings, parse.GetValue(detector)!, registry,
+                    new Progress<double>(v => task.Value = v * 100));
+            });
             var table = new Table().Title("NAB normalised scores").AddColumns("profile", "score", "threshold", "TP", "FP", "FN");
             foreach (var r in result.Profiles)
                 table.AddRow(r.Profile, $"{r.NormalisedScore:F1}", $"{r.Threshold:F4}", $"{r.TruePositives}", $"{r.FalsePositives}", $"{r.FalseNegatives}");
@@ -50,7 +56,7 @@ public static class EvalNabCommand
     }
 
     public static NabRun Run(DirectoryInfo data, FileInfo labels, FileInfo? profilesFile, NovaOpsSettings settings,
-        string detector = "statistical", NovaOps.Models.Registry.ModelRegistryOptions? model = null)
+        string detector = "statistical", NovaOps.Models.Registry.ModelRegistryOptions? model = null, IProgress<double>? progress = null)
     {
         if (detector is not ("statistical" or "onnx" or "combined"))
             throw new CliException($"--detector must be statistical, onnx or combined, not '{detector}'");
@@ -74,19 +80,15 @@ public static class EvalNabCommand
         };
         string detectorName = factory(new Detection.FeatureSchema(["value"])).Name;
         var series = new List<NabSeries>();
-        AnsiConsole.Progress().AutoClear(true).Start(ctx =>
+        foreach (var f in files)
         {
-            var task = ctx.AddTask("scoring series", maxValue: files.Count);
-            foreach (var f in files)
-            {
-                var scorer = new Detection.Offline.SeriesScorer(factory, settings.Series.Features);
-                var scores = new double[f.Values.Count];
-                for (int i = 0; i < scores.Length; i++)
-                    scores[i] = scorer.Next(new DateTimeOffset(f.Timestamps[i]).ToUnixTimeMilliseconds(), f.Values[i]);
-                series.Add(new NabSeries(f.Name, scores, f.WindowRows()));
-                task.Increment(1);
-            }
-        });
+            var scorer = new Detection.Offline.SeriesScorer(factory, settings.Series.Features);
+            var scores = new double[f.Values.Count];
+            for (int i = 0; i < scores.Length; i++)
+                scores[i] = scorer.Next(new DateTimeOffset(f.Timestamps[i]).ToUnixTimeMilliseconds(), f.Values[i]);
+            series.Add(new NabSeries(f.Name, scores, f.WindowRows()));
+            progress?.Report(series.Count / (double)files.Count);
+        }
         var profiles = profilesFile is null ? NabProfile.Defaults : ReadProfiles(profilesFile);
         return new NabRun(detectorName, files.Count, profiles.Select(p => NabScorer.Score(series, p)).ToList());
     }

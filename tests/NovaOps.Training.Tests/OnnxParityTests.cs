@@ -86,11 +86,7 @@ public class OnnxParityTests
         Assert.Equal([10, 40, 20, 30], OnnxLayers.ReorderGates([10, 20, 30, 40], [0, 3, 1, 2], 1));
     }
 
-    private static Tensor Standardize(Tensor x, Standardization s)
-    {
-        var z = (x - tensor(s.Mean)) / tensor(s.Std);
-        return s.Clip is { } c ? z.clamp(-c, c) : z;
-    }
+    private static Tensor Standardize(Tensor x, Standardization s) => TorchStandardization.Apply(x, s.Mean, s.Std, s.Clip);
 
     private static Standardization RandomStandardization(int features, int seed, float? clip = null)
     {

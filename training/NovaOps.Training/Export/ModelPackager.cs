@@ -36,7 +36,7 @@ public static class ModelPackager
         int f = data.FeatureCount;
         CheckParity(onnx, ModelExport.Names.Features, [f], ModelExport.Names.ReconstructionError, data, x =>
         {
-            using var z = Standardize(x, result.Standardization);
+            using var z = TorchStandardization.Apply(x, result.Standardization);
             using var r = result.Model.call(z);
             return (z - r).square().mean([1]);
         }, rowsPerSample: 1);
@@ -67,7 +67,7 @@ public static class ModelPackager
         var onnx = ModelExport.IncidentPredictor(result.Model, standardization, w, version, Metadata(name, version));
         CheckParity(onnx, ModelExport.Names.Windows, [w, f], ModelExport.Names.Probability, data, x =>
         {
-            using var z = Standardize(x, result.Standardization);
+            using var z = TorchStandardization.Apply(x, result.Standardization);
             using var logits = result.Model.call(z);
             return logits.sigmoid();
         }, rowsPerSample: w);
@@ -101,10 +101,6 @@ public static class ModelPackager
         model.save_py(Path.Combine(directory, WeightsFileName));
         return card;
     }
-
-    /// <summary>The graph's standardisation, in TorchSharp (for the parity check).</summary>
-    private static Tensor Standardize(Tensor x, FeatureStandardization s) =>
-        ((x - tensor(s.Mean)) / tensor(s.Std)).clamp(-s.Clip, s.Clip);
 
     private static Dictionary<string, string> Metadata(string name, string version) => new() { ["novaops.model"] = name, ["novaops.version"] = version };
 

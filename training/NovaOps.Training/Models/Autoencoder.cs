@@ -14,10 +14,12 @@ public sealed class Autoencoder : nn.Module<Tensor, Tensor>
     private readonly ModuleList<Linear> _layers;
 
     /// <param name="features">Input width.</param>
-    /// <param name="hidden">Widths of the encoder's layers, the last being the bottleneck; the decoder mirrors them.</param>
     static Autoencoder() => TorchRuntime.PinExactCpuKernels();
 
-    public Autoencoder(int features, IReadOnlyList<int> hidden) : base("autoencoder")
+    /// <param name="features">Input width.</param>
+    /// <param name="hidden">Widths of the encoder's layers, the last being the bottleneck; the decoder mirrors them.</param>
+    /// <param name="init">Draws the starting weights from this generator (reproducible); null: libtorch's global one.</param>
+    public Autoencoder(int features, IReadOnlyList<int> hidden, Generator? init = null) : base("autoencoder")
     {
         if (features <= 0 || hidden.Count == 0 || hidden.Any(h => h <= 0)) throw new ArgumentException("autoencoder needs positive widths");
         Features = features;
@@ -25,6 +27,8 @@ public sealed class Autoencoder : nn.Module<Tensor, Tensor>
         int[] widths = [features, .. hidden, .. hidden.Reverse().Skip(1), features];
         _layers = new ModuleList<Linear>([.. Enumerable.Range(0, widths.Length - 1).Select(i => nn.Linear(widths[i], widths[i + 1]))]);
         RegisterComponents();
+        if (init is not null)
+            foreach (var layer in _layers) SeededInitialization.Linear(layer, init);
     }
 
     public int Features { get; }

@@ -20,7 +20,8 @@ public sealed class IncidentRnn : nn.Module<Tensor, Tensor>
 
     static IncidentRnn() => TorchRuntime.PinExactCpuKernels();
 
-    public IncidentRnn(int features, int hidden, int layers = 1, RecurrentCell cell = RecurrentCell.Gru) : base("incident_rnn")
+    /// <param name="init">Draws the starting weights from this generator (reproducible); null: libtorch's global one.</param>
+    public IncidentRnn(int features, int hidden, int layers = 1, RecurrentCell cell = RecurrentCell.Gru, Generator? init = null) : base("incident_rnn")
     {
         if (features <= 0 || hidden <= 0 || layers <= 0) throw new ArgumentException("incident predictor needs positive sizes");
         Features = features;
@@ -31,6 +32,11 @@ public sealed class IncidentRnn : nn.Module<Tensor, Tensor>
         else _lstm = nn.LSTM(features, hidden, layers, batchFirst: true);
         _head = nn.Linear(hidden, 1);
         RegisterComponents();
+        if (init is not null)
+        {
+            SeededInitialization.Recurrent(Recurrent, hidden, init);
+            SeededInitialization.Linear(_head, init);
+        }
     }
 
     public int Features { get; }

@@ -43,8 +43,8 @@ public static class AnomalyTrainer
         var standardization = FeatureStandardization.Fit(train.Select(r => data.Series[r.Series].Features[r.Window]), data.FeatureCount);
         var rows = new StandardizedSeries(data, standardization);
         var o = options.Training;
-        random.manual_seed(o.Seed);
-        var model = new Autoencoder(data.FeatureCount, options.Hidden);
+        using var init = new Generator((ulong)o.Seed);
+        var model = new Autoencoder(data.FeatureCount, options.Hidden, init: init);
         var (history, bestEpoch) = TrainingLoop.Run(model, train, o,
             batch => { var x = Batch(rows, batch); return nn.functional.mse_loss(model.call(x), x); },
             () => Errors(model, rows, validationNormal).Average(), "validation loss", higherIsBetter: false, progress, ct);

@@ -56,8 +56,8 @@ public static class IncidentTrainer
         var standardization = FeatureStandardization.Fit(split.Train.Select(r => data.Series[r.Series].Features[r.Window]), data.FeatureCount);
         var rows = new StandardizedSeries(data, standardization);
         var o = options.Training;
-        random.manual_seed(o.Seed);
-        var model = new IncidentRnn(data.FeatureCount, options.Hidden, options.Layers, options.Cell);
+        using var init = new Generator((ulong)o.Seed);
+        var model = new IncidentRnn(data.FeatureCount, options.Hidden, options.Layers, options.Cell, init: init);
         double positiveWeight = Math.Min(options.MaxPositiveWeight, (train.Count - trainPositives) / (double)trainPositives);
         using var posWeight = tensor(new[] { (float)positiveWeight });
         var validationLabels = validation.Select(Positive).ToList();

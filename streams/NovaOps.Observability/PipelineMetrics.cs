@@ -12,7 +12,7 @@ public sealed class PipelineMetrics
     private readonly Histogram _latency, _score;
     private readonly Gauge _lag;
     private readonly Histogram _batchSize, _modelSeconds, _shadowDifference;
-    private readonly Counter _shadowDisagreements, _pendingAtCommit, _modelCpu, _modelRows;
+    private readonly Counter _shadowDisagreements, _pendingAtCommit, _modelCpu, _modelOnnxCpu, _modelRows;
 
     public CollectorRegistry Registry { get; }
 
@@ -58,6 +58,7 @@ public sealed class PipelineMetrics
         _shadowDisagreements = f.CreateCounter("novaops_shadow_disagreements_total",
             "Windows where the shadow model and the active model disagree on raising an anomaly.", ["app", "active", "shadow"]);
         _modelCpu = f.CreateCounter("novaops_model_cpu_seconds_total", "Thread CPU seconds spent scoring with a model.", ["app", "model"]);
+        _modelOnnxCpu = f.CreateCounter("novaops_model_onnx_cpu_seconds_total", "Thread CPU seconds inside ONNX Runtime session runs (part of novaops_model_cpu_seconds_total).", ["app", "model"]);
         _modelRows = f.CreateCounter("novaops_model_rows_total", "Windows scored by a model.", ["app", "model"]);
         _pendingAtCommit = f.CreateCounter("novaops_model_windows_pending_at_commit_total",
             "Closed windows still waiting for the model when offsets were committed (kept in the VM state and scored after a restart).", ["app"]);
@@ -67,6 +68,8 @@ public sealed class PipelineMetrics
 
     /// <summary>CPU seconds the stream threads spent scoring with a model (ONNX Runtime, calibration, contributions).</summary>
     public Counter.Child ModelCpuSeconds(string model) => _modelCpu.WithLabels(App, model);
+
+    public Counter.Child ModelOnnxCpuSeconds(string model) => _modelOnnxCpu.WithLabels(App, model);
 
     /// <summary>Windows (rows) a model scored.</summary>
     public Counter.Child ModelRows(string model) => _modelRows.WithLabels(App, model);

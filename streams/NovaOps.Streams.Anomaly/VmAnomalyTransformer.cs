@@ -28,6 +28,7 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
     private Prometheus.Histogram.Child _latency = null!;
     private System.Runtime.CompilerServices.StrongBox<long>? _position; // a task reads one partition: one cell
     private ProcessorContext<string, ScoringOutput> _context = null!;
+    private bool _recordSinceTick;
     private Scoring.WindowBatch? _batch; // ONNX modes: closed windows waiting for the model
     private Scoring.PredictionBatch? _predictions; // window histories waiting for the incident model
     private State.WriteBehindKeyValueStore<string, double[]>? _writeBehind;
@@ -64,22 +65,36 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
         {
             _predictions = new Scoring.PredictionBatch(prediction, _scoring);
             if (_scoring.Model is null)
-                context.Schedule(TimeSpan.FromMilliseconds(Math.Max(10, prediction.Batch.MaxDelayMs)), PunctuationType.PROCESSING_TIME, _ => FlushBatch());
+                context.Schedule(prediction.Batch.CheckInterval, PunctuationType.PROCESSING_TIME, _ => Tick());
         }
         if (_scoring.Model is { } model)
         {
             _batch = new Scoring.WindowBatch(model, _scoring);
-            // Under load, Process flushes a batch once full or due. When records stop, the punctuator does,
-            // at Streamiz's shortest interval (10 ms). A window still waiting at a commit (Streamiz gives
+            // Under load, Process flushes a batch once full or due. When records stop, the punctuator does
+            // (while they flow it flushes only due batches: flushing on every tick would cut batches short). A
+            // window still waiting at a commit (Streamiz gives
             // processors no way to forward from inside one) is kept in its VM's state, so a restart scores it
             // when the VM's next record arrives (PendingWindow); the pre-commit hook counts such windows.
-            context.Schedule(TimeSpan.FromMilliseconds(Math.Max(10, model.Batch.MaxDelayMs)), PunctuationType.PROCESSING_TIME, _ => FlushBatch());
+            context.Schedule(model.Batch.CheckInterval, PunctuationType.PROCESSING_TIME, _ => Tick());
         }
         if (_batch is not null || _predictions is not null)
         {
             _writeBehind = _store as State.WriteBehindKeyValueStore<string, double[]>;
             if (_writeBehind is not null) _writeBehind.Flushing += CountPendingAtCommit;
         }
+    }
+
+    // A tick with no record since the previous one: records have stopped, nothing will fill the batch.
+    private void Tick()
+    {
+        if (_recordSinceTick) FlushDue();
+        else FlushBatch();
+        _recordSinceTick = false;
+    }
+
+    private void FlushDue()
+    {
+        if (_batch is { Due: true } || _predictions is { Due: true }) FlushBatch();
     }
 
     private void FlushBatch()
@@ -106,6 +121,7 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
 
     public Record<string, ScoringOutput>? Process(Record<string, byte[]> record)
     {
+        _recordSinceTick = true;
         var origin = record.TopicPartitionOffset;
         _position ??= _scoring.Positions.For(origin.Topic, origin.Partition.Value);
         Volatile.Write(ref _position.Value, origin.Offset.Value);
@@ -168,7 +184,7 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
             }
         }
         _store.Put(vm, state);
-        if (_batch is { Due: true } || _predictions is { Due: true }) FlushBatch();
+        FlushDue();
 
         long now = _scoring.Clock.GetUtcNow().ToUnixTimeMilliseconds();
         _latency.Observe(Math.Max(0, now - record.Timestamp.UnixTimestampMs) / 1000.0);

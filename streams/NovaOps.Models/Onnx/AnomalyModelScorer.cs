@@ -1,6 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using NovaOps.Detection;
 using NovaOps.Models.Calibration;
+using System.Diagnostics;
 using NovaOps.Models.Registry;
 
 namespace NovaOps.Models.Onnx;
@@ -11,8 +12,11 @@ namespace NovaOps.Models.Onnx;
 /// metric's share of the error is its contribution. Rows with a NaN or infinite feature are not sent
 /// to the model: their score is NaN, for the caller to dead-letter.
 /// </summary>
-public sealed class AnomalyModelScorer(LoadedModel model)
+/// <param name="clock">Seconds on the clock the time inside ONNX Runtime is measured by (a topology passes
+/// thread CPU time); wall time by default.</param>
+public sealed class AnomalyModelScorer(LoadedModel model, Func<double>? clock = null)
 {
+    private readonly Func<double> _clock = clock ?? (() => Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency);
     private readonly EmpiricalCdf _calibration = new(model.Card.Calibration?.Quantiles ?? throw new ModelLoadException($"{model.Id}: no calibration"));
     private readonly string[] _inputNames = [model.Card.Inputs[0].Name];
     private readonly RunOptions _runOptions = new();
@@ -24,56 +28,45 @@ public sealed class AnomalyModelScorer(LoadedModel model)
     public LoadedModel Model { get; } = model;
 
     /// <summary>
-    /// Scores <paramref name="rows"/> ([n, features] row-major). Writes n scores and n × metrics
-    /// contributions (each row's shares sum to 1, or are all 0 for a NaN row).
+    /// Scores <paramref name="batch"/> ([n, features] row-major). Writes n scores and, for the rows scoring
+    /// at least <paramref name="contributionsFrom"/>, their metrics' contributions (shares summing to 1);
+    /// the other rows' contributions are zeros. Only the windows that become anomalies need them, and
+    /// working them out for every row cost a third of the scoring time at batch 1024 (bench inference).
+    /// Returns the seconds spent inside ONNX Runtime, on the scorer's clock.
     /// </summary>
-    public void Score(Memory<float> batch, Span<double> scores, Span<double> contributions)
+    public double Score(Memory<float> batch, Span<double> scores, Span<double> contributions, double contributionsFrom = 0)
     {
         var rows = batch.Span;
         int n = rows.Length / _features;
         if (rows.Length != n * _features) throw new ArgumentException($"{rows.Length} values are not rows of {_features} features");
         if (scores.Length < n || contributions.Length < n * _metrics) throw new ArgumentException("output spans too short");
 
-        // Keep finite rows only; a single bad row must not poison its batch. Nearly always all are
-        // finite: then the caller's rows go to ONNX Runtime as they are, without a copy.
-        int firstBad = -1;
-        for (int i = 0; i < rows.Length; i++)
-            if (!float.IsFinite(rows[i])) { firstBad = i / _features; break; }
-        int m;
-        int[]? map = null;
-        Memory<float> input;
-        if (firstBad < 0)
+        // Keep finite rows only (a single bad row must not poison its batch), copied into a padded batch.
+        int m = 0;
+        Span<int> map = n <= 1024 ? stackalloc int[n] : new int[n];
+        for (int i = 0; i < n; i++)
         {
-            m = n;
-            input = batch; // the common case: no copy
+            bool finite = true;
+            foreach (float v in rows.Slice(i * _features, _features)) finite &= float.IsFinite(v);
+            if (!finite) { scores[i] = double.NaN; contributions.Slice(i * _metrics, _metrics).Clear(); continue; }
+            map[m++] = i;
         }
-        else
-        {
-            var kept = new float[rows.Length];
-            map = new int[n];
-            m = 0;
-            for (int i = 0; i < n; i++)
-            {
-                var row = rows.Slice(i * _features, _features);
-                bool ok = true;
-                foreach (var v in row) if (!float.IsFinite(v)) { ok = false; break; }
-                if (!ok) { scores[i] = double.NaN; contributions.Slice(i * _metrics, _metrics).Clear(); continue; }
-                row.CopyTo(kept.AsSpan(m * _features));
-                map[m++] = i;
-            }
-            if (m == 0) return;
-            input = kept;
-        }
+        if (m == 0) return 0;
+        using var padded = BatchShapes.Rent(m, _features);
+        for (int k = 0; k < m; k++) rows.Slice(map[k] * _features, _features).CopyTo(padded.Row(k));
 
-        using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input[..(m * _features)], [m, _features]);
+        using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, padded.Memory, [padded.Rows, _features]);
+        double runStart = _clock();
         using var results = Model.Session.Run(_runOptions, _inputNames, [value], _outputs);
+        double runSeconds = _clock() - runStart;
         var errors = results[0].GetTensorDataAsSpan<float>();
         var perFeature = results[1].GetTensorDataAsSpan<float>();
         for (int k = 0; k < m; k++)
         {
-            int i = map is null ? k : map[k];
-            scores[i] = _calibration.Score(errors[k]);
+            int i = map[k];
+            double score = scores[i] = _calibration.Score(errors[k]);
             var shares = contributions.Slice(i * _metrics, _metrics);
+            if (!(score >= contributionsFrom)) { shares.Clear(); continue; }
             double total = 0;
             for (int metric = 0; metric < _metrics; metric++)
             {
@@ -84,5 +77,6 @@ public sealed class AnomalyModelScorer(LoadedModel model)
             }
             for (int metric = 0; metric < _metrics; metric++) shares[metric] = total > 0 ? shares[metric] / total : 0;
         }
+        return runSeconds;
     }
 }

@@ -25,20 +25,22 @@ public sealed class IncidentModelScorer(LoadedModel model)
         int n = sequences.Length / stride;
         if (sequences.Length != n * stride) throw new ArgumentException($"{sequences.Length} values are not sequences of {SequenceWindows}×{Features}");
         if (probabilities.Length < n) throw new ArgumentException("output span too short");
+        if (n == 0) return;
         var span = sequences.Span;
-        var bad = new bool[n];
-        bool anyBad = false;
-        for (int i = 0; i < span.Length; i++)
-            if (!float.IsFinite(span[i])) { bad[i / stride] = anyBad = true; }
-        Memory<float> input = sequences;
-        if (anyBad)
+        // Copied into a padded batch (see BatchShapes); a sequence with a non-finite value is zeroed for the
+        // run and its result discarded: one bad VM must not fail the batch.
+        Span<bool> bad = n <= 1024 ? stackalloc bool[n] : new bool[n];
+        using var padded = BatchShapes.Rent(n, stride);
+        for (int i = 0; i < n; i++)
         {
-            // Zero the bad sequences for the run (their results are discarded): one bad VM must not fail the batch.
-            var copy = sequences.ToArray();
-            for (int i = 0; i < n; i++) if (bad[i]) Array.Clear(copy, i * stride, stride);
-            input = copy;
+            var source = span.Slice(i * stride, stride);
+            bool finite = true;
+            foreach (float v in source) finite &= float.IsFinite(v);
+            bad[i] = !finite;
+            if (finite) source.CopyTo(padded.Row(i));
+            else padded.Row(i).Clear();
         }
-        using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input, [n, SequenceWindows, Features]);
+        using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, padded.Memory, [padded.Rows, SequenceWindows, Features]);
         using var results = Model.Session.Run(_runOptions, _inputNames, [value], _outputs);
         var p = results[0].GetTensorDataAsSpan<float>();
         for (int i = 0; i < n; i++) probabilities[i] = bad[i] ? double.NaN : p[i];

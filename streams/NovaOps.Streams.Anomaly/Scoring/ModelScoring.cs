@@ -26,7 +26,7 @@ public sealed class ModelScoring(ModelRegistry registry, DetectorMode mode, Micr
         var pair = Volatile.Read(ref _scorers);
         if (pair is null || !ReferenceEquals(pair.Active.Model, active) || !ReferenceEquals(pair.Shadow?.Model, shadow))
         {
-            pair = new ScorerPair(new AnomalyModelScorer(active), shadow is null ? null : new AnomalyModelScorer(shadow));
+            pair = new ScorerPair(new AnomalyModelScorer(active, ThreadCpuClock.Now), shadow is null ? null : new AnomalyModelScorer(shadow, ThreadCpuClock.Now));
             Volatile.Write(ref _scorers, pair);
         }
         return (pair.Active, pair.Shadow);

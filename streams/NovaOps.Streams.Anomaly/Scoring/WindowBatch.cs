@@ -74,18 +74,19 @@ internal sealed class WindowBatch
         var rows = _rows.AsMemory(0, n * _features);
         long start = Stopwatch.GetTimestamp();
         double cpuStart = NovaOps.Observability.ThreadCpuClock.Now();
-        active.Score(rows, _scores, _contributions);
+        double threshold = active.Model.Card.Threshold;
+        double onnxCpu = active.Score(rows, _scores, _contributions, contributionsFrom: threshold); // only anomalies carry contributions
         double cpu = NovaOps.Observability.ThreadCpuClock.Now() - cpuStart;
         var metrics = _model.Metrics;
+        metrics.ModelOnnxCpuSeconds(active.Model.Id).Inc(onnxCpu);
         metrics.ModelRunSeconds(active.Model.Id).Observe(Stopwatch.GetElapsedTime(start).TotalSeconds);
         metrics.ModelCpuSeconds(active.Model.Id).Inc(cpu);
         metrics.ModelRows(active.Model.Id).Inc(n);
         metrics.ModelBatchSize(active.Model.Id).Observe(n);
-        double threshold = active.Model.Card.Threshold;
         if (shadow is not null)
         {
             // Scored and compared, never acted on.
-            shadow.Score(rows, _shadowScores, _shadowContributions);
+            shadow.Score(rows, _shadowScores, _shadowContributions, contributionsFrom: double.PositiveInfinity);
             var difference = metrics.ShadowDifference(active.Model.Id, shadow.Model.Id);
             var disagreements = metrics.ShadowDisagreements(active.Model.Id, shadow.Model.Id);
             for (int i = 0; i < n; i++)

@@ -22,7 +22,7 @@ public sealed record KafkaOptions
 /// variables <c>NOVAOPS__SECTION__KEY</c>, then command-line options (highest).
 /// </summary>
 public sealed record NovaOpsSettings(KafkaOptions Kafka, MetricsOptions Metrics, StreamAppOptions Streams, AnomalyTopologyOptions Anomaly,
-    SeriesDetectionOptions Series)
+    SeriesDetectionOptions Series, NovaOps.Rca.RcaOptions Rca)
 {
     public static NovaOpsSettings Load()
     {
@@ -36,7 +36,8 @@ public sealed record NovaOpsSettings(KafkaOptions Kafka, MetricsOptions Metrics,
             config.GetSection("Metrics").Get<MetricsOptions>() ?? new MetricsOptions(),
             config.GetSection("Streams").Get<StreamAppOptions>() ?? new StreamAppOptions(),
             WithModelsFolder(config.GetSection("Anomaly").Get<AnomalyTopologyOptions>() ?? new AnomalyTopologyOptions()),
-            config.GetSection("Series").Get<SeriesDetectionOptions>() ?? new SeriesDetectionOptions());
+            config.GetSection("Series").Get<SeriesDetectionOptions>() ?? new SeriesDetectionOptions(),
+            config.GetSection("Rca").Get<NovaOps.Rca.RcaOptions>() ?? new NovaOps.Rca.RcaOptions());
     }
 
     /// <summary>

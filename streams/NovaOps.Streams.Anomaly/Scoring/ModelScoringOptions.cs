@@ -15,17 +15,19 @@ public enum DetectorMode
 
 /// <summary>
 /// How closed windows are gathered for ONNX Runtime (section <c>Anomaly:MicroBatch</c>). The defaults were
-/// chosen by <c>novaops bench inference</c>: ONNX Runtime's rows per CPU second inside the topology rose
-/// from 1.1M (5 ms, mean batch 42) to 1.8M (50 ms, 123) and 2.8M (250 ms, 225), and not further at 1 s.
-/// A window is a minute of telemetry: a quarter of a second more before its score is not felt downstream.
+/// chosen with both benchmarks in one sitting: bench inference's ONNX Runtime rows per CPU second inside
+/// the topology went from 1.1M (5 ms / 256, mean batch 42, before padding) to 2.4M (25 ms / 512, mean 120)
+/// and 2.8M (50 ms / 1024, mean 192), while bench pipeline's topology rate was 192k rec/s at 25 ms / 512,
+/// 178k at 50 ms / 1024 and 148k at 250 ms / 1024: larger batches held longer cost the stream more than
+/// they save in ONNX Runtime.
 /// </summary>
 public sealed record MicroBatchOptions
 {
     /// <summary>A batch is scored as soon as it holds this many windows.</summary>
-    public int MaxBatch { get; init; } = 1024;
+    public int MaxBatch { get; init; } = 512;
 
     /// <summary>…or when its oldest window has waited this long: the latency a micro-batch may add.</summary>
-    public int MaxDelayMs { get; init; } = 250;
+    public int MaxDelayMs { get; init; } = 25;
 
     /// <summary>
     /// How often a task looks for a due batch when no record comes to do it: a tenth of the delay, at least

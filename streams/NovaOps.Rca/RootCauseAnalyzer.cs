@@ -30,14 +30,21 @@ public sealed class RootCauseAnalyzer
 
     public IReadOnlyCollection<string> Methods => _methods.Keys;
 
-    public RcaResult Analyze(RcaCase c, string method = DefaultMethod)
+    /// <summary>Ranks a case whose evidence is metric series against their normal history (the offline path).</summary>
+    public RcaResult Analyze(RcaCase c, string method = DefaultMethod) =>
+        Rank(c, AnomalyEvidence.Of(c, _options), method, $"{c.Series.Count} series");
+
+    /// <summary>
+    /// Ranks from evidence gathered elsewhere (the RCA topology builds it from anomaly events); the case
+    /// gives the graph and the symptom, its series and baselines are not read.
+    /// </summary>
+    public RcaResult Rank(RcaCase c, IReadOnlyDictionary<string, NodeAnomaly> evidence, string method = DefaultMethod, string? source = null)
     {
         if (!_methods.TryGetValue(method, out var m))
             throw new ArgumentException($"unknown RCA method '{method}' (known: {string.Join(", ", _methods.Keys)})", nameof(method));
-        var evidence = AnomalyEvidence.Of(c, _options);
         if (!evidence.Values.Any(e => e.Magnitude >= _options.ChangeThreshold))
             return new RcaResult(m.Name, Version, c.Symptom, [],
-                $"no node's health metrics moved {_options.ChangeThreshold}σ from their normal level after onset ({c.Series.Count} series)");
+                $"no node's health metrics moved {_options.ChangeThreshold}σ from their normal level after onset ({source ?? $"{evidence.Count} nodes"})");
 
         var scores = m.Score(c, evidence);
         int symptom = c.Graph.Contains(c.Symptom) ? c.Graph.IndexOf(c.Symptom) : -1;

@@ -1,3 +1,4 @@
+using NovaOps.Streams.Hosting;
 using Microsoft.Extensions.Configuration;
 using NovaOps.Contracts;
 using NovaOps.Detection.Offline;

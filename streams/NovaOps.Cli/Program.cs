@@ -1,3 +1,4 @@
+using NovaOps.Streams.Hosting;
 using System.CommandLine;
 using NovaOps.Cli;
 using NovaOps.Cli.Commands;

@@ -12,4 +12,6 @@ public static class SchemaVersions
     public const uint FaultLabel = 1;
     public const uint DeadLetter = 1;
     public const uint Prediction = 1;
+    public const uint Topology = 1;
+    public const uint RootCause = 1;
 }

@@ -11,9 +11,11 @@ public sealed record TopicNames(string Prefix)
     public string DeadLetter => Name("dead-letter");
     public string FaultLabels => Name("fault-labels");
     public string Predictions => Name("predictions");
+    public string Topology => Name("topology");
+    public string RootCauses => Name("root-causes");
 
     /// <summary>The topics the spine's apps read and write.</summary>
-    public IReadOnlyList<string> All => [Telemetry, Anomalies, DeadLetter, FaultLabels, Predictions];
+    public IReadOnlyList<string> All => [Telemetry, Anomalies, DeadLetter, FaultLabels, Predictions, Topology, RootCauses];
 
     private string Name(string topic) => string.IsNullOrEmpty(Prefix) ? topic : $"{Prefix}.{topic}";
 }

@@ -1,3 +1,4 @@
+using NovaOps.Streams.Hosting;
 using NovaOps.Broker;
 using NovaOps.Contracts;
 using NovaOps.Detection;

@@ -1,3 +1,4 @@
+using NovaOps.Streams.Hosting;
 using NovaOps.Contracts;
 using NovaOps.Detection;
 using NovaOps.Detection.Statistical;

@@ -1,3 +1,4 @@
+using NovaOps.Streams.Hosting;
 using System.Diagnostics;
 using Confluent.Kafka;
 using NovaOps.Broker;

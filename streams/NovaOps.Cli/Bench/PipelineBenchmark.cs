@@ -1,3 +1,4 @@
+using NovaOps.Streams.Hosting;
 using System.Diagnostics;
 using System.Text.Json.Serialization;
 using Confluent.Kafka;

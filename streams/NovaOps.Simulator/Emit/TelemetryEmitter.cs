@@ -36,6 +36,8 @@ public sealed class TelemetryEmitter(TelemetryGenerator generator, TopicNames to
         {
             if (r.Error.IsError) Progress.DeliveryError();
         };
+        foreach (var node in Fleet.FleetTopology.Records(generator.Fleet, generator.TickToMs(0)))
+            Produce(producer, topics.Topology, node.Node, node.ToByteArray(), onDelivery, ct);
         var clock = Stopwatch.StartNew();
         int vms = generator.Fleet.VmCount;
         for (long tick = 0; tick < options.Ticks && !ct.IsCancellationRequested; tick++)

@@ -1,6 +1,6 @@
 using Streamiz.Kafka.Net;
 
-namespace NovaOps.Streams.Anomaly;
+namespace NovaOps.Streams.Hosting;
 
 /// <summary>Stops a Streamiz app without letting a stuck Kafka consumer hold the caller for good.</summary>
 public static class StreamClose

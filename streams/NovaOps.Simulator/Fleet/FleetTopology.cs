@@ -1,0 +1,28 @@
+using NovaOps.Contracts;
+
+namespace NovaOps.Simulator.Fleet;
+
+/// <summary>
+/// The fleet's dependency graph as <c>topology</c> records: each VM depends on its host, each host on its
+/// zone (a failed host takes its VMs down; a degraded zone hurts everything in it). Published before the
+/// first sample, so an RCA app that reads the compacted topic from the start knows every node.
+/// </summary>
+public static class FleetTopology
+{
+    public static IEnumerable<TopologyRecord> Records(FleetLayout fleet, long updatedMs)
+    {
+        for (int z = 0; z < fleet.ZoneCount; z++)
+            yield return Record(fleet.ZoneName(z), NodeKind.Zone, [], updatedMs);
+        for (int h = 0; h < fleet.HostCount; h++)
+            yield return Record(fleet.HostName(h), NodeKind.Host, [fleet.ZoneName(fleet.ZoneOfHost(h))], updatedMs);
+        for (int v = 0; v < fleet.VmCount; v++)
+            yield return Record(FleetLayout.VmName(v), NodeKind.Vm, [fleet.HostName(fleet.HostOf(v))], updatedMs);
+    }
+
+    private static TopologyRecord Record(string node, NodeKind kind, string[] dependsOn, long updatedMs)
+    {
+        var r = new TopologyRecord { SchemaVersion = SchemaVersions.Topology, Node = node, Kind = kind, UpdatedMs = updatedMs };
+        r.DependsOn.Add(dependsOn);
+        return r;
+    }
+}

@@ -23,7 +23,7 @@ public sealed record KafkaOptions
 /// variables <c>NOVAOPS__SECTION__KEY</c>, then command-line options (highest).
 /// </summary>
 public sealed record NovaOpsSettings(KafkaOptions Kafka, MetricsOptions Metrics, StreamAppOptions Streams, AnomalyTopologyOptions Anomaly,
-    SeriesDetectionOptions Series, NovaOps.Rca.RcaOptions Rca)
+    SeriesDetectionOptions Series, NovaOps.Streams.Rca.RcaTopologyOptions Rca)
 {
     public static NovaOpsSettings Load()
     {
@@ -38,7 +38,7 @@ public sealed record NovaOpsSettings(KafkaOptions Kafka, MetricsOptions Metrics,
             config.GetSection("Streams").Get<StreamAppOptions>() ?? new StreamAppOptions(),
             WithModelsFolder(config.GetSection("Anomaly").Get<AnomalyTopologyOptions>() ?? new AnomalyTopologyOptions()),
             config.GetSection("Series").Get<SeriesDetectionOptions>() ?? new SeriesDetectionOptions(),
-            config.GetSection("Rca").Get<NovaOps.Rca.RcaOptions>() ?? new NovaOps.Rca.RcaOptions());
+            config.GetSection("Rca").Get<NovaOps.Streams.Rca.RcaTopologyOptions>() ?? new NovaOps.Streams.Rca.RcaTopologyOptions());
     }
 
     /// <summary>

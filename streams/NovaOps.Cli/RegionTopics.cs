@@ -7,7 +7,10 @@ namespace NovaOps.Cli;
 internal static class RegionTopics
 {
     public static IReadOnlyList<TopicSpec> Specs(NovaOpsSettings settings) =>
-        AnomalyTopology.RequiredTopics(settings.Kafka.Topics, settings.Anomaly, settings.Kafka.Partitions);
+    [
+        .. AnomalyTopology.RequiredTopics(settings.Kafka.Topics, settings.Anomaly, settings.Kafka.Partitions),
+        .. NovaOps.Streams.Rca.RcaTopology.RequiredTopics(settings.Kafka.Topics, settings.Kafka.Partitions),
+    ];
 
     public static Task EnsureAsync(ITopicProvisioner provisioner, NovaOpsSettings settings, CancellationToken ct) =>
         provisioner.EnsureTopicsAsync(Specs(settings), ct);

@@ -94,7 +94,9 @@ public class TelemetryCodecTests
         Assert.Equal("eu-west.dead-letter", t.DeadLetter);
         Assert.Equal("anomalies", new TopicNames("").Anomalies);
         Assert.Equal("eu-west.predictions", t.Predictions);
-        Assert.Equal(5, t.All.Distinct().Count());
+        Assert.Equal("eu-west.topology", t.Topology);
+        Assert.Equal("eu-west.root-causes", t.RootCauses);
+        Assert.Equal(7, t.All.Distinct().Count());
     }
 
     private static byte[] With(Action<TelemetrySample> change)

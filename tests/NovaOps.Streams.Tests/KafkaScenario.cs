@@ -22,7 +22,7 @@ internal sealed class KafkaScenario(string bootstrapServers, ITopicProvisioner p
     public async Task ProvisionAsync()
     {
         Options = new AnomalyTopologyOptions { ApplicationId = $"{Topics.Prefix}-anomaly" };
-        await provisioner.EnsureTopicsAsync(AnomalyTopology.RequiredTopics(Topics, Options, partitions: 4));
+        await provisioner.EnsureTopicsAsync([.. AnomalyTopology.RequiredTopics(Topics, Options, partitions: 4), .. NovaOps.Streams.Rca.RcaTopology.RequiredTopics(Topics, partitions: 4)]);
     }
 
     public async Task<AnomalyApp> StartAppAsync(PipelineMetrics metrics, string? stateDir = null, Func<AnomalyTopologyOptions, AnomalyTopologyOptions>? configure = null)

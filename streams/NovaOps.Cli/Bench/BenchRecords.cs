@@ -17,7 +17,8 @@ internal static class BenchRecords
     {
         // The embedded broker keeps ~5 MiB per partition: spread the records so none is dropped.
         int partitions = (int)Math.Clamp(Math.Ceiling(records * 160.0 / (3 << 20)), 12, 512);
-        await kafka.Topics.EnsureTopicsAsync(apps.SelectMany(o => AnomalyTopology.RequiredTopics(topics, o, partitions)).DistinctBy(t => t.Name), ct);
+        await kafka.Topics.EnsureTopicsAsync(apps.SelectMany(o => AnomalyTopology.RequiredTopics(topics, o, partitions))
+            .Concat(NovaOps.Streams.Rca.RcaTopology.RequiredTopics(topics, partitions)).DistinctBy(t => t.Name), ct);
 
         status($"producing {records:N0} records to {partitions} partitions");
         int vms = (int)Math.Min(10_000, Math.Max(1, records / 50));

@@ -16,7 +16,7 @@ public static class EvalRcaCommand
         var cmd = new Command("rca", "Rank root causes of labelled incidents and score each method (AC@1, AC@3, Avg@5; train and test apart)") { dataset, method, json };
         cmd.SetAction(parse =>
         {
-            var analyzer = new RootCauseAnalyzer(settings.Rca);
+            var analyzer = new RootCauseAnalyzer(settings.Rca.Analysis);
             string chosen = parse.GetValue(method)!;
             IReadOnlyList<string> methods = chosen.Equals("all", StringComparison.OrdinalIgnoreCase) ? [.. analyzer.Methods] : [chosen];
             foreach (var m in methods)

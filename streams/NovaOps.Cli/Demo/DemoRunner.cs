@@ -46,6 +46,10 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options)
             _ => statisticalName,
         };
         await app.StartAsync(ct);
+        // The RCA app reports on the same registry (one /metrics for the demo).
+        await using var rca = new NovaOps.Streams.Rca.RcaApp(kafka.BootstrapServers, topics, settings.Rca with { ApplicationId = $"{settings.Rca.ApplicationId}-demo-{Guid.NewGuid():N}"[..40] },
+            streams with { StateDirectory = streams.StateDirectory + "-rca" }, new PipelineMetrics("rca", metrics.Registry));
+        await rca.StartAsync(ct);
 
         using var collector = new OutcomeCollector(kafka.BootstrapServers, topics);
         collector.Start();
@@ -65,6 +69,7 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options)
         var anomalies = collector.Anomalies.ToList();
         var report = DetectionEvaluation.Evaluate(labels, anomalies, grace: TimeSpan.FromMinutes(5));
         var predicted = app.ActiveIncidentModel is null ? null : PredictionEvaluation.Evaluate(labels, collector.Predictions.ToList());
+        var rootCauses = RootCauseEvaluation.Evaluate(labels, collector.RootCauses.ToList(), grace: TimeSpan.FromMinutes(5));
         var summary = new DemoSummary(
             EventsIn: (long)metrics.RecordsIn(topics.Telemetry).Value,
             Anomalies: report.Anomalies,
@@ -83,7 +88,12 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options)
             IncidentPrecision: predicted is null ? null : Math.Round(predicted.AlarmPrecision, 4),
             IncidentRecall: predicted is null ? null : Math.Round(predicted.IncidentRecall, 4),
             MedianLeadTimeSeconds: predicted?.MedianLeadTimeSeconds,
-            IncidentModel: app.ActiveIncidentModel);
+            IncidentModel: app.ActiveIncidentModel,
+            RcaIncidents: rootCauses.Incidents,
+            RcaUnmatchedIncidents: rootCauses.Unmatched,
+            RcaTop1: rootCauses.Incidents == 0 ? null : Math.Round(rootCauses.Top1, 4),
+            RcaTop3: rootCauses.Incidents == 0 ? null : Math.Round(rootCauses.Top3, 4),
+            RcaMethod: settings.Rca.Method);
         return (summary, report);
     }
 

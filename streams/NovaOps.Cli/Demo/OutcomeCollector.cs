@@ -6,7 +6,7 @@ namespace NovaOps.Cli.Demo;
 
 /// <summary>
 /// Reads the run's outputs back from Kafka with its own consumer, as any downstream service
-/// would: anomalies, fault labels (the ground truth) and dead letters.
+/// would: anomalies, predictions, root causes, fault labels (the ground truth) and dead letters.
 /// </summary>
 internal sealed class OutcomeCollector(string bootstrapServers, TopicNames topics) : IDisposable
 {
@@ -17,6 +17,7 @@ internal sealed class OutcomeCollector(string bootstrapServers, TopicNames topic
     public ConcurrentQueue<AnomalyEvent> Anomalies { get; } = new();
     public ConcurrentQueue<FaultLabel> Labels { get; } = new();
     public ConcurrentQueue<PredictionEvent> Predictions { get; } = new();
+    public ConcurrentQueue<RootCauseEvent> RootCauses { get; } = new();
     public long DeadLetters => Interlocked.Read(ref _deadLetters);
 
     public void Start()
@@ -33,7 +34,7 @@ internal sealed class OutcomeCollector(string bootstrapServers, TopicNames topic
             AutoOffsetReset = AutoOffsetReset.Earliest,
             EnableAutoCommit = false,
         }).Build();
-        consumer.Subscribe([topics.Anomalies, topics.FaultLabels, topics.DeadLetter, topics.Predictions]);
+        consumer.Subscribe([topics.Anomalies, topics.FaultLabels, topics.DeadLetter, topics.Predictions, topics.RootCauses]);
         while (!_stop.IsCancellationRequested)
         {
             var r = consumer.Consume(TimeSpan.FromMilliseconds(200));
@@ -41,6 +42,7 @@ internal sealed class OutcomeCollector(string bootstrapServers, TopicNames topic
             if (r.Topic == topics.Anomalies) Anomalies.Enqueue(AnomalyEvent.Parser.ParseFrom(r.Message.Value));
             else if (r.Topic == topics.FaultLabels) Labels.Enqueue(FaultLabel.Parser.ParseFrom(r.Message.Value));
             else if (r.Topic == topics.Predictions) Predictions.Enqueue(PredictionEvent.Parser.ParseFrom(r.Message.Value));
+            else if (r.Topic == topics.RootCauses) RootCauses.Enqueue(RootCauseEvent.Parser.ParseFrom(r.Message.Value));
             else Interlocked.Increment(ref _deadLetters);
         }
         consumer.Close();

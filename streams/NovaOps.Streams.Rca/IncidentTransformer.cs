@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using Google.Protobuf;
+using NovaOps.Contracts;
+using NovaOps.Rca;
+using NovaOps.Streams.Rca.Incidents;
+using Streamiz.Kafka.Net.Processors;
+using Streamiz.Kafka.Net.Processors.Public;
+using Streamiz.Kafka.Net.State;
+
+namespace NovaOps.Streams.Rca;
+
+/// <summary>
+/// The RCA processor: reads the region's anomalies (all of them, one partition), groups them into
+/// incidents, and on a wall-clock tick ranks the incidents with new evidence and closes the quiet ones.
+/// Incidents live in memory: after a restart, open incidents start again from the next anomalies.
+/// </summary>
+public sealed class IncidentTransformer : ITransformer<string, byte[], string, RcaOutput>, ITopologyView
+{
+    private readonly RcaTopologyOptions _options;
+    private readonly RcaMetrics _metrics;
+    private readonly IncidentTracker _tracker;
+    private readonly IncidentAnalysis _analysis;
+    private ProcessorContext<string, RcaOutput> _context = null!;
+    private IReadOnlyKeyValueStore<string, ValueAndTimestamp<TopologyRecord>> _topology = null!;
+    private Dictionary<string, int> _vmCounts = new(StringComparer.Ordinal);
+    private long? _vmCountsAt;
+
+    /// <summary>Streamiz 1.8 builds one throw-away instance through the <c>new()</c> constraint when the topology is declared; the instances that run get the arguments.</summary>
+    public IncidentTransformer()
+    {
+        _options = null!;
+        _metrics = null!;
+        _tracker = null!;
+        _analysis = null!;
+    }
+
+    public IncidentTransformer(RcaTopologyOptions options, RcaMetrics metrics)
+    {
+        _options = options;
+        _metrics = metrics;
+        _tracker = new IncidentTracker(options);
+        _analysis = new IncidentAnalysis(new RootCauseAnalyzer(options.Analysis), options);
+    }
+
+    public void Init(ProcessorContext<string, RcaOutput> context)
+    {
+        if (_options is null) throw new InvalidOperationException("IncidentTransformer was created without its options");
+        _context = context;
+        _topology = (IReadOnlyKeyValueStore<string, ValueAndTimestamp<TopologyRecord>>)context.GetStateStore(_options.TopologyStore);
+        context.Schedule(_options.RankInterval, PunctuationType.PROCESSING_TIME, _ => Tick());
+    }
+
+    public Record<string, RcaOutput>? Process(Record<string, byte[]> record)
+    {
+        var origin = record.TopicPartitionOffset;
+        _metrics.Pipeline.RecordsIn(origin.Topic).Inc();
+        AnomalyEvent a;
+        try
+        {
+            a = AnomalyEvent.Parser.ParseFrom(record.Value ?? []);
+            if (a.SchemaVersion > SchemaVersions.Anomaly) return DeadLetter(record, RejectReasons.UnknownSchemaVersion, $"anomaly schema version {a.SchemaVersion} is newer than {SchemaVersions.Anomaly}");
+            if (string.IsNullOrEmpty(a.VmId) || string.IsNullOrEmpty(a.Host) || string.IsNullOrEmpty(a.Zone))
+                return DeadLetter(record, RejectReasons.MissingField, "an anomaly needs its VM, host and zone to be placed on the graph");
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            return DeadLetter(record, RejectReasons.Malformed, $"not an AnomalyEvent: {e.Message}");
+        }
+        var incident = _tracker.Add(a);
+        incident.OpenedTimestamp ??= Stopwatch.GetTimestamp();
+        _metrics.IncidentsOpen.Set(_tracker.Open.Count);
+        return null;
+    }
+
+    private Record<string, RcaOutput> DeadLetter(Record<string, byte[]> record, string code, string reason)
+    {
+        var o = record.TopicPartitionOffset;
+        _metrics.Pipeline.DeadLettered(code).Inc();
+        return Record<string, RcaOutput>.Create(record.Key, RcaOutput.Of(DeadLetters.Create(_metrics.Pipeline.App, code, reason, o.Topic, o.Partition.Value, o.Offset.Value,
+            System.Text.Encoding.UTF8.GetBytes(record.Key ?? ""), record.Value ?? [], DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())));
+    }
+
+    private void Tick()
+    {
+        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        foreach (var incident in _tracker.Open.Where(i => i.Dirty).ToList()) Emit(incident, final: false, now);
+        foreach (var incident in _tracker.Close()) Emit(incident, final: true, now);
+        _metrics.IncidentsOpen.Set(_tracker.Open.Count);
+    }
+
+    private void Emit(Incident incident, bool final, long now)
+    {
+        var ranking = _analysis.Rank(incident, this, final, now);
+        incident.Dirty = false;
+        if (incident.OpenedTimestamp is { } opened && ranking.Candidates.Count > 0)
+        {
+            _metrics.TimeToFirstRootCause.Observe(Stopwatch.GetElapsedTime(opened).TotalSeconds);
+            incident.OpenedTimestamp = null;
+        }
+        _metrics.Rankings.WithLabels(_metrics.Pipeline.App, final ? "true" : "false").Inc();
+        _context.Forward(incident.Id, RcaOutput.Of(ranking));
+    }
+
+    public TopologyRecord? Get(string node) => _topology.Get(node)?.Value;
+
+    /// <summary>
+    /// VMs per host and per zone, counted from the topology store and recounted at most every 30 s: the
+    /// store is the global table's, which a processor cannot watch for changes.
+    /// </summary>
+    public int VmCount(string hostOrZone)
+    {
+        long now = Environment.TickCount64;
+        if (_vmCountsAt is not { } at || now - at > 30_000)
+        {
+            var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+            var hostZone = new Dictionary<string, string>(StringComparer.Ordinal);
+            var vmHost = new List<string>();
+            using (var all = _topology.All().GetEnumerator())
+                while (all.MoveNext())
+                {
+                    var r = all.Current.Value?.Value;
+                    if (r is null || r.DependsOn.Count == 0) continue;
+                    if (r.Kind == NodeKind.Vm) vmHost.Add(r.DependsOn[0]);
+                    else if (r.Kind == NodeKind.Host) hostZone[r.Node] = r.DependsOn[0];
+                }
+            foreach (var host in vmHost)
+            {
+                counts[host] = counts.GetValueOrDefault(host) + 1;
+                if (hostZone.TryGetValue(host, out var zone)) counts[zone] = counts.GetValueOrDefault(zone) + 1;
+            }
+            _vmCounts = counts;
+            _vmCountsAt = now;
+        }
+        return _vmCounts.GetValueOrDefault(hostOrZone);
+    }
+
+    public void Close() { }
+}

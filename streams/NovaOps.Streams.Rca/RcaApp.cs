@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using NovaOps.Contracts;
+using NovaOps.Observability;
+using NovaOps.Streams.Hosting;
+using Streamiz.Kafka.Net;
+
+namespace NovaOps.Streams.Rca;
+
+/// <summary>One running instance of the RCA topology.</summary>
+public sealed class RcaApp : IAsyncDisposable
+{
+    private readonly KafkaStream _stream;
+    private readonly TimeSpan _shutdownTimeout;
+    private readonly ILogger _log;
+    private readonly TaskCompletionSource _running = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public RcaMetrics Metrics { get; }
+
+    public RcaApp(string bootstrapServers, TopicNames topics, RcaTopologyOptions options, StreamAppOptions app, PipelineMetrics metrics, ILoggerFactory? logging = null)
+    {
+        Metrics = new RcaMetrics(metrics);
+        _shutdownTimeout = TimeSpan.FromMilliseconds(app.ShutdownTimeoutMs);
+        _log = (logging ?? NullLoggerFactory.Instance).CreateLogger<RcaApp>();
+        // The incident processor's one partition needs one thread; the other carries the anomalies over.
+        var config = StreamConfigs.Create(bootstrapServers, options.ApplicationId, app with { Threads = Math.Min(app.Threads, 2) }, logging);
+        _stream = new KafkaStream(RcaTopology.Build(topics, options, Metrics), config);
+        _stream.StateChanged += (_, now) =>
+        {
+            if (now == KafkaStream.State.RUNNING) _running.TrySetResult();
+            if (now == KafkaStream.State.ERROR || now == KafkaStream.State.NOT_RUNNING)
+                _running.TrySetException(new InvalidOperationException($"the RCA app stopped in state {now}"));
+        };
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        await _stream.StartAsync(cancellationToken);
+        await _running.Task.WaitAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (await StreamClose.WithinAsync(_stream, _shutdownTimeout)) return;
+        _log.LogError("The RCA app did not close within {Timeout}; a Kafka consumer is stuck in close (librdkafka#4041).", _shutdownTimeout);
+    }
+}

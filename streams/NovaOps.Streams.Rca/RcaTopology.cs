@@ -1,0 +1,57 @@
+using NovaOps.Broker;
+using NovaOps.Contracts;
+using NovaOps.Streams.Hosting;
+using Streamiz.Kafka.Net;
+using Streamiz.Kafka.Net.SerDes;
+using Streamiz.Kafka.Net.Table;
+using Streamiz.Kafka.Net.Stream;
+using Streamiz.Kafka.Net.State;
+using Streamiz.Kafka.Net.Processors.Public;
+
+namespace NovaOps.Streams.Rca;
+
+/// <summary>The RCA topology, declared in one place.</summary>
+public static class RcaTopology
+{
+    /// <summary>
+    /// The region's anomalies, re-keyed to one key on a one-partition topic: an incident spans VMs of
+    /// every partition, so one task must see them all. Anomalies are few (one per anomalous VM-minute).
+    /// </summary>
+    public static string EvidenceTopic(TopicNames topics) => string.IsNullOrEmpty(topics.Prefix) ? "rca-evidence" : $"{topics.Prefix}.rca-evidence";
+
+    public static Topology Build(TopicNames topics, RcaTopologyOptions options, RcaMetrics metrics)
+    {
+        var builder = new StreamBuilder();
+
+        // The live dependency graph: every instance holds the whole compacted topic.
+        builder.GlobalTable(topics.Topology, new StringSerDes(), new ProtobufSerDes<TopologyRecord>(),
+            InMemory.As<string, TopologyRecord>(options.TopologyStore));
+
+        builder.Stream<string, byte[]>(topics.Anomalies, new StringSerDes(), new ByteArraySerDes())
+            .SelectKey((_, _, _) => topics.Prefix, "one-key-per-region")
+            .To(EvidenceTopic(topics), new StringSerDes(), new ByteArraySerDes(), "evidence-sink");
+
+        var rootCausesOut = metrics.Pipeline.RecordsOut(topics.RootCauses);
+        var deadLettersOut = metrics.Pipeline.RecordsOut(topics.DeadLetter);
+        var outputs = builder.Stream<string, byte[]>(EvidenceTopic(topics), new StringSerDes(), new ByteArraySerDes())
+            .Transform(TransformerBuilder.New<string, byte[], string, RcaOutput>()
+                .Transformer<IncidentTransformer>(options, metrics)
+                .Build(), "group-and-rank");
+        var routes = outputs.Branch("root-cause-or-dead-letter", (_, o, _) => o.RootCause is not null, (_, _, _) => true);
+        routes[0]
+            .MapValues((_, o, _) => { rootCausesOut.Inc(); return o.RootCause!; }, "root-cause-record")
+            .To(topics.RootCauses, new StringSerDes(), new ProtobufSerDes<RootCauseEvent>(), "root-causes-sink");
+        routes[1]
+            .MapValues((_, o, _) => { deadLettersOut.Inc(); return o.DeadLetter!; }, "dead-letter-record")
+            .To(topics.DeadLetter, new StringSerDes(), new ProtobufSerDes<DeadLetter>(), "dead-letter-sink");
+        return builder.Build();
+    }
+
+    /// <summary>The topics the RCA app reads and writes beyond the anomaly app's (the embedded broker cannot create them on demand).</summary>
+    public static IReadOnlyList<TopicSpec> RequiredTopics(TopicNames topics, int partitions) =>
+    [
+        new(topics.Topology, partitions, Compacted: true),
+        new(topics.RootCauses, partitions),
+        new(EvidenceTopic(topics), 1),
+    ];
+}

@@ -1,0 +1,148 @@
+using Google.Protobuf;
+using NovaOps.Contracts;
+using NovaOps.Observability;
+using NovaOps.Streams.Hosting;
+using NovaOps.Streams.Rca;
+using Streamiz.Kafka.Net;
+using Streamiz.Kafka.Net.Mock;
+using Streamiz.Kafka.Net.SerDes;
+
+namespace NovaOps.Streams.Tests;
+
+/// <summary>
+/// The RCA topology in TopologyTestDriver: a small fleet (2 zones × 2 hosts × 4 VMs) published on the topology
+/// topic, anomalies piped in, rankings read from root-causes once the wall clock ticks.
+/// </summary>
+public class RcaTopologyDriverTests
+{
+    private static readonly TopicNames Topics = new("test");
+    private const long T0 = 1_800_000_000_000;
+
+    private sealed class Harness : IDisposable
+    {
+        public TopologyTestDriver Driver { get; }
+        public PipelineMetrics Metrics { get; } = new("rca");
+        public RcaMetrics Rca { get; }
+        private readonly TestInputTopic<string, byte[]> _anomalies;
+        private readonly TestOutputTopic<string, RootCauseEvent> _rootCauses;
+
+        public Harness()
+        {
+            Rca = new RcaMetrics(Metrics);
+            var options = new RcaTopologyOptions();
+            Driver = new TopologyTestDriver(RcaTopology.Build(Topics, options, Rca), new StreamConfig<StringSerDes, ByteArraySerDes> { ApplicationId = "test-rca" });
+            var topology = Driver.CreateInputTopic<string, byte[], StringSerDes, ByteArraySerDes>(Topics.Topology);
+            foreach (var r in Fleet()) topology.PipeInput(r.Node, r.ToByteArray());
+            _anomalies = Driver.CreateInputTopic<string, byte[], StringSerDes, ByteArraySerDes>(Topics.Anomalies);
+            _rootCauses = Driver.CreateOutputTopic<string, RootCauseEvent, StringSerDes, ProtobufSerDes<RootCauseEvent>>(Topics.RootCauses);
+        }
+
+        public void Anomaly(string vm, int minute, double score = 0.99, string metric = MetricNames.CpuUtil, double z = 0)
+        {
+            var (host, zone) = Place(vm);
+            var a = new AnomalyEvent
+            {
+                SchemaVersion = SchemaVersions.Anomaly, VmId = vm, Region = "eu-west", Zone = zone, Host = host,
+                WindowStartMs = T0 + minute * 60_000L, WindowEndMs = T0 + (minute + 1) * 60_000L, Score = score, Detector = "test/1",
+            };
+            a.Contributions.Add(new MetricContribution { Metric = metric, Contribution = 1, RobustZ = z });
+            _anomalies.PipeInput(vm, a.ToByteArray());
+        }
+
+        public void Raw(string key, byte[] value) => _anomalies.PipeInput(key, value);
+
+        public List<RootCauseEvent> Rank()
+        {
+            Driver.AdvanceWallClockTime(TimeSpan.FromSeconds(2));
+            return [.. _rootCauses.ReadKeyValueList().Select(r => r.Message.Value)];
+        }
+
+        public void Dispose() => Driver.Dispose();
+    }
+
+    private static (string Host, string Zone) Place(string vm)
+    {
+        int v = int.Parse(vm[3..]);
+        int host = v / 4;
+        return ($"host-{host}", $"zone-{host / 2}");
+    }
+
+    private static IEnumerable<TopologyRecord> Fleet()
+    {
+        TopologyRecord R(string node, NodeKind kind, params string[] on)
+        {
+            var r = new TopologyRecord { SchemaVersion = SchemaVersions.Topology, Node = node, Kind = kind, UpdatedMs = T0 };
+            r.DependsOn.Add(on);
+            return r;
+        }
+        for (int z = 0; z < 2; z++) yield return R($"zone-{z}", NodeKind.Zone);
+        for (int h = 0; h < 4; h++) yield return R($"host-{h}", NodeKind.Host, $"zone-{h / 2}");
+        for (int v = 0; v < 16; v++) yield return R($"vm-{v}", NodeKind.Vm, Place($"vm-{v}").Host);
+    }
+
+    [Fact]
+    public void A_failed_host_is_ranked_above_its_vms()
+    {
+        using var h = new Harness();
+        for (int v = 4; v < 8; v++) h.Anomaly($"vm-{v}", minute: 10); // every VM of host-1
+        var ranking = h.Rank().Last();
+        Assert.Equal("host-1", ranking.Candidates[0].Node);
+        Assert.Equal(NodeKind.Host, ranking.Candidates[0].Kind);
+        Assert.Equal(["vm-4", "vm-5", "vm-6", "vm-7"], ranking.AnomalousVms);
+        Assert.Equal(["host-1", "vm-4"], ranking.Candidates[0].PathToSymptom);
+        Assert.False(ranking.Final);
+        Assert.Equal(1, h.Rca.TimeToFirstRootCause.Count); // observed once, at the incident's first ranking
+        Assert.Equal(1, h.Rca.IncidentsOpen.Value);
+    }
+
+    [Fact]
+    public void One_sick_vm_is_its_own_root_cause_and_unrelated_vms_are_other_incidents()
+    {
+        using var h = new Harness();
+        h.Anomaly("vm-1", minute: 10, z: 12);
+        h.Anomaly("vm-1", minute: 11, z: 15);
+        h.Anomaly("vm-13", minute: 30); // another zone, much later: another incident
+        var rankings = h.Rank();
+        Assert.Equal(2, rankings.Select(r => r.IncidentId).Distinct().Count());
+        var first = rankings.First(r => r.AnomalousVms.Contains("vm-1"));
+        Assert.Equal("vm-1", first.Candidates[0].Node);
+        Assert.Equal(15, first.Candidates[0].Magnitude);
+    }
+
+    [Fact]
+    public void A_zone_wide_burst_points_at_the_zone()
+    {
+        using var h = new Harness();
+        for (int v = 0; v < 8; v++) h.Anomaly($"vm-{v}", minute: 20); // both hosts of zone-0 at once
+        var ranking = h.Rank().Last();
+        Assert.Single(h.Rank().Select(r => r.IncidentId).Distinct().DefaultIfEmpty(ranking.IncidentId));
+        Assert.Equal("zone-0", ranking.Candidates[0].Node);
+    }
+
+    [Fact]
+    public void Quiet_incidents_close_with_a_final_ranking()
+    {
+        using var h = new Harness();
+        h.Anomaly("vm-2", minute: 0, z: 9);
+        Assert.False(Assert.Single(h.Rank()).Final);
+        h.Anomaly("vm-9", minute: 40, z: 9); // stream time moves past the first incident's quiet period
+        var rankings = h.Rank();
+        Assert.Contains(rankings, r => r.Final && r.AnomalousVms.Contains("vm-2"));
+        Assert.Contains(rankings, r => !r.Final && r.AnomalousVms.Contains("vm-9"));
+    }
+
+    [Fact]
+    public void Unreadable_anomalies_go_to_dead_letter_and_the_app_carries_on()
+    {
+        using var h = new Harness();
+        var letters = h.Driver.CreateOutputTopic<string, DeadLetter, StringSerDes, ProtobufSerDes<DeadLetter>>(Topics.DeadLetter);
+        h.Raw("vm-0", [0xFF, 0xFF, 0xFF]);
+        h.Raw("vm-0", new AnomalyEvent { SchemaVersion = SchemaVersions.Anomaly + 5, VmId = "vm-0", Host = "host-0", Zone = "zone-0" }.ToByteArray());
+        h.Raw("vm-0", new AnomalyEvent { SchemaVersion = SchemaVersions.Anomaly, VmId = "vm-0" }.ToByteArray());
+        h.Anomaly("vm-3", minute: 5, z: 8);
+        var reasons = letters.ReadKeyValueList().Select(r => r.Message.Value.ReasonCode).ToList();
+        Assert.Equal([RejectReasons.Malformed, RejectReasons.UnknownSchemaVersion, RejectReasons.MissingField], reasons);
+        Assert.Equal("vm-3", Assert.Single(h.Rank()).Candidates[0].Node);
+        Assert.Equal(3, h.Metrics.DeadLetteredTotal());
+    }
+}

@@ -1,0 +1,29 @@
+using NovaOps.Cli;
+using NovaOps.Cli.Demo;
+
+namespace NovaOps.Cli.Tests;
+
+/// <summary>
+/// A short demo end to end on the embedded broker: simulator, anomaly app, RCA app, collector, and the
+/// summary's figures against the simulator's ground truth.
+/// </summary>
+public class DemoRunnerTests
+{
+    [Fact]
+    public async Task A_short_demo_detects_faults_and_names_their_root_causes()
+    {
+        var settings = NovaOpsSettings.Load() with { Metrics = new NovaOps.Observability.MetricsOptions { Port = 0 } };
+        // 300 VMs at 15k records/s for 20 s: 1000 ticks, about 2.8 simulated hours, several faults after the 40-minute warm-up.
+        var options = new DemoOptions { Vms = 300, Duration = TimeSpan.FromSeconds(20), Rate = 15_000, Seed = 7, Live = false };
+        var (summary, report) = await new DemoRunner(settings, options).RunAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(300_000, summary.EventsIn);
+        Assert.True(summary.FaultsInjected >= 3, $"{summary.FaultsInjected} faults");
+        Assert.True(summary.Recall >= 0.5, $"recall {summary.Recall}");
+        Assert.True(summary.RcaIncidents >= summary.FaultsDetected / 2, $"{summary.RcaIncidents} incidents ranked for {summary.FaultsDetected} detected faults");
+        Assert.NotNull(summary.RcaTop3);
+        Assert.True(summary.RcaTop3 >= 0.5, $"true root cause in the top 3 of {summary.RcaTop3:P0} of incidents");
+        Assert.Equal("combined", summary.RcaMethod);
+        Assert.NotEmpty(report.Faults);
+    }
+}

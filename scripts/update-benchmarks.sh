@@ -128,6 +128,13 @@ threshold; an alarm is right when a fault on its VM or zone reaches onset within
 |---:|---:|---:|---:|
 | {d['predictions']:,} | {opt(d['incident_precision'], '.3f')} | {opt(d['incident_recall'], '.3f')} | {opt(d['median_lead_time_s'], '.0f')} |
 
+Root causes of the same default run (`{d['rca_method']}` method, RCA app on the same broker): incidents it ranked that match an
+injected fault, and how often the fault's true root cause (its VM, host or zone) came first or in the first three:
+
+| incidents (of a fault) | incidents of no fault | root cause first | in top 3 |
+|---:|---:|---:|---:|
+| {d['rca_incidents']} | {d['rca_unmatched_incidents']} | {opt(d['rca_top1'], '.3f')} | {opt(d['rca_top3'], '.3f')} |
+
 The demo's fleet gets few faults (4 an hour, a fifth of the rate `eval incident` uses), so incidents are rare and most
 alarms are not followed by an onset within the horizon; `eval incident` measures the predictor where incidents are
 frequent enough to count.
@@ -159,6 +166,6 @@ bench = open("docs/benchmarks.md").read()
 date = re.search(r"- Date: (.*)", bench).group(1)
 tables = [block for block in bench.split("\n\n") if block.lstrip().startswith("|")]
 body = f"{marker}\n\nMeasured {date} ({re.search(r'- Machine: (.*)', bench).group(1)}):\n\n" + "\n\n".join(
-    f"**{title}**\n\n{table}" for title, table in zip(["bench pipeline", "eval nab (nab-dev)", "bench inference", "eval incident (fresh fleet)", "demo (1000 VMs, 60 s)", "demo: incident predictions", "eval rca (petshop-dev)"], tables)) + "\n"
+    f"**{title}**\n\n{table}" for title, table in zip(["bench pipeline", "eval nab (nab-dev)", "bench inference", "eval incident (fresh fleet)", "demo (1000 VMs, 60 s)", "demo: incident predictions", "demo: root causes", "eval rca (petshop-dev)"], tables)) + "\n"
 open("README.md", "w").write(readme.split(marker)[0] + body)
 PY

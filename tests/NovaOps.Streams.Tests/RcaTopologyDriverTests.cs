@@ -10,7 +10,7 @@ using Streamiz.Kafka.Net.SerDes;
 namespace NovaOps.Streams.Tests;
 
 /// <summary>
-/// The RCA topology in TopologyTestDriver: a small fleet (2 zones × 2 hosts × 4 VMs) published on the topology
+/// The RCA topology in TopologyTestDriver: a small fleet (2 zones × 4 hosts × 4 VMs) published on the topology
 /// topic, anomalies piped in, rankings read from root-causes once the wall clock ticks.
 /// </summary>
 public class RcaTopologyDriverTests
@@ -23,7 +23,7 @@ public class RcaTopologyDriverTests
         public TopologyTestDriver Driver { get; }
         public PipelineMetrics Metrics { get; } = new("rca");
         public RcaMetrics Rca { get; }
-        private readonly TestInputTopic<string, byte[]> _anomalies;
+        private readonly TestInputTopic<string, byte[]> _anomalies, _topology;
         private readonly TestOutputTopic<string, RootCauseEvent> _rootCauses;
 
         public Harness()
@@ -31,15 +31,15 @@ public class RcaTopologyDriverTests
             Rca = new RcaMetrics(Metrics);
             var options = new RcaTopologyOptions();
             Driver = new TopologyTestDriver(RcaTopology.Build(Topics, options, Rca), new StreamConfig<StringSerDes, ByteArraySerDes> { ApplicationId = "test-rca" });
-            var topology = Driver.CreateInputTopic<string, byte[], StringSerDes, ByteArraySerDes>(Topics.Topology);
-            foreach (var r in Fleet()) topology.PipeInput(r.Node, r.ToByteArray());
+            _topology = Driver.CreateInputTopic<string, byte[], StringSerDes, ByteArraySerDes>(Topics.Topology);
+            foreach (var r in Fleet()) _topology.PipeInput(r.Node, r.ToByteArray());
             _anomalies = Driver.CreateInputTopic<string, byte[], StringSerDes, ByteArraySerDes>(Topics.Anomalies);
             _rootCauses = Driver.CreateOutputTopic<string, RootCauseEvent, StringSerDes, ProtobufSerDes<RootCauseEvent>>(Topics.RootCauses);
         }
 
-        public void Anomaly(string vm, int minute, double score = 0.99, string metric = MetricNames.CpuUtil, double z = 0)
+        public void Anomaly(string vm, int minute, double score = 0.99, string metric = MetricNames.CpuUtil, double z = 0, (string Host, string Zone)? at = null)
         {
-            var (host, zone) = Place(vm);
+            var (host, zone) = at ?? Place(vm);
             var a = new AnomalyEvent
             {
                 SchemaVersion = SchemaVersions.Anomaly, VmId = vm, Region = "eu-west", Zone = zone, Host = host,
@@ -50,6 +50,8 @@ public class RcaTopologyDriverTests
         }
 
         public void Raw(string key, byte[] value) => _anomalies.PipeInput(key, value);
+
+        public void Topology(TopologyRecord r) => _topology.PipeInput(r.Node, r.ToByteArray());
 
         public List<RootCauseEvent> Rank()
         {
@@ -64,20 +66,21 @@ public class RcaTopologyDriverTests
     {
         int v = int.Parse(vm[3..]);
         int host = v / 4;
-        return ($"host-{host}", $"zone-{host / 2}");
+        return ($"host-{host}", $"zone-{host / 4}");
+    }
+
+    private static TopologyRecord R(string node, NodeKind kind, params string[] on)
+    {
+        var r = new TopologyRecord { SchemaVersion = SchemaVersions.Topology, Node = node, Kind = kind, UpdatedMs = T0 };
+        r.DependsOn.Add(on);
+        return r;
     }
 
     private static IEnumerable<TopologyRecord> Fleet()
     {
-        TopologyRecord R(string node, NodeKind kind, params string[] on)
-        {
-            var r = new TopologyRecord { SchemaVersion = SchemaVersions.Topology, Node = node, Kind = kind, UpdatedMs = T0 };
-            r.DependsOn.Add(on);
-            return r;
-        }
         for (int z = 0; z < 2; z++) yield return R($"zone-{z}", NodeKind.Zone);
-        for (int h = 0; h < 4; h++) yield return R($"host-{h}", NodeKind.Host, $"zone-{h / 2}");
-        for (int v = 0; v < 16; v++) yield return R($"vm-{v}", NodeKind.Vm, Place($"vm-{v}").Host);
+        for (int h = 0; h < 8; h++) yield return R($"host-{h}", NodeKind.Host, $"zone-{h / 4}");
+        for (int v = 0; v < 32; v++) yield return R($"vm-{v}", NodeKind.Vm, Place($"vm-{v}").Host);
     }
 
     [Fact]
@@ -101,7 +104,7 @@ public class RcaTopologyDriverTests
         using var h = new Harness();
         h.Anomaly("vm-1", minute: 10, z: 12);
         h.Anomaly("vm-1", minute: 11, z: 15);
-        h.Anomaly("vm-13", minute: 30); // another zone, much later: another incident
+        h.Anomaly("vm-21", minute: 30); // another zone, much later: another incident
         var rankings = h.Rank();
         Assert.Equal(2, rankings.Select(r => r.IncidentId).Distinct().Count());
         var first = rankings.First(r => r.AnomalousVms.Contains("vm-1"));
@@ -113,7 +116,7 @@ public class RcaTopologyDriverTests
     public void A_zone_wide_burst_points_at_the_zone()
     {
         using var h = new Harness();
-        for (int v = 0; v < 8; v++) h.Anomaly($"vm-{v}", minute: 20); // both hosts of zone-0 at once
+        for (int v = 0; v < 16; v++) h.Anomaly($"vm-{v}", minute: 20); // every host of zone-0 at once
         var ranking = h.Rank().Last();
         Assert.Single(h.Rank().Select(r => r.IncidentId).Distinct().DefaultIfEmpty(ranking.IncidentId));
         Assert.Equal("zone-0", ranking.Candidates[0].Node);
@@ -144,5 +147,28 @@ public class RcaTopologyDriverTests
         Assert.Equal([RejectReasons.Malformed, RejectReasons.UnknownSchemaVersion, RejectReasons.MissingField], reasons);
         Assert.Equal("vm-3", Assert.Single(h.Rank()).Candidates[0].Node);
         Assert.Equal(3, h.Metrics.DeadLetteredTotal());
+    }
+
+    [Fact]
+    public void A_vm_moved_to_another_host_is_judged_on_its_new_host()
+    {
+        using var h = new Harness();
+        h.Topology(R("vm-3", NodeKind.Vm, "host-1")); // vm-3 leaves host-0 for host-1 (live change)
+        for (int v = 4; v < 8; v++) h.Anomaly($"vm-{v}", minute: 10);
+        h.Anomaly("vm-3", minute: 10, at: ("host-1", "zone-0"));
+        var ranking = h.Rank().Last();
+        Assert.Equal("host-1", ranking.Candidates[0].Node);
+        Assert.Contains("vm-3", ranking.AnomalousVms);
+        Assert.Equal(["host-1", "vm-4"], ranking.Candidates[0].PathToSymptom);
+    }
+
+    [Fact]
+    public void A_vm_the_topology_does_not_know_is_placed_by_its_anomaly()
+    {
+        using var h = new Harness();
+        h.Anomaly("vm-99", minute: 3, z: 11, at: ("host-new", "zone-1"));
+        var ranking = Assert.Single(h.Rank());
+        Assert.Equal("vm-99", ranking.Candidates[0].Node);
+        Assert.Equal(11, ranking.Candidates[0].Magnitude);
     }
 }

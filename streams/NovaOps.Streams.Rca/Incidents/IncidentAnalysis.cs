@@ -60,7 +60,11 @@ public sealed class IncidentAnalysis(RootCauseAnalyzer analyzer, RcaTopologyOpti
 
         foreach (var (node, vms) in above)
         {
-            int total = Math.Max(vms.Count, topology.VmCount(node));
+            // A host or zone the topology does not size gets no evidence of its own: one sick VM on an unknown
+            // host must not read as "every VM of that host is sick".
+            int known = topology.VmCount(node);
+            if (known == 0) continue;
+            int total = Math.Max(vms.Count, known);
             double share = vms.Count / (double)total;
             double magnitude = share * share * vms.Average(v => v.Magnitude);
             evidence[node] = new NodeAnomaly(node, magnitude, vms.Min(v => v.FirstMs),

@@ -69,7 +69,8 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options)
         var anomalies = collector.Anomalies.ToList();
         var report = DetectionEvaluation.Evaluate(labels, anomalies, grace: TimeSpan.FromMinutes(5));
         var predicted = app.ActiveIncidentModel is null ? null : PredictionEvaluation.Evaluate(labels, collector.Predictions.ToList());
-        var rootCauses = RootCauseEvaluation.Evaluate(labels, collector.RootCauses.ToList(), grace: TimeSpan.FromMinutes(5));
+        var zoneOfVm = anomalies.GroupBy(a => a.VmId).ToDictionary(g => g.Key, g => g.First().Zone);
+        var rootCauses = RootCauseEvaluation.Evaluate(labels, collector.RootCauses.ToList(), zoneOfVm, grace: TimeSpan.FromMinutes(5));
         var summary = new DemoSummary(
             EventsIn: (long)metrics.RecordsIn(topics.Telemetry).Value,
             Anomalies: report.Anomalies,

@@ -11,10 +11,12 @@ public static class RootCauseEvaluation
 {
     /// <summary>
     /// Takes each incident's latest ranking, matches it to the fault whose affected VMs it shares most
-    /// (anomalies during the fault, within <paramref name="grace"/> of its end), and scores whether the
-    /// fault's root cause (its VM, host or zone) is first, or in the first three.
+    /// (anomalies during the fault, within <paramref name="grace"/> of its end; a zone fault's VMs are
+    /// those in its zone, from <paramref name="zoneOfVm"/>), and scores whether the fault's root cause
+    /// (its VM, host or zone) is first, or in the first three.
     /// </summary>
-    public static RootCauseReport Evaluate(IReadOnlyList<FaultLabel> labels, IEnumerable<RootCauseEvent> rankings, TimeSpan grace)
+    public static RootCauseReport Evaluate(IReadOnlyList<FaultLabel> labels, IEnumerable<RootCauseEvent> rankings,
+        IReadOnlyDictionary<string, string> zoneOfVm, TimeSpan grace)
     {
         var latest = rankings.GroupBy(r => r.IncidentId)
             .Select(g => g.OrderBy(r => r.Final).ThenBy(r => r.AnalysedMs).ThenBy(r => r.LastAnomalyMs).Last()).ToList();
@@ -26,7 +28,9 @@ public static class RootCauseEvaluation
             var vms = incident.AnomalousVms.ToHashSet(StringComparer.Ordinal);
             var fault = labels
                 .Where(l => incident.FirstAnomalyMs >= l.PrecursorStartMs - graceMs && incident.FirstAnomalyMs <= l.EndMs + graceMs)
-                .Select(l => (Label: l, Shared: l.AffectedVms.Count(vms.Contains)))
+                .Select(l => (Label: l, Shared: l.Scope == FaultScope.Zone
+                    ? vms.Count(v => zoneOfVm.TryGetValue(v, out var z) && z == l.Zone)
+                    : l.AffectedVms.Count(vms.Contains)))
                 .Where(x => x.Shared > 0)
                 .OrderByDescending(x => x.Shared)
                 .Select(x => x.Label)

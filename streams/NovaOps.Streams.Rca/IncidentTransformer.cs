@@ -23,6 +23,7 @@ public sealed class IncidentTransformer : ITransformer<string, byte[], string, R
     private ProcessorContext<string, RcaOutput> _context = null!;
     private IReadOnlyKeyValueStore<string, ValueAndTimestamp<TopologyRecord>> _topology = null!;
     private Dictionary<string, int> _vmCounts = new(StringComparer.Ordinal);
+    private Dictionary<string, string> _serviceOf = new(StringComparer.Ordinal);
     private long? _vmCountsAt;
 
     /// <summary>Streamiz 1.8 builds one throw-away instance through the <c>new()</c> constraint when the topology is declared; the instances that run get the arguments.</summary>
@@ -66,7 +67,7 @@ public sealed class IncidentTransformer : ITransformer<string, byte[], string, R
         {
             return DeadLetter(record, RejectReasons.Malformed, $"not an AnomalyEvent: {e.Message}");
         }
-        var incident = _tracker.Add(a);
+        var incident = _tracker.Add(a, this);
         incident.OpenedTimestamp ??= Stopwatch.GetTimestamp();
         _metrics.IncidentsOpen.Set(_tracker.Open.Count);
         return null;
@@ -104,34 +105,52 @@ public sealed class IncidentTransformer : ITransformer<string, byte[], string, R
     public TopologyRecord? Get(string node) => _topology.Get(node)?.Value;
 
     /// <summary>
-    /// VMs per host and per zone, counted from the topology store and recounted at most every 30 s: the
-    /// store is the global table's, which a processor cannot watch for changes.
+    /// VMs per host, zone and service and each VM's service, counted from the topology store and recounted
+    /// at most every 30 s: the store is the global table's, which a processor cannot watch for changes.
     /// </summary>
-    public int VmCount(string hostOrZone)
+    public int VmCount(string node)
+    {
+        Recount();
+        return _vmCounts.GetValueOrDefault(node);
+    }
+
+    public string? ServiceOf(string vm)
+    {
+        Recount();
+        return _serviceOf.GetValueOrDefault(vm);
+    }
+
+    private void Recount()
     {
         long now = Environment.TickCount64;
-        if (_vmCountsAt is not { } at || now - at > 30_000)
-        {
-            var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-            var hostZone = new Dictionary<string, string>(StringComparer.Ordinal);
-            var vmHost = new List<string>();
-            using (var all = _topology.All().GetEnumerator())
-                while (all.MoveNext())
-                {
-                    var r = all.Current.Value?.Value;
-                    if (r is null || r.DependsOn.Count == 0) continue;
-                    if (r.Kind == NodeKind.Vm) vmHost.Add(r.DependsOn[0]);
-                    else if (r.Kind == NodeKind.Host) hostZone[r.Node] = r.DependsOn[0];
-                }
-            foreach (var host in vmHost)
+        if (_vmCountsAt is { } at && now - at <= 30_000) return;
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var serviceOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        var hostZone = new Dictionary<string, string>(StringComparer.Ordinal);
+        var vmHost = new List<string>();
+        using (var all = _topology.All().GetEnumerator())
+            while (all.MoveNext())
             {
-                counts[host] = counts.GetValueOrDefault(host) + 1;
-                if (hostZone.TryGetValue(host, out var zone)) counts[zone] = counts.GetValueOrDefault(zone) + 1;
+                var r = all.Current.Value?.Value;
+                if (r is null || r.DependsOn.Count == 0) continue;
+                switch (r.Kind)
+                {
+                    case NodeKind.Vm: vmHost.Add(r.DependsOn[0]); break; // a VM's first dependency is its host
+                    case NodeKind.Host: hostZone[r.Node] = r.DependsOn[0]; break;
+                    case NodeKind.Service:
+                        counts[r.Node] = r.DependsOn.Count;
+                        foreach (var vm in r.DependsOn) serviceOf[vm] = r.Node;
+                        break;
+                }
             }
-            _vmCounts = counts;
-            _vmCountsAt = now;
+        foreach (var host in vmHost)
+        {
+            counts[host] = counts.GetValueOrDefault(host) + 1;
+            if (hostZone.TryGetValue(host, out var zone)) counts[zone] = counts.GetValueOrDefault(zone) + 1;
         }
-        return _vmCounts.GetValueOrDefault(hostOrZone);
+        _vmCounts = counts;
+        _serviceOf = serviceOf;
+        _vmCountsAt = now;
     }
 
     public void Close() { }

@@ -80,7 +80,12 @@ public class RcaTopologyDriverTests
     {
         for (int z = 0; z < 2; z++) yield return R($"zone-{z}", NodeKind.Zone);
         for (int h = 0; h < 8; h++) yield return R($"host-{h}", NodeKind.Host, $"zone-{h / 4}");
-        for (int v = 0; v < 32; v++) yield return R($"vm-{v}", NodeKind.Vm, Place($"vm-{v}").Host);
+        // Services: svc-api (vm-8, vm-12) calls svc-db (vm-20, vm-24).
+        string[] api = ["vm-8", "vm-12"];
+        for (int v = 0; v < 32; v++)
+            yield return api.Contains($"vm-{v}") ? R($"vm-{v}", NodeKind.Vm, Place($"vm-{v}").Host, "svc-db") : R($"vm-{v}", NodeKind.Vm, Place($"vm-{v}").Host);
+        yield return R("svc-api", NodeKind.Service, api);
+        yield return R("svc-db", NodeKind.Service, "vm-20", "vm-24");
     }
 
     [Fact]
@@ -170,5 +175,19 @@ public class RcaTopologyDriverTests
         var ranking = Assert.Single(h.Rank());
         Assert.Equal("vm-99", ranking.Candidates[0].Node);
         Assert.Equal(11, ranking.Candidates[0].Magnitude);
+    }
+
+    [Fact]
+    public void A_slow_database_replica_is_found_beneath_its_callers()
+    {
+        using var h = new Harness();
+        h.Anomaly("vm-8", minute: 10);          // the callers slow down (other hosts, other zone)…
+        h.Anomaly("vm-20", minute: 10, z: 20);  // …because one replica of the service they call did
+        h.Anomaly("vm-12", minute: 11);
+        var rankings = h.Rank();
+        var ranking = Assert.Single(rankings.GroupBy(r => r.IncidentId)).Last(); // one incident, linked through svc-db
+        Assert.Equal(["vm-12", "vm-20", "vm-8"], ranking.AnomalousVms);
+        Assert.Equal("vm-20", ranking.Candidates[0].Node);
+        Assert.Equal(["vm-20", "svc-db", "vm-8"], ranking.Candidates[0].PathToSymptom);
     }
 }

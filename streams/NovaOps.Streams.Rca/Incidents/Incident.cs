@@ -38,7 +38,8 @@ public sealed class Incident(string id, AnomalyEvent first)
     public long FirstMs { get; } = first.WindowStartMs;
     public long LastMs { get; private set; } = first.WindowEndMs;
     public Dictionary<string, VmEvidence> Vms { get; } = new(StringComparer.Ordinal);
-    public HashSet<string> Hosts { get; } = new(StringComparer.Ordinal);
+    /// <summary>Hosts and services the incident's VMs stand on or call (what links a new anomaly to it).</summary>
+    public HashSet<string> Links { get; } = new(StringComparer.Ordinal);
 
     /// <summary>New evidence since the last ranking.</summary>
     public bool Dirty { get; set; } = true;
@@ -46,11 +47,11 @@ public sealed class Incident(string id, AnomalyEvent first)
     /// <summary>Wall-clock time its first anomaly arrived, for the time-to-first-root-cause metric; null once ranked.</summary>
     public long? OpenedTimestamp { get; set; }
 
-    public void Add(AnomalyEvent a)
+    public void Add(AnomalyEvent a, IEnumerable<string> links)
     {
         if (!Vms.TryGetValue(a.VmId, out var vm)) Vms[a.VmId] = vm = new VmEvidence(a.VmId, a.Host, a.Zone);
         vm.Add(a);
-        Hosts.Add(a.Host);
+        Links.UnionWith(links);
         LastMs = Math.Max(LastMs, a.WindowEndMs);
         Dirty = true;
     }

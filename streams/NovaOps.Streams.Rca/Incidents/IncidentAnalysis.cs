@@ -5,25 +5,34 @@ using NovaOps.Rca.Graph;
 
 namespace NovaOps.Streams.Rca.Incidents;
 
-/// <summary>What the RCA app knows of the graph: a node's record, and how many nodes depend on it.</summary>
+/// <summary>What the RCA app knows of the graph: a node's record, how many VMs a node stands on, which service a VM serves.</summary>
 public interface ITopologyView
 {
     TopologyRecord? Get(string node);
 
-    /// <summary>How many VMs depend on this host, or sit in this zone (0 when unknown).</summary>
-    int VmCount(string hostOrZone);
+    /// <summary>How many VMs depend on this host, sit in this zone, or serve this service (0 when unknown).</summary>
+    int VmCount(string node);
+
+    /// <summary>The service a VM serves, when a service record lists it.</summary>
+    string? ServiceOf(string vm);
 }
 
 /// <summary>
-/// Turns an incident into evidence and ranks it: the incident's VMs with their magnitudes, and above them
-/// the hosts and zones they depend on (from the topology), each with a magnitude derived from its VMs:
-/// the square of the share of its VMs that are anomalous, times their mean magnitude. A host whose every VM
-/// is anomalous is as loud as its VMs and the graph walk settles on it; a common cause shows on most of
-/// what depends on it, so a zone with one failed host of four (share 1/4, weight 1/16) stays quiet and
-/// does not draw the walk away from the host that explains it.
+/// Turns an incident into evidence and ranks it. The graph is the incident's neighbourhood in the topology:
+/// each anomalous VM with what it depends on (its host and zone, the services it calls) and, below a called
+/// service, the incident's VMs that serve it. VMs carry their anomalies' magnitudes; the nodes above them get
+/// a magnitude derived from their VMs:
+/// - a host or zone: the square of the share of its VMs that are anomalous, times their mean magnitude. A host
+///   whose every VM is anomalous is as loud as its VMs and the graph walk settles on it; a common cause shows
+///   on most of what depends on it, so a zone with one failed host of four (share 1/4, weight 1/16) stays
+///   quiet and does not draw the walk away from the host that explains it;
+/// - a service: its worst VM's magnitude. Callers spread their requests over its VMs, so one sick replica is
+///   felt by every caller; the walk goes from the callers through the service down to that replica.
 /// </summary>
 public sealed class IncidentAnalysis(RootCauseAnalyzer analyzer, RcaTopologyOptions options)
 {
+    private const int MaxDepth = 4;
+
     public RootCauseEvent Rank(Incident incident, ITopologyView topology, bool final, long nowMs)
     {
         var graph = new DependencyGraph();
@@ -37,36 +46,48 @@ public sealed class IncidentAnalysis(RootCauseAnalyzer analyzer, RcaTopologyOpti
             kinds[vm.Vm] = NodeKind.Vm;
             evidence[vm.Vm] = new NodeAnomaly(vm.Vm, vm.Magnitude, vm.FirstMs,
                 [.. vm.Metrics.OrderByDescending(m => m.Value).Take(3).Select(m => new MetricChange(m.Key, vm.Magnitude, vm.FirstMs, 0, 0))]);
-            // Walk up the topology (VM → host → zone); a node the topology does not know yet is taken from the
-            // anomaly's own labels, so a late topology record never hides a host or zone.
-            string current = vm.Vm;
-            var fallback = new Queue<(string Node, NodeKind Kind)>([(vm.Host, NodeKind.Host), (vm.Zone, NodeKind.Zone)]);
-            for (int depth = 0; depth < 4; depth++)
+            // The service it serves stands on it: callers of that service reach this VM through it.
+            if (topology.ServiceOf(vm.Vm) is { } service)
             {
-                var record = topology.Get(current);
-                var parents = record?.DependsOn.Count > 0 ? record.DependsOn.ToList() : fallback.Count > 0 ? [fallback.Peek().Node] : [];
-                if (parents.Count == 0) break;
-                if (fallback.Count > 0 && parents.Contains(fallback.Peek().Node)) fallback.Dequeue();
-                foreach (var parent in parents)
-                {
-                    graph.AddCall(current, parent);
-                    kinds.TryAdd(parent, topology.Get(parent)?.Kind ?? NodeKind.Unspecified);
-                    if (!above.TryGetValue(parent, out var list)) above[parent] = list = [];
-                    if (!list.Contains(vm)) list.Add(vm);
-                }
-                current = parents[0];
+                graph.AddCall(service, vm.Vm);
+                kinds[service] = NodeKind.Service;
+                AddBelow(above, service, vm);
+            }
+            // Walk up what it depends on (host → zone; services it calls). A VM the topology does not know yet
+            // is placed by its anomaly's own labels, so a late topology record never hides a host or zone.
+            var record = topology.Get(vm.Vm);
+            IEnumerable<(string Node, NodeKind Kind)> up = record is { DependsOn.Count: > 0 }
+                ? record.DependsOn.Select(d => (d, topology.Get(d)?.Kind ?? NodeKind.Unspecified))
+                : [(vm.Host, NodeKind.Host)];
+            foreach (var (parent, kind) in up)
+            {
+                graph.AddCall(vm.Vm, parent);
+                kinds.TryAdd(parent, kind);
+                if (kind == NodeKind.Service) continue; // a called service's evidence comes from its own VMs in the incident
+                AddBelow(above, parent, vm);
+                Climb(parent, vm, record is null && kind == NodeKind.Host ? vm.Zone : null, topology, graph, kinds, above, depth: 1);
             }
         }
 
         foreach (var (node, vms) in above)
         {
-            // A host or zone the topology does not size gets no evidence of its own: one sick VM on an unknown
-            // host must not read as "every VM of that host is sick".
-            int known = topology.VmCount(node);
-            if (known == 0) continue;
-            int total = Math.Max(vms.Count, known);
-            double share = vms.Count / (double)total;
-            double magnitude = share * share * vms.Average(v => v.Magnitude);
+            double magnitude;
+            int total;
+            if (kinds.GetValueOrDefault(node) == NodeKind.Service)
+            {
+                total = Math.Max(vms.Count, topology.VmCount(node));
+                magnitude = vms.Max(v => v.Magnitude);
+            }
+            else
+            {
+                // A host or zone the topology does not size gets no evidence of its own: one sick VM on an unknown
+                // host must not read as "every VM of that host is sick".
+                int known = topology.VmCount(node);
+                if (known == 0) continue;
+                total = Math.Max(vms.Count, known);
+                double share = vms.Count / (double)total;
+                magnitude = share * share * vms.Average(v => v.Magnitude);
+            }
             evidence[node] = new NodeAnomaly(node, magnitude, vms.Min(v => v.FirstMs),
                 [new MetricChange($"anomalous VMs {vms.Count}/{total}", magnitude, vms.Min(v => v.FirstMs), 0, 0)]);
         }
@@ -102,5 +123,29 @@ public sealed class IncidentAnalysis(RootCauseAnalyzer analyzer, RcaTopologyOpti
             e.Candidates.Add(r);
         }
         return e;
+    }
+
+    private static void AddBelow(Dictionary<string, List<VmEvidence>> above, string node, VmEvidence vm)
+    {
+        if (!above.TryGetValue(node, out var list)) above[node] = list = [];
+        if (!list.Contains(vm)) list.Add(vm);
+    }
+
+    // Host → zone and further up, for infrastructure nodes only (services were handled at the VM).
+    private static void Climb(string node, VmEvidence vm, string? fallbackParent, ITopologyView topology, DependencyGraph graph,
+        Dictionary<string, NodeKind> kinds, Dictionary<string, List<VmEvidence>> above, int depth)
+    {
+        if (depth >= MaxDepth) return;
+        var record = topology.Get(node);
+        IEnumerable<(string Node, NodeKind Kind)> up = record is { DependsOn.Count: > 0 }
+            ? record.DependsOn.Select(d => (d, topology.Get(d)?.Kind ?? NodeKind.Unspecified))
+            : fallbackParent is null ? [] : [(fallbackParent, NodeKind.Zone)];
+        foreach (var (parent, kind) in up)
+        {
+            graph.AddCall(node, parent);
+            kinds.TryAdd(parent, kind);
+            AddBelow(above, parent, vm);
+            Climb(parent, vm, null, topology, graph, kinds, above, depth + 1);
+        }
     }
 }

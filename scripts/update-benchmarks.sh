@@ -128,12 +128,13 @@ threshold; an alarm is right when a fault on its VM or zone reaches onset within
 |---:|---:|---:|---:|
 | {d['predictions']:,} | {opt(d['incident_precision'], '.3f')} | {opt(d['incident_recall'], '.3f')} | {opt(d['median_lead_time_s'], '.0f')} |
 
-Root causes of the same default run (`{d['rca_method']}` method, RCA app on the same broker): incidents it ranked that match an
-injected fault, and how often the fault's true root cause (its VM, host or zone) came first or in the first three:
+Root causes of the same default run (`{d['rca_method']}` method, RCA app on the same broker): incidents it ranked that cover
+injected faults (hold their VMs, affected or hurt through service calls, while they ran), and how often a true root cause
+of those faults (a VM, host or zone) came first or in the first three. Faults on linked VMs at the same time make one incident.
 
-| incidents (of a fault) | incidents of no fault | root cause first | in top 3 |
-|---:|---:|---:|---:|
-| {d['rca_incidents']} | {d['rca_unmatched_incidents']} | {opt(d['rca_top1'], '.3f')} | {opt(d['rca_top3'], '.3f')} |
+| incidents (of faults) | faults covered | incidents of no fault | root cause first | in top 3 |
+|---:|---:|---:|---:|---:|
+| {d['rca_incidents']} | {d['rca_faults_covered']} of {d['faults_injected']} | {d['rca_unmatched_incidents']} | {opt(d['rca_top1'], '.3f')} | {opt(d['rca_top3'], '.3f')} |
 
 The demo's fleet gets few faults (4 an hour, a fifth of the rate `eval incident` uses), so incidents are rare and most
 alarms are not followed by an onset within the horizon; `eval incident` measures the predictor where incidents are

@@ -14,6 +14,7 @@ public sealed class TelemetryGenerator
     private readonly FleetLayout _fleet;
     private readonly ulong _seed;
     private readonly int[] _faultOfVm;      // index into the plan, -1 when healthy
+    private readonly Dictionary<int, (int Fault, double Impact)> _cascadeOfVm = new(); // VMs hurt through calls
     private readonly List<InjectedFault> _faults;
     private int _nextFault;                  // next fault (by precursor start) not yet begun
     private readonly List<int> _active = [];
@@ -52,6 +53,8 @@ public sealed class TelemetryGenerator
             var f = _faults[_active[i]];
             if (tick < f.EndTick) continue;
             foreach (int v in f.AffectedVms) _faultOfVm[v] = -1;
+            foreach (int v in f.Cascade.Keys)
+                if (_cascadeOfVm.TryGetValue(v, out var c) && c.Fault == _active[i]) _cascadeOfVm.Remove(v);
             _active.RemoveAt(i);
         }
 
@@ -62,6 +65,8 @@ public sealed class TelemetryGenerator
             if (tick < f.EndTick)
             {
                 foreach (int v in f.AffectedVms) _faultOfVm[v] = _nextFault;
+                foreach (var (v, impact) in f.Cascade)
+                    if (!_cascadeOfVm.TryGetValue(v, out var c) || c.Impact < impact) _cascadeOfVm[v] = (_nextFault, impact);
                 _active.Add(_nextFault);
             }
             (started ??= []).Add(f);
@@ -78,6 +83,8 @@ public sealed class TelemetryGenerator
         Normal(vm, tick, m);
         int fault = _faultOfVm[vm];
         if (fault >= 0) FaultEffects.Apply(_faults[fault], tick, m);
+        else if (_cascadeOfVm.Count > 0 && _cascadeOfVm.TryGetValue(vm, out var cascade) && tick >= _faults[cascade.Fault].OnsetTick)
+            FaultEffects.ApplyCascade(cascade.Impact, m);
 
         int host = _fleet.HostOf(vm);
         int zone = _fleet.ZoneOfHost(host);

@@ -84,6 +84,13 @@ public sealed class IncidentTransformer : ITransformer<string, byte[], string, R
     private void Tick()
     {
         long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        foreach (var (gone, into) in _tracker.TakeMerged())
+            if (gone.Ranked)
+                _context.Forward(gone.Id, RcaOutput.Of(new RootCauseEvent
+                {
+                    SchemaVersion = SchemaVersions.RootCause, IncidentId = gone.Id, Region = gone.Region, FirstAnomalyMs = gone.FirstMs,
+                    LastAnomalyMs = gone.LastMs, Final = true, AnalysedMs = now, MergedInto = into.Id, Note = $"part of incident {into.Id}",
+                }));
         foreach (var incident in _tracker.Open.Where(i => i.Dirty).ToList()) Emit(incident, final: false, now);
         foreach (var incident in _tracker.Close()) Emit(incident, final: true, now);
         _metrics.IncidentsOpen.Set(_tracker.Open.Count);
@@ -93,6 +100,7 @@ public sealed class IncidentTransformer : ITransformer<string, byte[], string, R
     {
         var ranking = _analysis.Rank(incident, this, final, now);
         incident.Dirty = false;
+        incident.Ranked = true;
         if (incident.OpenedTimestamp is { } opened && ranking.Candidates.Count > 0)
         {
             _metrics.TimeToFirstRootCause.Observe(Stopwatch.GetElapsedTime(opened).TotalSeconds);

@@ -11,10 +11,11 @@ public sealed record RcaTopologyOptions
     public string Method { get; init; } = RootCauseAnalyzer.DefaultMethod;
 
     /// <summary>
-    /// An anomaly joins an open incident when it is this close in time (its window end vs the incident's
-    /// latest) and shares a host or zone with one of the incident's VMs.
+    /// An anomaly joins an open incident when a VM of the incident linked to its VM (same host, or a call
+    /// between their services) was anomalous this recently. Three minutes: a fault shows on what it hurts
+    /// within a window or two; longer windows chained the unrelated faults of a busy fleet into one incident.
     /// </summary>
-    public TimeSpan GroupingWindow { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan GroupingWindow { get; init; } = TimeSpan.FromMinutes(3);
 
     /// <summary>An incident closes (its final ranking is written) after this much stream time without a new anomaly.</summary>
     public TimeSpan QuietPeriod { get; init; } = TimeSpan.FromMinutes(20);

@@ -20,7 +20,7 @@ public class DemoRunnerTests
         Assert.Equal(300_000, summary.EventsIn);
         Assert.True(summary.FaultsInjected >= 3, $"{summary.FaultsInjected} faults");
         Assert.True(summary.Recall >= 0.5, $"recall {summary.Recall}");
-        Assert.True(summary.RcaIncidents >= summary.FaultsDetected / 2, $"{summary.RcaIncidents} incidents ranked for {summary.FaultsDetected} detected faults");
+        Assert.True(summary.RcaFaultsCovered >= summary.FaultsDetected / 2, $"{summary.RcaFaultsCovered} of {summary.FaultsDetected} detected faults in a ranked incident");
         Assert.NotNull(summary.RcaTop3);
         Assert.True(summary.RcaTop3 >= 0.5, $"true root cause in the top 3 of {summary.RcaTop3:P0} of incidents");
         Assert.Equal("combined", summary.RcaMethod);

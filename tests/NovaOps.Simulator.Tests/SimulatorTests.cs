@@ -123,4 +123,46 @@ public class SimulatorOptionsTests
             Assert.True(last <= end && last > end.AddMinutes(-1), $"last tick at {last}, end {end}");
         }
     }
+
+    [Fact]
+    public void Services_call_the_next_tier_down_without_cycles()
+    {
+        var fleet = new FleetLayout(new SimulatorOptions { Seed = 3, Vms = 1000 });
+        Assert.Equal(125, fleet.ServiceCount);
+        for (int s = 0; s < fleet.ServiceCount; s++)
+        {
+            int tier = fleet.ServiceTierOf(s);
+            Assert.Equal(tier == 2 ? 0 : 2, fleet.CalleesOf(s).Count);
+            Assert.All(fleet.CalleesOf(s), c => Assert.Equal(tier + 1, fleet.ServiceTierOf(c)));
+            Assert.All(fleet.CalleesOf(s), c => Assert.Contains(s, fleet.CallersOf(c)));
+            Assert.All(fleet.VmsOfService(s), v => Assert.Equal(s, fleet.ServiceOf(v)));
+        }
+        var topology = FleetTopology.Records(fleet, 0).ToList();
+        var vm = topology.Single(r => r.Node == FleetLayout.VmName(0)); // service 0: a front end
+        Assert.Equal([fleet.HostName(0), .. fleet.CalleesOf(0).Select(FleetLayout.ServiceName)], vm.DependsOn);
+        Assert.Equal(8, topology.Single(r => r.Node == FleetLayout.ServiceName(7)).DependsOn.Count);
+    }
+
+    [Fact]
+    public void A_sick_replica_slows_the_callers_of_its_service_and_the_label_names_them()
+    {
+        var options = new SimulatorOptions { Seed = 9, Vms = 600, FaultsPerHour = 10, FaultMix = new Dictionary<FaultKind, double> { [FaultKind.MemoryLeak] = 1 } };
+        var fleet = new FleetLayout(options);
+        var plan = FaultPlan.Generate(fleet, 2000);
+        // A leak on a data-tier VM: callers one and two calls up are hurt.
+        var leak = plan.Faults.First(f => fleet.ServiceTierOf(fleet.ServiceOf(f.Target)) == 2);
+        var label = FaultPlan.ToLabel(leak, fleet, t => t);
+        Assert.NotEmpty(label.SymptomVms);
+        Assert.DoesNotContain(FleetLayout.VmName(leak.Target), label.SymptomVms);
+        int caller = fleet.VmsOfService(fleet.CallersOf(fleet.ServiceOf(leak.Target))[0]).First();
+        Assert.Contains(FleetLayout.VmName(caller), label.SymptomVms);
+
+        var sick = new TelemetryGenerator(fleet, plan);
+        var healthyFleet = new FleetLayout(options with { FaultsPerHour = 0 });
+        var healthy = new TelemetryGenerator(healthyFleet, FaultPlan.Generate(healthyFleet, 2000));
+        double Latency(TelemetryGenerator g, long tick) { g.Advance(tick); return g.Sample(caller).LatencyP99Ms; }
+        long before = leak.OnsetTick - 2, after = leak.OnsetTick + 2;
+        Assert.Equal(Latency(healthy, before), Latency(sick, before));             // nothing before onset
+        Assert.True(Latency(sick, after) > 1.5 * Latency(healthy, after), "the caller is slower after onset");
+    }
 }

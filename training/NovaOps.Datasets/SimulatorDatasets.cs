@@ -27,6 +27,9 @@ public static class SimulatorDatasets
         {
             var span = new FaultSpan(generator.TickToMs(f.PrecursorStartTick), generator.TickToMs(f.OnsetTick), generator.TickToMs(f.EndTick));
             foreach (int vm in f.AffectedVms) (faultsOfVm[vm] ??= []).Add(span);
+            // VMs hurt through service calls: from onset, with no precursor of their own.
+            var cascade = span with { PrecursorStartMs = span.OnsetMs };
+            foreach (int vm in f.Cascade.Keys) (faultsOfVm[vm] ??= []).Add(cascade);
         }
 
         var series = new EntitySeries[fleet.VmCount];

@@ -61,6 +61,7 @@ internal static class DemoCommand
                 .AddRow("incidents predicted (recall)", s.IncidentRecall is { } r ? $"{r:P1}" : "-")
                 .AddRow("median lead time before onset", s.MedianLeadTimeSeconds is { } l ? $"{l:F0} s" : "-");
         table.AddRow($"incidents ranked ({s.RcaMethod} RCA): of a fault / of none", $"{s.RcaIncidents:N0} / {s.RcaUnmatchedIncidents:N0}")
+            .AddRow("faults in a ranked incident", $"{s.RcaFaultsCovered} of {s.FaultsInjected}")
             .AddRow("true root cause first / in top 3", s.RcaTop1 is { } t1 && s.RcaTop3 is { } t3 ? $"{t1:P1} / {t3:P1}" : "-");
         AnsiConsole.Write(table);
     }

@@ -92,6 +92,7 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options)
             IncidentModel: app.ActiveIncidentModel,
             RcaIncidents: rootCauses.Incidents,
             RcaUnmatchedIncidents: rootCauses.Unmatched,
+            RcaFaultsCovered: rootCauses.FaultsWithIncident,
             RcaTop1: rootCauses.Incidents == 0 ? null : Math.Round(rootCauses.Top1, 4),
             RcaTop3: rootCauses.Incidents == 0 ? null : Math.Round(rootCauses.Top3, 4),
             RcaMethod: settings.Rca.Method);

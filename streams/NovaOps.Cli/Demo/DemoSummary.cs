@@ -24,6 +24,7 @@ public sealed record DemoSummary(
     [property: JsonPropertyName("incident_model")] string? IncidentModel,
     [property: JsonPropertyName("rca_incidents")] int RcaIncidents,
     [property: JsonPropertyName("rca_unmatched_incidents")] int RcaUnmatchedIncidents,
+    [property: JsonPropertyName("rca_faults_covered")] int RcaFaultsCovered,
     [property: JsonPropertyName("rca_top1")] double? RcaTop1,
     [property: JsonPropertyName("rca_top3")] double? RcaTop3,
     [property: JsonPropertyName("rca_method")] string RcaMethod);

@@ -14,7 +14,8 @@ public sealed record FaultOutcome(string FaultId, FaultKind Kind, FaultScope Sco
 /// <summary>
 /// Scores anomalies against the simulator's ground truth. An anomaly is a true positive when its VM
 /// is affected by a fault and its window overlaps the fault (precursor to end, plus a grace period
-/// for the last window); a fault is detected by its earliest such anomaly, and the delay is from the
+/// for the last window), or its VM is one the fault hurts through service calls (the label's symptom
+/// VMs) and its window overlaps the fault from onset; a fault is detected by its earliest such anomaly, and the delay is from the
 /// fault's onset to the end of that anomaly's window, the first moment the anomaly could be known.
 /// </summary>
 public static class DetectionEvaluation
@@ -24,12 +25,14 @@ public static class DetectionEvaluation
         long graceMs = (long)grace.TotalMilliseconds;
         var byVm = new Dictionary<string, List<FaultLabel>>();
         var byZone = new Dictionary<string, List<FaultLabel>>();
+        var bySymptom = new Dictionary<string, List<FaultLabel>>();
         foreach (var l in labels)
         {
             if (l.Scope == FaultScope.Zone)
                 Add(byZone, l.Zone, l);
             else
                 foreach (var vm in l.AffectedVms) Add(byVm, vm, l);
+            foreach (var vm in l.SymptomVms) Add(bySymptom, vm, l);
         }
 
         var firstDetection = new Dictionary<string, long>();
@@ -44,6 +47,14 @@ public static class DetectionEvaluation
                 if (!firstDetection.TryGetValue(l.FaultId, out var t) || a.WindowEndMs < t)
                     firstDetection[l.FaultId] = a.WindowEndMs;
             }
+            if (bySymptom.TryGetValue(a.VmId, out var hurtBy))
+                foreach (var l in hurtBy)
+                {
+                    if (a.WindowEndMs <= l.OnsetMs || a.WindowStartMs > l.EndMs + graceMs) continue;
+                    matched = true;
+                    if (!firstDetection.TryGetValue(l.FaultId, out var t) || a.WindowEndMs < t)
+                        firstDetection[l.FaultId] = a.WindowEndMs;
+                }
             if (matched) tp++;
         }
 

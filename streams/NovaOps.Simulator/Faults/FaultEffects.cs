@@ -11,6 +11,13 @@ internal static class FaultEffects
 {
     private const int Cpu = 0, Mem = 1, Disk = 2, IoWait = 3, Rx = 4, Tx = 5, Latency = 6, Errors = 7;
 
+    /// <summary>A VM slowed by a callee's fault: its requests wait on the slow replica; a few time out.</summary>
+    public static void ApplyCascade(double impact, Span<double> m)
+    {
+        m[Latency] *= 1 + impact;
+        m[Errors] = Math.Clamp(m[Errors] + 0.01 * impact, 0, 1);
+    }
+
     public static void Apply(InjectedFault f, long tick, Span<double> m)
     {
         double p = f.Progress(tick);

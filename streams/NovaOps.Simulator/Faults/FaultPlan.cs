@@ -66,13 +66,50 @@ public sealed class FaultPlan
                 if (vms.Any(v => vmBusyUntil.TryGetValue(v, out var until) && until > start - Ticks(10))) continue;
                 foreach (int v in vms) vmBusyUntil[v] = end;
                 busyUntil[(scope, target)] = end;
-                faults.Add(new InjectedFault($"fault-{o.Seed}-{i:D4}", kind, scope, target, start, onset, end, vms));
+                faults.Add(new InjectedFault($"fault-{o.Seed}-{i:D4}", kind, scope, target, start, onset, end, vms, Cascade(fleet, scope, kind, vms)));
                 break;
             }
         }
 
         return new FaultPlan(faults.OrderBy(f => f.PrecursorStartTick).ToList());
     }
+
+    /// <summary>
+    /// Who else a fault hurts through service calls. A caller's p99 latency follows its slowest callee
+    /// replica as soon as a few percent of its requests go there, so any sick VM of a service slows the
+    /// service's callers: by <see cref="Severity"/> × 2 of their latency one call up, half that two calls up.
+    /// VMs the fault touches directly are not listed. Only faults of one VM travel so: a failed host's or
+    /// degraded zone's replicas are taken out of rotation by the callers' load balancers (health checks,
+    /// zone failover), which the simulator does not model, and their direct effect is what RCA must explain.
+    /// </summary>
+    internal static IReadOnlyDictionary<int, double> Cascade(FleetLayout fleet, FaultScope scope, FaultKind kind, IReadOnlyList<int> vms)
+    {
+        if (scope != FaultScope.Vm) return new Dictionary<int, double>();
+        double severity = Severity(kind);
+        var affected = vms.ToHashSet();
+        var serviceImpact = new Dictionary<int, double>();
+        foreach (int service in vms.Select(fleet.ServiceOf).Distinct())
+            foreach (int caller in fleet.CallersOf(service))
+            {
+                serviceImpact[caller] = Math.Max(serviceImpact.GetValueOrDefault(caller), 2 * severity);
+                foreach (int second in fleet.CallersOf(caller))
+                    serviceImpact[second] = Math.Max(serviceImpact.GetValueOrDefault(second), severity);
+            }
+        var cascade = new Dictionary<int, double>();
+        foreach (var (service, impact) in serviceImpact)
+            foreach (int vm in fleet.VmsOfService(service))
+                if (!affected.Contains(vm)) cascade[vm] = impact;
+        return cascade;
+    }
+
+    /// <summary>How much a fault slows what its VMs serve, after onset (0..1): from its own latency effect (FaultEffects).</summary>
+    internal static double Severity(FaultKind kind) => kind switch
+    {
+        FaultKind.MemoryLeak => 0.65,
+        FaultKind.CpuRunaway => 0.5,
+        FaultKind.DiskFilling => 0.2,
+        _ => 0,
+    };
 
     /// <summary>Precursor and incident length in simulated minutes, by kind (u1, u2 uniform in [0, 1)).</summary>
     private static (double Precursor, double Duration) Timing(FaultKind kind, double u1, double u2) => kind switch
@@ -117,6 +154,7 @@ public sealed class FaultPlan
         // A zone's VM list can be huge: the zone itself says who is affected.
         if (f.Scope != FaultScope.Zone)
             label.AffectedVms.AddRange(f.AffectedVms.Select(FleetLayout.VmName));
+        label.SymptomVms.AddRange(f.Cascade.Keys.Order().Select(FleetLayout.VmName));
         return label;
     }
 }

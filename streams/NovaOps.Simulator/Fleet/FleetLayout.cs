@@ -15,6 +15,7 @@ public sealed class FleetLayout
     private readonly string[] _zoneNames;
     private readonly int[] _zoneRegion;
     private readonly string[] _hostNames;
+    private readonly int[][] _callees, _callers;
 
     public SimulatorOptions Options { get; }
     public int VmCount => _vmHost.Length;
@@ -49,6 +50,8 @@ public sealed class FleetLayout
             _hostNames[h] = $"{_zoneNames[_hostZone[h]]}-h{h:D6}";
         }
 
+        (_callees, _callers) = CallGraph(ServiceCount, (ulong)options.Seed);
+
         _vmHost = new int[vms];
         _vmService = new int[vms];
         for (int v = 0; v < vms; v++)
@@ -60,6 +63,43 @@ public sealed class FleetLayout
     }
 
     public static string VmName(int vm) => $"vm-{vm:D7}";
+    public static string ServiceName(int service) => $"svc-{service:D5}";
+
+    /// <summary>0: front end, 1: back end, 2: data (service i is in tier i mod 3; one tier when there are fewer than 3 services).</summary>
+    public int ServiceTierOf(int service) => ServiceCount < 3 ? 0 : service % 3;
+
+    /// <summary>The services this one calls (the next tier down).</summary>
+    public IReadOnlyList<int> CalleesOf(int service) => _callees[service];
+
+    /// <summary>The services that call this one.</summary>
+    public IReadOnlyList<int> CallersOf(int service) => _callers[service];
+
+    public IEnumerable<int> VmsOfService(int service)
+    {
+        for (int v = service; v < VmCount; v += ServiceCount) yield return v;
+    }
+
+    /// <summary>
+    /// Front ends call two back ends, back ends call two data services, picked from the seed: a three-tier
+    /// call graph without cycles, so a fault can climb at most two calls.
+    /// </summary>
+    private static (int[][] Callees, int[][] Callers) CallGraph(int services, ulong seed)
+    {
+        var callees = new int[services][];
+        var callers = Enumerable.Range(0, services).Select(_ => new List<int>()).ToArray();
+        for (int s = 0; s < services; s++)
+        {
+            int tier = services < 3 ? 0 : s % 3;
+            int below = tier + 1;
+            int candidates = below > 2 || services < 3 ? 0 : (services - below + 2) / 3; // services b with b % 3 == below
+            if (candidates == 0) { callees[s] = []; continue; }
+            int first = (int)(DeterministicRandom.Hash(seed, 14, (ulong)s, 0) % (ulong)candidates);
+            int second = candidates < 2 ? first : (first + 1 + (int)(DeterministicRandom.Hash(seed, 14, (ulong)s, 1) % (ulong)(candidates - 1))) % candidates;
+            callees[s] = [.. new[] { first, second }.Distinct().Select(i => below + 3 * i)];
+            foreach (int c in callees[s]) callers[c].Add(s);
+        }
+        return (callees, [.. callers.Select(c => c.ToArray())]);
+    }
 
     public int HostOf(int vm) => _vmHost[vm];
     public int ServiceOf(int vm) => _vmService[vm];

@@ -3,9 +3,11 @@ using NovaOps.Contracts;
 namespace NovaOps.Simulator.Fleet;
 
 /// <summary>
-/// The fleet's dependency graph as <c>topology</c> records: each VM depends on its host, each host on its
-/// zone (a failed host takes its VMs down; a degraded zone hurts everything in it). Published before the
-/// first sample, so an RCA app that reads the compacted topic from the start knows every node.
+/// The fleet's dependency graph as <c>topology</c> records: each VM depends on its host and on the services
+/// its service calls, each host on its zone, each service on the VMs that serve it (a failed host takes its
+/// VMs down; a degraded zone hurts everything in it; a slow replica slows the callers of its service).
+/// Published before the first sample, so an RCA app that reads the compacted topic from the start knows
+/// every node.
 /// </summary>
 public static class FleetTopology
 {
@@ -15,8 +17,11 @@ public static class FleetTopology
             yield return Record(fleet.ZoneName(z), NodeKind.Zone, [], updatedMs);
         for (int h = 0; h < fleet.HostCount; h++)
             yield return Record(fleet.HostName(h), NodeKind.Host, [fleet.ZoneName(fleet.ZoneOfHost(h))], updatedMs);
+        for (int s = 0; s < fleet.ServiceCount; s++)
+            yield return Record(FleetLayout.ServiceName(s), NodeKind.Service, [.. fleet.VmsOfService(s).Select(FleetLayout.VmName)], updatedMs);
         for (int v = 0; v < fleet.VmCount; v++)
-            yield return Record(FleetLayout.VmName(v), NodeKind.Vm, [fleet.HostName(fleet.HostOf(v))], updatedMs);
+            yield return Record(FleetLayout.VmName(v), NodeKind.Vm,
+                [fleet.HostName(fleet.HostOf(v)), .. fleet.CalleesOf(fleet.ServiceOf(v)).Select(FleetLayout.ServiceName)], updatedMs);
     }
 
     private static TopologyRecord Record(string node, NodeKind kind, string[] dependsOn, long updatedMs)

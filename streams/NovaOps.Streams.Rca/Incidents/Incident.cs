@@ -27,19 +27,45 @@ public sealed class VmEvidence(string vm, string host, string zone)
         foreach (var c in a.Contributions)
             Metrics[c.Metric] = Math.Max(Metrics.GetValueOrDefault(c.Metric), c.Contribution);
     }
+
+    public void Merge(VmEvidence other)
+    {
+        Magnitude = Math.Max(Magnitude, other.Magnitude);
+        FirstMs = Math.Min(FirstMs, other.FirstMs);
+        foreach (var (metric, share) in other.Metrics) Metrics[metric] = Math.Max(Metrics.GetValueOrDefault(metric), share);
+    }
 }
+
+/// <summary>Where a VM stands in the graph, as far as grouping goes: its host, the service it serves, the services it calls.</summary>
+public sealed record VmLinks(string Host, string? Serves, IReadOnlyList<string> Calls);
 
 /// <summary>Anomalies grouped as one incident: close in time and on the graph.</summary>
 public sealed class Incident(string id, AnomalyEvent first)
 {
     public string Id { get; } = id;
     public string Region { get; } = first.Region;
-    public string Symptom { get; } = first.VmId;
-    public long FirstMs { get; } = first.WindowStartMs;
+    public string Symptom { get; private set; } = first.VmId;
+    public long FirstMs { get; private set; } = first.WindowStartMs;
     public long LastMs { get; private set; } = first.WindowEndMs;
     public Dictionary<string, VmEvidence> Vms { get; } = new(StringComparer.Ordinal);
-    /// <summary>Hosts and services the incident's VMs stand on or call (what links a new anomaly to it).</summary>
-    public HashSet<string> Links { get; } = new(StringComparer.Ordinal);
+    // Each link with the end of the last anomaly that came through it.
+    private readonly Dictionary<string, long> _hosts = new(StringComparer.Ordinal), _serves = new(StringComparer.Ordinal), _calls = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Whether a VM shares a host with one of the incident's VMs, or a call links them (either way), and that
+    /// VM was anomalous within <paramref name="windowMs"/> of <paramref name="startMs"/>: a fault shows on what
+    /// it hurts within minutes; a later anomaly on a linked VM is more likely a fault of its own.
+    /// </summary>
+    public bool IsLinkedTo(VmLinks vm, long startMs, long windowMs)
+    {
+        bool Recent(Dictionary<string, long> seen, string key) => seen.TryGetValue(key, out long last) && startMs - last <= windowMs;
+        return Recent(_hosts, vm.Host) || (vm.Serves is { } s && Recent(_calls, s)) || vm.Calls.Any(c => Recent(_serves, c));
+    }
+
+    private static void Seen(Dictionary<string, long> seen, string key, long ms) => seen[key] = Math.Max(seen.GetValueOrDefault(key, long.MinValue), ms);
+
+    /// <summary>A ranking of it was written.</summary>
+    public bool Ranked { get; set; }
 
     /// <summary>New evidence since the last ranking.</summary>
     public bool Dirty { get; set; } = true;
@@ -47,12 +73,29 @@ public sealed class Incident(string id, AnomalyEvent first)
     /// <summary>Wall-clock time its first anomaly arrived, for the time-to-first-root-cause metric; null once ranked.</summary>
     public long? OpenedTimestamp { get; set; }
 
-    public void Add(AnomalyEvent a, IEnumerable<string> links)
+    public void Add(AnomalyEvent a, VmLinks links)
     {
         if (!Vms.TryGetValue(a.VmId, out var vm)) Vms[a.VmId] = vm = new VmEvidence(a.VmId, a.Host, a.Zone);
         vm.Add(a);
-        Links.UnionWith(links);
+        Seen(_hosts, links.Host, a.WindowEndMs);
+        if (links.Serves is { } s) Seen(_serves, s, a.WindowEndMs);
+        foreach (var c in links.Calls) Seen(_calls, c, a.WindowEndMs);
         LastMs = Math.Max(LastMs, a.WindowEndMs);
+        Dirty = true;
+    }
+
+    /// <summary>Takes in an incident that turned out to be the same one (an anomaly linked both).</summary>
+    public void Merge(Incident other)
+    {
+        foreach (var (id, evidence) in other.Vms)
+            if (Vms.TryGetValue(id, out var mine)) mine.Merge(evidence);
+            else Vms[id] = evidence;
+        foreach (var (k, v) in other._hosts) Seen(_hosts, k, v);
+        foreach (var (k, v) in other._serves) Seen(_serves, k, v);
+        foreach (var (k, v) in other._calls) Seen(_calls, k, v);
+        if (other.FirstMs < FirstMs) (FirstMs, Symptom) = (other.FirstMs, other.Symptom);
+        LastMs = Math.Max(LastMs, other.LastMs);
+        OpenedTimestamp = OpenedTimestamp is { } a && other.OpenedTimestamp is { } b ? Math.Min(a, b) : OpenedTimestamp ?? other.OpenedTimestamp;
         Dirty = true;
     }
 }

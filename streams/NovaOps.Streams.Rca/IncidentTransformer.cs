@@ -55,10 +55,20 @@ public sealed class IncidentTransformer : ITransformer<string, byte[], string, R
     {
         var origin = record.TopicPartitionOffset;
         _metrics.Pipeline.RecordsIn(origin.Topic).Inc();
+        RcaEvidence evidence;
+        try { evidence = RcaEvidence.Parser.ParseFrom(record.Value ?? []); }
+        catch (InvalidProtocolBufferException e) { return DeadLetter(record, RejectReasons.Malformed, $"not RCA evidence: {e.Message}"); }
+        return evidence.KindCase == RcaEvidence.KindOneofCase.Prediction
+            ? Prediction(record, evidence.Prediction.ToByteArray())
+            : Anomaly(record, evidence.Anomaly.ToByteArray());
+    }
+
+    private Record<string, RcaOutput>? Anomaly(Record<string, byte[]> record, byte[] bytes)
+    {
         AnomalyEvent a;
         try
         {
-            a = AnomalyEvent.Parser.ParseFrom(record.Value ?? []);
+            a = AnomalyEvent.Parser.ParseFrom(bytes);
             if (a.SchemaVersion > SchemaVersions.Anomaly) return DeadLetter(record, RejectReasons.UnknownSchemaVersion, $"anomaly schema version {a.SchemaVersion} is newer than {SchemaVersions.Anomaly}");
             if (string.IsNullOrEmpty(a.VmId) || string.IsNullOrEmpty(a.Host) || string.IsNullOrEmpty(a.Zone))
                 return DeadLetter(record, RejectReasons.MissingField, "an anomaly needs its VM, host and zone to be placed on the graph");
@@ -70,6 +80,17 @@ public sealed class IncidentTransformer : ITransformer<string, byte[], string, R
         var incident = _tracker.Add(a, this);
         incident.OpenedTimestamp ??= Stopwatch.GetTimestamp();
         _metrics.IncidentsOpen.Set(_tracker.Open.Count);
+        return null;
+    }
+
+    // An incident prediction is evidence for an incident it is linked to; alone it opens none (a forecast is not a change).
+    private Record<string, RcaOutput>? Prediction(Record<string, byte[]> record, byte[] bytes)
+    {
+        PredictionEvent p;
+        try { p = PredictionEvent.Parser.ParseFrom(bytes); }
+        catch (InvalidProtocolBufferException e) { return DeadLetter(record, RejectReasons.Malformed, $"not a PredictionEvent: {e.Message}"); }
+        if (p.SchemaVersion > SchemaVersions.Prediction) return DeadLetter(record, RejectReasons.UnknownSchemaVersion, $"prediction schema version {p.SchemaVersion} is newer than {SchemaVersions.Prediction}");
+        if (p.Alarm && !string.IsNullOrEmpty(p.VmId) && !string.IsNullOrEmpty(p.Host)) _tracker.AddPrediction(p, this);
         return null;
     }
 

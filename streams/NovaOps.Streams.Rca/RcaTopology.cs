@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using NovaOps.Broker;
 using NovaOps.Contracts;
 using NovaOps.Streams.Hosting;
@@ -14,8 +15,9 @@ namespace NovaOps.Streams.Rca;
 public static class RcaTopology
 {
     /// <summary>
-    /// The region's anomalies, re-keyed to one key on a one-partition topic: an incident spans VMs of
-    /// every partition, so one task must see them all. Anomalies are few (one per anomalous VM-minute).
+    /// The region's anomalies and incident predictions, re-keyed to one key on a one-partition topic: an
+    /// incident spans VMs of every partition, so one task must see them all. Both are few (an anomaly per
+    /// anomalous VM-minute, predictions at or above the publish threshold).
     /// </summary>
     public static string EvidenceTopic(TopicNames topics) => string.IsNullOrEmpty(topics.Prefix) ? "rca-evidence" : $"{topics.Prefix}.rca-evidence";
 
@@ -27,9 +29,15 @@ public static class RcaTopology
         builder.GlobalTable(topics.Topology, new StringSerDes(), new ProtobufSerDes<TopologyRecord>(),
             InMemory.As<string, TopologyRecord>(options.TopologyStore));
 
+        // Anomalies and incident predictions, as read (the incident processor decodes and dead-letters them).
         builder.Stream<string, byte[]>(topics.Anomalies, new StringSerDes(), new ByteArraySerDes())
-            .SelectKey((_, _, _) => topics.Prefix, "one-key-per-region")
-            .To(EvidenceTopic(topics), new StringSerDes(), new ByteArraySerDes(), "evidence-sink");
+            .MapValues((_, v, _) => new RcaEvidence { Anomaly = ByteString.CopyFrom(v ?? []) }.ToByteArray(), "wrap-anomaly")
+            .SelectKey((_, _, _) => topics.Prefix, "anomalies-one-key-per-region")
+            .To(EvidenceTopic(topics), new StringSerDes(), new ByteArraySerDes(), "anomaly-evidence-sink");
+        builder.Stream<string, byte[]>(topics.Predictions, new StringSerDes(), new ByteArraySerDes())
+            .MapValues((_, v, _) => new RcaEvidence { Prediction = ByteString.CopyFrom(v ?? []) }.ToByteArray(), "wrap-prediction")
+            .SelectKey((_, _, _) => topics.Prefix, "predictions-one-key-per-region")
+            .To(EvidenceTopic(topics), new StringSerDes(), new ByteArraySerDes(), "prediction-evidence-sink");
 
         var rootCausesOut = metrics.Pipeline.RecordsOut(topics.RootCauses);
         var deadLettersOut = metrics.Pipeline.RecordsOut(topics.DeadLetter);

@@ -23,7 +23,7 @@ public class RcaTopologyDriverTests
         public TopologyTestDriver Driver { get; }
         public PipelineMetrics Metrics { get; } = new("rca");
         public RcaMetrics Rca { get; }
-        private readonly TestInputTopic<string, byte[]> _anomalies, _topology;
+        private readonly TestInputTopic<string, byte[]> _anomalies, _topology, _predictions;
         private readonly TestOutputTopic<string, RootCauseEvent> _rootCauses;
 
         public Harness()
@@ -34,6 +34,7 @@ public class RcaTopologyDriverTests
             _topology = Driver.CreateInputTopic<string, byte[], StringSerDes, ByteArraySerDes>(Topics.Topology);
             foreach (var r in Fleet()) _topology.PipeInput(r.Node, r.ToByteArray());
             _anomalies = Driver.CreateInputTopic<string, byte[], StringSerDes, ByteArraySerDes>(Topics.Anomalies);
+            _predictions = Driver.CreateInputTopic<string, byte[], StringSerDes, ByteArraySerDes>(Topics.Predictions);
             _rootCauses = Driver.CreateOutputTopic<string, RootCauseEvent, StringSerDes, ProtobufSerDes<RootCauseEvent>>(Topics.RootCauses);
         }
 
@@ -50,6 +51,16 @@ public class RcaTopologyDriverTests
         }
 
         public void Raw(string key, byte[] value) => _anomalies.PipeInput(key, value);
+
+        public void Prediction(string vm, int minute, double probability, bool alarm = true)
+        {
+            var (host, zone) = Place(vm);
+            _predictions.PipeInput(vm, new PredictionEvent
+            {
+                SchemaVersion = SchemaVersions.Prediction, VmId = vm, Region = "eu-west", Zone = zone, Host = host,
+                WindowEndMs = T0 + minute * 60_000L, HorizonMs = 900_000, Probability = probability, Alarm = alarm, Model = "test/1",
+            }.ToByteArray());
+        }
 
         public void Topology(TopologyRecord r) => _topology.PipeInput(r.Node, r.ToByteArray());
 
@@ -189,5 +200,22 @@ public class RcaTopologyDriverTests
         Assert.Equal(["vm-12", "vm-20", "vm-8"], ranking.AnomalousVms);
         Assert.Equal("vm-20", ranking.Candidates[0].Node);
         Assert.Equal(["vm-20", "svc-db", "vm-8"], ranking.Candidates[0].PathToSymptom);
+    }
+
+    [Fact]
+    public void A_predicted_vm_leads_among_vms_that_moved_alike_and_a_prediction_alone_opens_nothing()
+    {
+        using var h = new Harness();
+        h.Prediction("vm-30", minute: 1, probability: 0.95); // nothing open: no incident
+        h.Anomaly("vm-4", minute: 10, score: 0.5, z: 9);
+        h.Anomaly("vm-5", minute: 10, score: 0.5, z: 9);
+        Assert.Equal("vm-4", h.Rank().Last().Candidates[0].Node); // a tie, broken by name
+        h.Prediction("vm-5", minute: 10, probability: 0.9);
+        h.Prediction("vm-6", minute: 10, probability: 0.99, alarm: false); // below the model's threshold: ignored
+        var ranking = h.Rank().Last();
+        Assert.Equal("vm-5", ranking.Candidates[0].Node);
+        Assert.Contains(ranking.Candidates[0].Metrics, m => m.StartsWith("incident predicted"));
+        Assert.Equal(["vm-4", "vm-5"], ranking.AnomalousVms);
+        Assert.Single(h.Rank().Concat([ranking]).Select(r => r.IncidentId).Distinct());
     }
 }

@@ -27,8 +27,9 @@ public static class SimulatorDatasets
         {
             var span = new FaultSpan(generator.TickToMs(f.PrecursorStartTick), generator.TickToMs(f.OnsetTick), generator.TickToMs(f.EndTick));
             foreach (int vm in f.AffectedVms) (faultsOfVm[vm] ??= []).Add(span);
-            // VMs hurt through service calls: from onset, with no precursor of their own.
-            var cascade = span with { PrecursorStartMs = span.OnsetMs };
+            // VMs hurt through service calls: not normal from onset (no precursor of their own), but not a VM's own
+            // incident to predict either: nothing in its history announces a callee's fault.
+            var cascade = span with { PrecursorStartMs = span.OnsetMs, Cascade = true };
             foreach (int vm in f.Cascade.Keys) (faultsOfVm[vm] ??= []).Add(cascade);
         }
 
@@ -69,7 +70,7 @@ public static class SimulatorDatasets
         return new WindowDataset(schema, series, new DatasetSource("simulator", $"simulator run, seed {options.Seed}, {options.Vms} VMs, {ticks} ticks", parameters), incidents);
     }
 
-    private readonly record struct FaultSpan(long PrecursorStartMs, long OnsetMs, long EndMs);
+    private readonly record struct FaultSpan(long PrecursorStartMs, long OnsetMs, long EndMs, bool Cascade = false);
 
     private static WindowLabel Label(List<FaultSpan>? faults, long startMs, long endMs)
     {
@@ -79,7 +80,8 @@ public static class SimulatorDatasets
         foreach (var f in faults)
         {
             if (f.PrecursorStartMs < endMs && f.EndMs > startMs) faulty = true;
-            if (f.OnsetMs < endMs && f.EndMs > startMs) inIncident = true;
+            if (f.OnsetMs < endMs && f.EndMs > startMs) inIncident = true; // cascades too: such windows are no sample of calm or of a coming incident
+            if (f.Cascade) continue;
             if (f.OnsetMs >= endMs && (next is null || f.OnsetMs - endMs < next)) next = f.OnsetMs - endMs;
         }
         return new WindowLabel(faulty, inIncident, next);

@@ -9,6 +9,11 @@ public sealed class VmEvidence(string vm, string host, string zone)
     public string Host { get; } = host;
     public string Zone { get; } = zone;
     public double Magnitude { get; private set; }
+
+    /// <summary>Highest probability of an incident prediction alarm on this VM during the incident (0: none).</summary>
+    public double Predicted { get; private set; }
+
+    public void Predict(double probability) => Predicted = Math.Max(Predicted, probability);
     public long FirstMs { get; private set; } = long.MaxValue;
     public Dictionary<string, double> Metrics { get; } = new(StringComparer.Ordinal);
 
@@ -31,6 +36,7 @@ public sealed class VmEvidence(string vm, string host, string zone)
     public void Merge(VmEvidence other)
     {
         Magnitude = Math.Max(Magnitude, other.Magnitude);
+        Predicted = Math.Max(Predicted, other.Predicted);
         FirstMs = Math.Min(FirstMs, other.FirstMs);
         foreach (var (metric, share) in other.Metrics) Metrics[metric] = Math.Max(Metrics.GetValueOrDefault(metric), share);
     }
@@ -81,6 +87,14 @@ public sealed class Incident(string id, AnomalyEvent first)
         if (links.Serves is { } s) Seen(_serves, s, a.WindowEndMs);
         foreach (var c in links.Calls) Seen(_calls, c, a.WindowEndMs);
         LastMs = Math.Max(LastMs, a.WindowEndMs);
+        Dirty = true;
+    }
+
+    /// <summary>A prediction alarm for one of its VMs, or a VM linked to them (then it joins with no anomaly of its own).</summary>
+    public void AddPrediction(PredictionEvent p)
+    {
+        if (!Vms.TryGetValue(p.VmId, out var vm)) Vms[p.VmId] = vm = new VmEvidence(p.VmId, p.Host, p.Zone);
+        vm.Predict(p.Probability);
         Dirty = true;
     }
 

@@ -44,8 +44,12 @@ public sealed class IncidentAnalysis(RootCauseAnalyzer analyzer, RcaTopologyOpti
         {
             graph.Add(vm.Vm);
             kinds[vm.Vm] = NodeKind.Vm;
-            evidence[vm.Vm] = new NodeAnomaly(vm.Vm, vm.Magnitude, vm.FirstMs,
-                [.. vm.Metrics.OrderByDescending(m => m.Value).Take(3).Select(m => new MetricChange(m.Key, vm.Magnitude, vm.FirstMs, 0, 0))]);
+            // A prediction alarm adds up to the change threshold (3σ at probability 1): it tips the balance between
+            // VMs that moved alike towards the one the incident model saw coming, and never makes a candidate alone.
+            double magnitude = vm.Magnitude + options.Analysis.ChangeThreshold * vm.Predicted;
+            var changes = vm.Metrics.OrderByDescending(m => m.Value).Take(3).Select(m => new MetricChange(m.Key, vm.Magnitude, vm.FirstMs == long.MaxValue ? null : vm.FirstMs, 0, 0)).ToList();
+            if (vm.Predicted > 0) changes.Add(new MetricChange($"incident predicted (p={vm.Predicted:F2})", options.Analysis.ChangeThreshold * vm.Predicted, null, 0, 0));
+            evidence[vm.Vm] = new NodeAnomaly(vm.Vm, magnitude, vm.FirstMs == long.MaxValue ? null : vm.FirstMs, changes);
             // The service it serves stands on it: callers of that service reach this VM through it.
             if (topology.ServiceOf(vm.Vm) is { } service)
             {
@@ -107,7 +111,7 @@ public sealed class IncidentAnalysis(RootCauseAnalyzer analyzer, RcaTopologyOpti
             AnalysedMs = nowMs,
             Note = result.Note ?? "",
         };
-        e.AnomalousVms.Add(incident.Vms.Keys.Order(StringComparer.Ordinal));
+        e.AnomalousVms.Add(incident.Vms.Values.Where(v => v.Magnitude > 0).Select(v => v.Vm).Order(StringComparer.Ordinal));
         foreach (var candidate in result.Candidates)
         {
             var r = new NovaOps.Contracts.RootCauseCandidate
@@ -127,6 +131,7 @@ public sealed class IncidentAnalysis(RootCauseAnalyzer analyzer, RcaTopologyOpti
 
     private static void AddBelow(Dictionary<string, List<VmEvidence>> above, string node, VmEvidence vm)
     {
+        if (vm.Magnitude <= 0) return; // a VM that only has a prediction is not one of the node's anomalous VMs
         if (!above.TryGetValue(node, out var list)) above[node] = list = [];
         if (!list.Contains(vm)) list.Add(vm);
     }

@@ -61,6 +61,18 @@ public sealed class IncidentTracker(RcaTopologyOptions options)
         return incident;
     }
 
+    /// <summary>
+    /// An incident prediction alarm: evidence for the open incidents linked to its VM (recently, as for an
+    /// anomaly); a VM the incident model expects to fail is more likely the cause than one it does not.
+    /// </summary>
+    public void AddPrediction(PredictionEvent p, ITopologyView? topology = null)
+    {
+        var links = Links(new AnomalyEvent { VmId = p.VmId, Host = p.Host, Zone = p.Zone }, topology);
+        long window = (long)options.GroupingWindow.TotalMilliseconds;
+        foreach (var incident in _open.Where(i => i.Vms.ContainsKey(p.VmId) || i.IsLinkedTo(links, p.WindowEndMs, window)))
+            incident.AddPrediction(p);
+    }
+
     /// <summary>How a VM's trouble reaches others or theirs reaches it: its host, the service it serves, the services it calls.</summary>
     private static VmLinks Links(AnomalyEvent a, ITopologyView? topology)
     {

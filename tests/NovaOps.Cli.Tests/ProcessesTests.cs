@@ -6,7 +6,8 @@ namespace NovaOps.Cli.Tests;
 
 /// <summary>
 /// The pieces as separate processes, the way a region runs them: `novaops broker`, `novaops run anomaly`
-/// serving /metrics, and `novaops simulate` publishing; the app's counts are read by scraping /metrics.
+/// and `novaops run rca` serving /metrics, and `novaops simulate` publishing; the apps' counts are read by
+/// scraping /metrics.
 /// </summary>
 public class ProcessesTests
 {
@@ -55,14 +56,16 @@ public class ProcessesTests
     public async Task Broker_app_and_simulator_as_separate_processes()
     {
         var ct = TestContext.Current.CancellationToken;
-        int port = FreePort();
+        int port = FreePort(), rcaPort = FreePort();
         using var broker = Start("proc", 0, "broker");
-        Process? app = null;
+        Process? app = null, rca = null;
         try
         {
             string bootstrap = (await WaitForLine(broker, "BOOTSTRAP=", TimeSpan.FromSeconds(60)))["BOOTSTRAP=".Length..];
             app = Start("proc", port, "run", "anomaly", "--bootstrap-servers", bootstrap);
             await WaitForLine(app, "RUNNING", TimeSpan.FromSeconds(90));
+            rca = Start("proc", rcaPort, "run", "rca", "--bootstrap-servers", bootstrap);
+            await WaitForLine(rca, "RUNNING", TimeSpan.FromSeconds(90));
 
             using var sim = Start("proc", 0, "simulate", "--bootstrap-servers", bootstrap, "--vms", "50", "--ticks", "60", "--malformed-per-million", "20000");
             long published = long.Parse((await WaitForLine(sim, "PUBLISHED=", TimeSpan.FromSeconds(60)))["PUBLISHED=".Length..]);
@@ -83,9 +86,24 @@ public class ProcessesTests
             Assert.Equal(published, processed);
             Assert.True(deadLettered > 0, "the malformed records mixed in must be dead-lettered");
             Assert.False(app.HasExited, "bad records must not stop the app");
+
+            // The RCA app reads every anomaly the anomaly app wrote (through its one-partition evidence topic).
+            string appText = await http.GetStringAsync($"http://127.0.0.1:{port}/metrics", ct);
+            double anomalies = Sum(appText, @"^novaops_records_out_total\{[^}]*topic=""proc\.anomalies""[^}]*\} (\S+)");
+            double evidence = -1;
+            string rcaText = "";
+            for (clock.Restart(); evidence < anomalies && clock.Elapsed < TimeSpan.FromSeconds(60); await Task.Delay(500, ct))
+            {
+                rcaText = await http.GetStringAsync($"http://127.0.0.1:{rcaPort}/metrics", ct);
+                evidence = Sum(rcaText, @"^novaops_records_in_total\{[^}]*topic=""proc\.rca-evidence""[^}]*\} (\S+)");
+            }
+            Assert.True(evidence >= anomalies, $"the RCA app read {evidence} of {anomalies} anomalies");
+            Assert.Contains("novaops_rca_incidents_open", rcaText);
+            Assert.False(rca.HasExited);
         }
         finally
         {
+            if (rca is not null) { rca.Kill(entireProcessTree: true); await rca.WaitForExitAsync(ct); rca.Dispose(); }
             if (app is not null) { app.Kill(entireProcessTree: true); await app.WaitForExitAsync(ct); app.Dispose(); }
             broker.Kill(entireProcessTree: true);
             await broker.WaitForExitAsync(ct);

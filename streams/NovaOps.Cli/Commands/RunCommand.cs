@@ -6,7 +6,7 @@ using Spectre.Console;
 
 namespace NovaOps.Cli.Commands;
 
-/// <summary><c>novaops run anomaly</c>: the anomaly app as a long-running service, until Ctrl-C or SIGTERM.</summary>
+/// <summary><c>novaops run anomaly|rca</c>: a stream app as a long-running service, until Ctrl-C or SIGTERM.</summary>
 internal static class RunCommand
 {
     public static Command Create(NovaOpsSettings settings)
@@ -40,6 +40,25 @@ internal static class RunCommand
             catch (OperationCanceledException) { }
             return 0;
         });
-        return new Command("run", "Run a NovaOps stream app as a service") { anomaly };
+        var rcaBootstrap = CommonOptions.BootstrapServers();
+        rcaBootstrap.Description = bootstrap.Description;
+        var rca = new Command("rca", "Run the RCA topology (anomalies and predictions → incidents → root-causes) against a Kafka cluster, serving /metrics") { rcaBootstrap };
+        rca.SetAction(async (parse, ct) =>
+        {
+            string servers = CommonOptions.RequiredBootstrapServers(parse.GetValue(rcaBootstrap), settings);
+            var topics = settings.Kafka.Topics;
+            await RegionTopics.EnsureAsync(new AdminTopicProvisioner(servers), settings, ct);
+            var metrics = new PipelineMetrics("rca");
+            using var endpoint = new MetricsEndpoint(settings.Metrics, metrics.Registry);
+            await using var app = new NovaOps.Streams.Rca.RcaApp(servers, topics, settings.Rca, settings.Streams, metrics);
+            await app.StartAsync(ct);
+            AnsiConsole.MarkupLineInterpolated($"RCA app [bold]{settings.Rca.ApplicationId}[/] running on {topics.Anomalies} → {topics.RootCauses} ({settings.Rca.Method}); metrics on {endpoint.Url ?? "(off)"}");
+            Console.WriteLine("RUNNING");
+            Console.Out.Flush();
+            try { await Task.Delay(Timeout.Infinite, ct); }
+            catch (OperationCanceledException) { }
+            return 0;
+        });
+        return new Command("run", "Run a NovaOps stream app as a service") { anomaly, rca };
     }
 }

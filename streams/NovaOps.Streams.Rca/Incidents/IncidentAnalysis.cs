@@ -59,18 +59,10 @@ public sealed class IncidentAnalysis(RootCauseAnalyzer analyzer, RcaTopologyOpti
             }
             // Walk up what it depends on (host → zone; services it calls). A VM the topology does not know yet
             // is placed by its anomaly's own labels, so a late topology record never hides a host or zone.
-            var record = topology.Get(vm.Vm);
-            IEnumerable<(string Node, NodeKind Kind)> up = record is { DependsOn.Count: > 0 }
-                ? record.DependsOn.Select(d => (d, topology.Get(d)?.Kind ?? NodeKind.Unspecified))
+            IReadOnlyList<(string, NodeKind)> fallbacks = topology.Get(vm.Vm) is null
+                ? [(vm.Host, NodeKind.Host), (vm.Zone, NodeKind.Zone)]
                 : [(vm.Host, NodeKind.Host)];
-            foreach (var (parent, kind) in up)
-            {
-                graph.AddCall(vm.Vm, parent);
-                kinds.TryAdd(parent, kind);
-                if (kind == NodeKind.Service) continue; // a called service's evidence comes from its own VMs in the incident
-                AddBelow(above, parent, vm);
-                Climb(parent, vm, record is null && kind == NodeKind.Host ? vm.Zone : null, topology, graph, kinds, above, depth: 1);
-            }
+            Climb(vm.Vm, vm, fallbacks, topology, graph, kinds, above, depth: 0);
         }
 
         foreach (var (node, vms) in above)
@@ -136,21 +128,24 @@ public sealed class IncidentAnalysis(RootCauseAnalyzer analyzer, RcaTopologyOpti
         if (!list.Contains(vm)) list.Add(vm);
     }
 
-    // Host → zone and further up, for infrastructure nodes only (services were handled at the VM).
-    private static void Climb(string node, VmEvidence vm, string? fallbackParent, ITopologyView topology, DependencyGraph graph,
-        Dictionary<string, NodeKind> kinds, Dictionary<string, List<VmEvidence>> above, int depth)
+    // From a node up what it depends on. A called service is a leaf here: its evidence comes from its own VMs in
+    // the incident. Where the topology has no record (or an empty one) of the node at this depth, the fallback for
+    // that depth stands in (the anomaly's own host, then zone).
+    private static void Climb(string node, VmEvidence vm, IReadOnlyList<(string Node, NodeKind Kind)> fallbacks, ITopologyView topology,
+        DependencyGraph graph, Dictionary<string, NodeKind> kinds, Dictionary<string, List<VmEvidence>> above, int depth)
     {
         if (depth >= MaxDepth) return;
         var record = topology.Get(node);
         IEnumerable<(string Node, NodeKind Kind)> up = record is { DependsOn.Count: > 0 }
             ? record.DependsOn.Select(d => (d, topology.Get(d)?.Kind ?? NodeKind.Unspecified))
-            : fallbackParent is null ? [] : [(fallbackParent, NodeKind.Zone)];
+            : depth < fallbacks.Count ? [fallbacks[depth]] : [];
         foreach (var (parent, kind) in up)
         {
             graph.AddCall(node, parent);
             kinds.TryAdd(parent, kind);
+            if (kind == NodeKind.Service) continue;
             AddBelow(above, parent, vm);
-            Climb(parent, vm, null, topology, graph, kinds, above, depth + 1);
+            Climb(parent, vm, fallbacks, topology, graph, kinds, above, depth + 1);
         }
     }
 }

@@ -8,16 +8,7 @@ public class EvalNabDetectorTests
 {
     private static readonly NovaOpsSettings Settings = NovaOpsSettings.Load();
 
-    private static DirectoryInfo NabDev()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            var candidate = new DirectoryInfo(Path.Combine(d.FullName, "shared", "datasets", "nab-dev"));
-            if (candidate.Exists) return candidate;
-        }
-        Assert.Skip("NAB development subset not found in ../shared/datasets");
-        return null!;
-    }
+    private static DirectoryInfo NabDev() => new(NovaOps.Tests.Shared.SharedDatasets.Require("nab-dev", "NAB development subset"));
 
     [Theory]
     [InlineData("onnx", "series-autoencoder/1")]

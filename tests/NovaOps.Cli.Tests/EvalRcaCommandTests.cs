@@ -13,16 +13,7 @@ public sealed class EvalRcaCommandTests : IDisposable
 
     public void Dispose() => _dir.Delete(recursive: true);
 
-    private static string PetShop()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            string candidate = Path.Combine(d.FullName, "shared", "datasets", "petshop-dev");
-            if (Directory.Exists(candidate)) return candidate;
-        }
-        Assert.Skip("PetShop development scenario not found in ../shared/datasets");
-        return null!;
-    }
+    private static string PetShop() => NovaOps.Tests.Shared.SharedDatasets.Require("petshop-dev", "PetShop development scenario");
 
     private static Task<int> Run(params string[] args) =>
         EvalRcaCommand.Create(Settings).Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

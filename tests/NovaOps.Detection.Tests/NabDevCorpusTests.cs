@@ -7,15 +7,7 @@ namespace NovaOps.Detection.Tests;
 /// <summary>The detector on NAB's development subset, beside the repository (CI has it there too).</summary>
 public class NabDevCorpusTests
 {
-    internal static string? Dataset()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "shared", "datasets", "nab-dev");
-            if (Directory.Exists(candidate)) return candidate;
-        }
-        return null;
-    }
+    internal static string? Dataset() => NovaOps.Tests.Shared.SharedDatasets.Find("nab-dev");
 
     [Fact]
     public void Statistical_detector_beats_the_null_detector_on_nab_dev()

@@ -6,16 +6,7 @@ namespace NovaOps.Rca.Tests;
 /// <summary>The methods on PetShop's development scenario (../shared/datasets beside the clone; CI has it there).</summary>
 public class PetShopTests
 {
-    private static string Dataset()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            string candidate = Path.Combine(d.FullName, "shared", "datasets", "petshop-dev");
-            if (Directory.Exists(candidate)) return candidate;
-        }
-        Assert.Skip("PetShop development scenario not found in ../shared/datasets");
-        return null!;
-    }
+    private static string Dataset() => NovaOps.Tests.Shared.SharedDatasets.Require("petshop-dev", "PetShop development scenario");
 
     [Fact]
     public void The_dataset_loads_as_published()

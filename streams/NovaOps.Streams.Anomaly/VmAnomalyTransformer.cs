@@ -28,9 +28,9 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
     private Prometheus.Histogram.Child _latency = null!;
     private System.Runtime.CompilerServices.StrongBox<long>? _position; // a task reads one partition: one cell
     private ProcessorContext<string, ScoringOutput> _context = null!;
-    private bool _recordSinceTick;
-    private Scoring.WindowBatch? _batch; // ONNX modes: closed windows waiting for the model
-    private Scoring.PredictionBatch? _predictions; // window histories waiting for the incident model
+    private bool _batching; // ONNX modes or prediction on: windows wait in the thread's micro-batches
+    private long _threadRecordsAtTick = -1;
+    private readonly Scoring.TaskOutbox _outbox = new(); // this task's results of those batches
     private State.WriteBehindKeyValueStore<string, double[]>? _writeBehind;
 
     /// <summary>Streamiz creates one transformer per task with these arguments (see <see cref="AnomalyTopology"/>).</summary>
@@ -61,52 +61,44 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
         _store = (IKeyValueStore<string, double[]>)context.GetStateStore(_scoring.Options.StoreName);
         _scores = _scoring.Metrics.AnomalyScore(_scoring.Detector.Name);
         _latency = _scoring.Metrics.ProcessingLatency;
-        if (_scoring.Prediction is { } prediction)
+        _batching = _scoring.Model is not null || _scoring.Prediction is not null;
+        if (_batching)
         {
-            _predictions = new Scoring.PredictionBatch(prediction, _scoring);
-            if (_scoring.Model is null)
-                context.Schedule(prediction.Batch.CheckInterval, PunctuationType.PROCESSING_TIME, _ => Tick());
-        }
-        if (_scoring.Model is { } model)
-        {
-            _batch = new Scoring.WindowBatch(model, _scoring);
-            // Under load, Process flushes a batch once full or due. When records stop, the punctuator does
-            // (while they flow it flushes only due batches: flushing on every tick would cut batches short). A
-            // window still waiting at a commit (Streamiz gives
-            // processors no way to forward from inside one) is kept in its VM's state, so a restart scores it
-            // when the VM's next record arrives (PendingWindow); the pre-commit hook counts such windows.
-            context.Schedule(model.Batch.CheckInterval, PunctuationType.PROCESSING_TIME, _ => Tick());
-        }
-        if (_batch is not null || _predictions is not null)
-        {
+            // The batches belong to the stream thread and gather the windows of all its tasks (ThreadBatches).
+            // Under load, Process flushes them once full or due; when records stop, the punctuator does (while
+            // they flow it flushes only due batches: flushing on every tick would cut batches short). What
+            // another task's flush scored for this task waits in the outbox until this task runs (its next
+            // record or tick). A window still waiting at a commit (Streamiz gives processors no way to forward
+            // from inside one) is kept in its VM's state, so a restart scores it when the VM's next record
+            // arrives (PendingWindow); the pre-commit hook counts such windows.
+            var batch = _scoring.Model?.Batch ?? _scoring.Prediction!.Batch;
+            context.Schedule(batch.CheckInterval, PunctuationType.PROCESSING_TIME, _ => Tick());
             _writeBehind = _store as State.WriteBehindKeyValueStore<string, double[]>;
             if (_writeBehind is not null) _writeBehind.Flushing += CountPendingAtCommit;
         }
     }
 
-    // A tick with no record since the previous one: records have stopped, nothing will fill the batch.
     private void Tick()
     {
-        if (_recordSinceTick) FlushDue();
-        else FlushBatch();
-        _recordSinceTick = false;
+        var batches = _scoring.Batches;
+        bool idle = batches.Records == _threadRecordsAtTick;
+        _threadRecordsAtTick = batches.Records;
+        if (idle || batches.Due) FlushBatches(batches);
+        else Drain();
     }
 
-    private void FlushDue()
+    private void FlushBatches(Scoring.ThreadBatches batches)
     {
-        if (_batch is { Due: true } || _predictions is { Due: true }) FlushBatch();
+        batches.Flush();
+        Drain();
     }
 
-    private void FlushBatch()
-    {
-        _batch?.Flush(Forward, Scored);
-        _predictions?.Flush(Forward);
-    }
+    private void Drain() => _outbox.Drain(Forward, Scored);
 
     // The VM's window is scored and its results forwarded: it need not survive a restart any more.
     private void Scored(string vm)
     {
-        if (!_cache.TryGetValue(vm, out var state)) return;
+        if (_scoring.Model is null || !_cache.TryGetValue(vm, out var state)) return;
         Scoring.PendingWindow.Clear(state.AsSpan(_scoring.PendingOffset));
         _store.Put(vm, state);
     }
@@ -115,13 +107,18 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
 
     private void CountPendingAtCommit()
     {
-        int pending = (_batch?.Count ?? 0) + (_predictions?.Count ?? 0);
-        if (pending > 0) _scoring.Metrics.ModelWindowsPendingAtCommit.Inc(pending);
+        if (_outbox.Unforwarded > 0) _scoring.Metrics.ModelWindowsPendingAtCommit.Inc(_outbox.Unforwarded);
     }
 
     public Record<string, ScoringOutput>? Process(Record<string, byte[]> record)
     {
-        _recordSinceTick = true;
+        Scoring.ThreadBatches? batches = null;
+        if (_batching)
+        {
+            batches = _scoring.Batches;
+            batches.RecordSeen();
+            Drain(); // before this record: a VM's scored window is marked done before its next one is set
+        }
         var origin = record.TopicPartitionOffset;
         _position ??= _scoring.Positions.For(origin.Topic, origin.Partition.Value);
         Volatile.Write(ref _position.Value, origin.Offset.Value);
@@ -138,16 +135,17 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
         }
 
         int extLen = _scoring.Extractor.StateLength;
-        if (_batch is not null)
+        var windows = batches?.Windows;
+        if (windows is not null)
         {
             var pending = state.AsSpan(_scoring.PendingOffset);
-            if (Scoring.PendingWindow.IsSet(pending) && !_batch.Holds(vm))
+            if (Scoring.PendingWindow.IsSet(pending) && !windows.Holds(vm))
             {
-                // A window that closed before a restart (or a stop) and was never scored: score it now,
-                // with this record's placement and origin, before the VM's next window can close.
+                // A window that closed before a restart (or a stop) and was never scored: into the batch, with
+                // this record's placement and origin (flushed below if this record closes the VM's next window).
                 var (w, stat) = Scoring.PendingWindow.Read(pending, _features, _contributions);
-                _batch.Add(sample, w, _features, stat, _contributions, origin.Topic, origin.Partition.Value, origin.Offset.Value, record.Key, record.Value);
-                FlushBatch();
+                windows.Add(_outbox, sample, w, _features, stat, _contributions, origin.Topic, origin.Partition.Value, origin.Offset.Value, record.Key, record.Value);
+                if (windows.Full) FlushBatches(batches!);
             }
         }
         sample.CopyStandardMetrics(_values);
@@ -156,35 +154,35 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
         if (closed is { } window)
         {
             double score = 0;
-            if (_batch is null || _scoring.Model!.Mode == Scoring.DetectorMode.Combined)
+            if (windows is null || _scoring.Model!.Mode == Scoring.DetectorMode.Combined)
             {
                 score = _scoring.Detector.Score(_features, state.AsSpan(extLen, _scoring.Detector.StateLength), _contributions);
                 _scores.Observe(score);
             }
-            if (_batch is not null)
+            if (windows is not null)
             {
                 // At most one waiting window per VM, the one its state keeps (only a delay longer than a window gets here).
-                if (_batch.Holds(vm)) FlushBatch();
+                if (windows.Holds(vm)) FlushBatches(batches!);
                 Scoring.PendingWindow.Set(state.AsSpan(_scoring.PendingOffset), window, _features, score, _contributions);
-                _batch.Add(sample, window, _features, score, _contributions, origin.Topic, origin.Partition.Value, origin.Offset.Value, record.Key, record.Value);
-                if (_batch.Full) FlushBatch();
+                windows.Add(_outbox, sample, window, _features, score, _contributions, origin.Topic, origin.Partition.Value, origin.Offset.Value, record.Key, record.Value);
+                if (windows.Full) FlushBatches(batches!);
             }
             else if (score >= _scoring.Options.EmitThreshold)
                 anomaly = AnomalyEvents.Create(sample, window, score, _scoring.Detector, _features, _contributions);
 
-            if (_predictions is not null)
+            if (batches?.Predictions is { } predictions)
             {
                 int w = _scoring.Prediction!.SequenceWindows;
                 var history = state.AsSpan(_scoring.HistoryOffset);
                 if (FeatureHistory.Push(history, w, _features.Length, _features) == w)
                 {
-                    _predictions.Add(sample, window.EndMs, history);
-                    if (_predictions.Full) _predictions.Flush(Forward);
+                    predictions.Add(_outbox, sample, window.EndMs, history);
+                    if (predictions.Full) FlushBatches(batches);
                 }
             }
         }
         _store.Put(vm, state);
-        FlushDue();
+        if (batches is { Due: true }) FlushBatches(batches);
 
         long now = _scoring.Clock.GetUtcNow().ToUnixTimeMilliseconds();
         _latency.Observe(Math.Max(0, now - record.Timestamp.UnixTimestampMs) / 1000.0);
@@ -194,6 +192,7 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
     public void Close()
     {
         if (_writeBehind is not null) _writeBehind.Flushing -= CountPendingAtCommit;
+        _outbox.Close();
         _cache.Clear();
     }
 }

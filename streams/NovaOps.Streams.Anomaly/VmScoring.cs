@@ -32,6 +32,12 @@ public sealed class VmScoring(WindowFeatureExtractor extractor, IAnomalyDetector
     public int StateLength => PendingOffset
         + (Model is null ? 0 : Scoring.PendingWindow.Length(Extractor.Schema.Length, Extractor.Schema.MetricCount));
 
+    /// <summary>The micro-batches of the calling stream thread (ONNX modes or prediction on), shared by its tasks.</summary>
+    internal Scoring.ThreadBatches Batches =>
+        LazyInitializer.EnsureInitialized(ref _batches, () => new ThreadLocal<Scoring.ThreadBatches>(() => new Scoring.ThreadBatches(this))).Value!;
+
+    private ThreadLocal<Scoring.ThreadBatches>? _batches;
+
     public double[] NewState()
     {
         var state = new double[StateLength];

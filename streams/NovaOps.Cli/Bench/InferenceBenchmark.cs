@@ -21,6 +21,8 @@ public sealed record InferenceBenchResult(
     [property: JsonPropertyName("in_topology_scoring_per_s")] double InTopologyScoringPerSecond,
     [property: JsonPropertyName("in_topology_mean_batch")] double InTopologyMeanBatch,
     [property: JsonPropertyName("in_topology_windows")] long InTopologyWindows,
+    [property: JsonPropertyName("onnx_share_of_stream_cpu")] double? OnnxShareOfStreamCpu,
+    [property: JsonPropertyName("scoring_share_of_stream_cpu")] double? ScoringShareOfStreamCpu,
     [property: JsonPropertyName("records")] long Records,
     [property: JsonPropertyName("ratio")] double Ratio);
 
@@ -31,7 +33,8 @@ public sealed record InferenceBenchResult(
 /// busy topology on 2 cores mostly measures pre-emption). Both sides time the same thing, bare session
 /// runs; the baseline is the best standalone batch size, so the ratio says how much of the model's
 /// throughput the topology's micro-batches keep. The whole scoring step (ONNX Runtime, calibration,
-/// contributions of the anomalies) is reported beside it.
+/// contributions of the anomalies) is reported beside it, and so are both as shares of the CPU time of the
+/// app's stream threads: how much of the topology's work the model is.
 /// </summary>
 public sealed class InferenceBenchmark(NovaOpsSettings settings)
 {
@@ -63,6 +66,7 @@ public sealed class InferenceBenchmark(NovaOpsSettings settings)
             StateDirectory = Path.Combine(settings.Streams.StateDirectory, $"bench-inference-{Guid.NewGuid():N}"),
             SessionTimeoutMs = kafka.SessionTimeoutMs(settings.Streams.SessionTimeoutMs),
         };
+        double? streamCpu;
         await using (var app = new AnomalyApp(kafka.BootstrapServers, topics, anomaly, streams, Commands.DetectorChoice.Statistical(anomaly.Statistical), metrics))
         {
             var processed = metrics.RecordsIn(topics.Telemetry);
@@ -71,13 +75,16 @@ public sealed class InferenceBenchmark(NovaOpsSettings settings)
             await PipelineBenchmark.RateUntil(() => (long)processed.Value, total, "the anomaly topology (ONNX)", ct);
             // The last micro-batch is flushed by the punctuator once due.
             await Task.Delay(anomaly.MicroBatch.MaxDelayMs + 4 * (int)anomaly.MicroBatch.CheckInterval.TotalMilliseconds, ct);
+            streamCpu = ThreadGroupCpu.Seconds(anomaly.ApplicationId); // the stream threads are named after the app
         }
         var sizes = metrics.ModelBatchSize(model.Id);
         double windows = metrics.ModelRows(model.Id).Value, cpu = metrics.ModelCpuSeconds(model.Id).Value, onnxCpu = metrics.ModelOnnxCpuSeconds(model.Id).Value;
         double inTopology = onnxCpu > 0 ? windows / onnxCpu : 0;
         double scoring = cpu > 0 ? windows / cpu : 0;
         return new InferenceBenchResult(model.Id, Math.Round(best.Value), int.Parse(best.Key), standalone, Math.Round(inTopology), Math.Round(scoring),
-            Math.Round(sizes.Count == 0 ? 0 : windows / sizes.Count, 1), (long)windows, total, Math.Round(inTopology / best.Value, 3));
+            Math.Round(sizes.Count == 0 ? 0 : windows / sizes.Count, 1), (long)windows,
+            streamCpu > 0 ? Math.Round(onnxCpu / streamCpu.Value, 4) : null, streamCpu > 0 ? Math.Round(cpu / streamCpu.Value, 4) : null,
+            total, Math.Round(inTopology / best.Value, 3));
     }
 
     /// <summary>Rows per second of bare session runs at one batch size: median of 5 runs of at least 0.3 s.</summary>

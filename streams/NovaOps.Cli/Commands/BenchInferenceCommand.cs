@@ -27,6 +27,8 @@ internal static class BenchInferenceCommand
             table.AddRow($"ONNX Runtime in the topology ({result.InTopologyWindows:N0} windows, mean batch {result.InTopologyMeanBatch:N1})", $"{result.InTopologyPerSecond:N0}");
             table.AddRow("whole scoring step in the topology (+ calibration, contributions)", $"{result.InTopologyScoringPerSecond:N0}");
             table.AddRow("ratio to the best standalone (goal ≥ 0.7)", $"{result.Ratio:F3}");
+            if (result.OnnxShareOfStreamCpu is { } onnxShare && result.ScoringShareOfStreamCpu is { } scoringShare)
+                table.AddRow("share of the stream threads' CPU: ONNX Runtime / whole scoring step", $"{onnxShare:P2} / {scoringShare:P2}");
             AnsiConsole.Write(table);
             JsonOutput.Write(parse.GetValue(json), result);
             return 0;

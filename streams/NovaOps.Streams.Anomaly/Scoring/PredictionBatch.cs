@@ -1,23 +1,22 @@
-using System.Diagnostics;
 using NovaOps.Contracts;
 using NovaOps.Detection;
 
 namespace NovaOps.Streams.Anomaly.Scoring;
 
 /// <summary>
-/// The window histories of one task waiting for the incident model, scored together (full, due, or by
-/// the punctuator, like <see cref="WindowBatch"/>). Alarms get per-metric contributions by occlusion.
+/// The window histories of one stream thread's tasks waiting for the incident model, scored together
+/// (full, due, or when records stop, like <see cref="WindowBatch"/>); predictions go to each history's
+/// task outbox. Alarms get per-metric contributions by occlusion.
 /// </summary>
 internal sealed class PredictionBatch
 {
     private readonly PredictionScoring _model;
     private readonly VmScoring _scoring;
     private readonly int _stride, _metrics;
-    private readonly List<(TelemetrySample Sample, long WindowEndMs)> _pending;
+    private readonly List<(TaskOutbox Owner, TelemetrySample Sample, long WindowEndMs)> _pending;
     private readonly float[] _sequences;
     private readonly double[] _probabilities;
-    private readonly long _maxDelayTicks;
-    private long _oldest;
+    private readonly MicroBatchTimer _timer;
 
     public PredictionBatch(PredictionScoring model, VmScoring scoring)
     {
@@ -29,21 +28,22 @@ internal sealed class PredictionBatch
         _pending = new(n);
         _sequences = new float[n * _stride];
         _probabilities = new double[n];
-        _maxDelayTicks = (long)(model.Batch.MaxDelayMs / 1000.0 * Stopwatch.Frequency);
+        _timer = new MicroBatchTimer(model.Batch);
     }
 
     public int Count => _pending.Count;
     public bool Full => _pending.Count >= _model.Batch.MaxBatch;
-    public bool Due => _pending.Count > 0 && Stopwatch.GetTimestamp() - _oldest >= _maxDelayTicks;
+    public bool Due => _timer.Due(_pending.Count);
 
-    public void Add(TelemetrySample sample, long windowEndMs, ReadOnlySpan<double> history)
+    public void Add(TaskOutbox owner, TelemetrySample sample, long windowEndMs, ReadOnlySpan<double> history)
     {
-        if (_pending.Count == 0) _oldest = Stopwatch.GetTimestamp();
+        _timer.Adding(_pending.Count);
+        owner.Added();
         FeatureHistory.CopyOrdered(history, _model.SequenceWindows, _scoring.Extractor.Schema.Length, _sequences.AsSpan(_pending.Count * _stride, _stride));
-        _pending.Add((sample, windowEndMs));
+        _pending.Add((owner, sample, windowEndMs));
     }
 
-    public void Flush(Action<string, ScoringOutput> emit)
+    public void Flush()
     {
         int n = _pending.Count;
         if (n == 0) return;
@@ -77,7 +77,8 @@ internal sealed class PredictionBatch
         int alarm = 0;
         for (int i = 0; i < n; i++)
         {
-            var (sample, end) = _pending[i];
+            var (owner, sample, end) = _pending[i];
+            owner.Done();
             double p = _probabilities[i];
             // A history with non-finite features gets no prediction. (The ONNX anomaly path dead-letters
             // the window itself; validation keeps non-finite samples out, so only overflow gets here.)
@@ -100,7 +101,7 @@ internal sealed class PredictionBatch
                 var ordered = e.Contributions.OrderByDescending(c => c.Contribution).ToList();
                 e.Contributions.Clear();
                 e.Contributions.AddRange(ordered);
-                emit(sample.VmId, ScoringOutput.Of(e));
+                owner.Emit(sample.VmId, ScoringOutput.Of(e));
             }
             if (isAlarm) alarm++;
         }

@@ -5,10 +5,11 @@ using NovaOps.Detection;
 namespace NovaOps.Streams.Anomaly.Scoring;
 
 /// <summary>
-/// The closed windows of one task waiting for the model, scored together when the batch is full, when
-/// its oldest window has waited <see cref="MicroBatchOptions.MaxDelayMs"/>, or before a commit. Each
-/// result (an anomaly, or a dead letter for a window with non-finite features) goes to the sink the
-/// transformer gives, which forwards it down the topology.
+/// The closed windows of one stream thread's tasks waiting for the model (see <see cref="ThreadBatches"/>),
+/// scored together when the batch is full, when its oldest window has waited
+/// <see cref="MicroBatchOptions.MaxDelayMs"/>, or when records stop. Each result (an anomaly, or a dead
+/// letter for a window with non-finite features) goes to the outbox of the window's task, which forwards
+/// it down the topology.
 /// </summary>
 internal sealed class WindowBatch
 {
@@ -19,10 +20,9 @@ internal sealed class WindowBatch
     private readonly HashSet<string> _vms = new(StringComparer.Ordinal);
     private readonly float[] _rows;
     private readonly double[] _scores, _contributions, _shadowScores, _shadowContributions, _features64;
-    private readonly long _maxDelayTicks;
-    private long _oldest;
+    private readonly MicroBatchTimer _timer;
 
-    private sealed record Pending(TelemetrySample Sample, ClosedWindow Window, double StatScore, double[]? StatContributions,
+    private sealed record Pending(TaskOutbox Owner, TelemetrySample Sample, ClosedWindow Window, double StatScore, double[]? StatContributions,
         string Topic, int Partition, long Offset, string Key, byte[] Value);
 
     public WindowBatch(ModelScoring model, VmScoring scoring)
@@ -39,34 +39,32 @@ internal sealed class WindowBatch
         _contributions = new double[n * _metrics];
         _shadowContributions = new double[n * _metrics];
         _features64 = new double[_features];
-        _maxDelayTicks = (long)(model.Batch.MaxDelayMs / 1000.0 * Stopwatch.Frequency);
+        _timer = new MicroBatchTimer(model.Batch);
     }
 
     public int Count => _pending.Count;
 
-    /// <summary>Whether a window of this VM is waiting in the batch.</summary>
+    /// <summary>Whether a window of this VM is waiting in the batch (a VM's records are all read by one task).</summary>
     public bool Holds(string vm) => _vms.Contains(vm);
 
     public bool Full => _pending.Count >= _model.Batch.MaxBatch;
 
-    public bool Due => _pending.Count > 0 && Stopwatch.GetTimestamp() - _oldest >= _maxDelayTicks;
+    public bool Due => _timer.Due(_pending.Count);
 
-    public void Add(TelemetrySample sample, ClosedWindow window, ReadOnlySpan<double> features, double statScore, ReadOnlySpan<double> statContributions,
+    public void Add(TaskOutbox owner, TelemetrySample sample, ClosedWindow window, ReadOnlySpan<double> features, double statScore, ReadOnlySpan<double> statContributions,
         string topic, int partition, long offset, string key, byte[] value)
     {
-        if (_pending.Count == 0) _oldest = Stopwatch.GetTimestamp();
+        _timer.Adding(_pending.Count);
+        owner.Added();
         _vms.Add(sample.VmId);
         var row = _rows.AsSpan(_pending.Count * _features, _features);
         for (int i = 0; i < _features; i++) row[i] = (float)features[i];
-        _pending.Add(new Pending(sample, window, statScore, _model.Mode == DetectorMode.Combined ? statContributions.ToArray() : null,
+        _pending.Add(new Pending(owner, sample, window, statScore, _model.Mode == DetectorMode.Combined ? statContributions.ToArray() : null,
             topic, partition, offset, key, value));
     }
 
-    /// <summary>
-    /// Scores the pending windows, hands each result to <paramref name="emit"/> and tells
-    /// <paramref name="scored"/> which VMs' windows are done.
-    /// </summary>
-    public void Flush(Action<string, ScoringOutput> emit, Action<string> scored)
+    /// <summary>Scores the pending windows; each window's result and its being done go to its task's outbox.</summary>
+    public void Flush()
     {
         int n = _pending.Count;
         if (n == 0) return;
@@ -101,11 +99,13 @@ internal sealed class WindowBatch
         for (int i = 0; i < n; i++)
         {
             var p = _pending[i];
+            p.Owner.Scored(p.Sample.VmId);
+            p.Owner.Done();
             double score = _scores[i];
             if (double.IsNaN(score))
             {
                 _scoring.Metrics.DeadLettered(RejectReasons.NotFinite).Inc();
-                emit(p.Key, ScoringOutput.Of(DeadLetters.Create(_scoring.Metrics.App, RejectReasons.NotFinite,
+                p.Owner.Emit(p.Key, ScoringOutput.Of(DeadLetters.Create(_scoring.Metrics.App, RejectReasons.NotFinite,
                     $"window {p.Window.StartMs}..{p.Window.EndMs} of {p.Sample.VmId} has non-finite features; the model cannot score it (last record of the window attached)",
                     p.Topic, p.Partition, p.Offset, System.Text.Encoding.UTF8.GetBytes(p.Key), p.Value, _scoring.Clock.GetUtcNow().ToUnixTimeMilliseconds())));
                 continue;
@@ -120,9 +120,8 @@ internal sealed class WindowBatch
             var e = modelFires && (!statFires || score >= p.StatScore)
                 ? AnomalyEvents.Create(p.Sample, p.Window, score, active.Model.Id, _scoring.Extractor.Schema, _features64, contributions)
                 : AnomalyEvents.Create(p.Sample, p.Window, p.StatScore, _scoring.Detector.Name, _scoring.Extractor.Schema, _features64, p.StatContributions);
-            emit(p.Sample.VmId, ScoringOutput.Of(e));
+            p.Owner.Emit(p.Sample.VmId, ScoringOutput.Of(e));
         }
-        foreach (var vm in _vms) scored(vm);
         _vms.Clear();
         _pending.Clear();
     }

@@ -14,4 +14,6 @@ public static class SchemaVersions
     public const uint Prediction = 1;
     public const uint Topology = 1;
     public const uint RootCause = 1;
+    public const uint Action = 1;
+    public const uint Approval = 1;
 }

@@ -13,9 +13,11 @@ public sealed record TopicNames(string Prefix)
     public string Predictions => Name("predictions");
     public string Topology => Name("topology");
     public string RootCauses => Name("root-causes");
+    public string Actions => Name("actions");
+    public string Approvals => Name("approvals");
 
     /// <summary>The topics the spine's apps read and write.</summary>
-    public IReadOnlyList<string> All => [Telemetry, Anomalies, DeadLetter, FaultLabels, Predictions, Topology, RootCauses];
+    public IReadOnlyList<string> All => [Telemetry, Anomalies, DeadLetter, FaultLabels, Predictions, Topology, RootCauses, Actions, Approvals];
 
     private string Name(string topic) => string.IsNullOrEmpty(Prefix) ? topic : $"{Prefix}.{topic}";
 }

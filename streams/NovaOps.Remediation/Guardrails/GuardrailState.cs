@@ -1,0 +1,113 @@
+using NovaOps.Contracts;
+
+namespace NovaOps.Remediation.Guardrails;
+
+/// <summary>Why a guardrail stopped an action: the guardrail's stable name (an audit field and a metric label) and a sentence.</summary>
+public sealed record GuardrailVerdict(string Guardrail, string Reason);
+
+/// <summary>
+/// The guardrails' memory and their check: actions in flight (fleet-wide and per zone), the last action per target,
+/// the VMs touched per zone and per tenant within the blast-radius window, and executed actions within the rate
+/// window. Event time throughout; one executor loop uses it (not thread-safe).
+/// </summary>
+public sealed class GuardrailState(GuardrailOptions options, FleetInventory inventory)
+{
+    private readonly Dictionary<string, string> _inFlight = new(StringComparer.Ordinal); // action id → zone
+    private readonly Dictionary<string, int> _inFlightPerZone = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _lastActionAt = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Queue<(long At, int Vms)>> _touchedZone = new(StringComparer.Ordinal), _touchedTenant = new(StringComparer.Ordinal);
+    private readonly Queue<long> _executed = new();
+
+    public GuardrailOptions Options { get; } = options;
+    public int InFlight => _inFlight.Count;
+
+    /// <summary>
+    /// The first guardrail <paramref name="a"/> would break at <paramref name="nowMs"/>, or null. Paging a human
+    /// passes every guardrail (escalation is never held back); <paramref name="escalation"/> (a later step of a
+    /// remediation already running on the target) skips the cooldown that remediation started.
+    /// </summary>
+    public GuardrailVerdict? Check(PlannedAction a, long nowMs, bool escalation)
+    {
+        if (a.Kind == ActionKind.PageHuman) return null;
+        Expire(nowMs);
+        if (_inFlight.Count >= Options.MaxConcurrent)
+            return new("concurrency", $"{_inFlight.Count} actions in flight (limit {Options.MaxConcurrent})");
+        int inZone = _inFlightPerZone.GetValueOrDefault(a.Zone);
+        if (inZone >= Options.MaxConcurrentPerZone)
+            return new("zone_concurrency", $"{inZone} actions in flight in {a.Zone} (limit {Options.MaxConcurrentPerZone})");
+        if (!escalation && _lastActionAt.TryGetValue(a.Target, out long last) && nowMs - last < Options.Cooldown.TotalMilliseconds)
+            return new("cooldown", $"{a.Target} was acted on {(nowMs - last) / 1000} s ago (cooldown {Options.Cooldown.TotalMinutes:0.#} min)");
+        if (_executed.Count >= Options.MaxActionsPerWindow)
+            return new("rate_limit", $"{_executed.Count} actions in the last {Options.RateWindow.TotalSeconds:0} s (limit {Options.MaxActionsPerWindow})");
+        if (a.TargetKind != NodeKind.Zone) // a zone evacuation is the whole zone by design: it needs an approval instead
+        {
+            if (a.VmsTouched == 0)
+                return new("blast_radius_zone", $"the VMs {a.Target} would touch are not known yet (no telemetry seen): not acting blind");
+            int zoneVms = inventory.VmsInZone(a.Zone);
+            int zoneCap = Cap(zoneVms, Options.MaxZoneShare);
+            int zoneTouched = Sum(_touchedZone, a.Zone);
+            if (zoneTouched + a.VmsTouched > zoneCap)
+                return new("blast_radius_zone", $"{zoneTouched} of {zoneVms} VMs of {a.Zone} touched in the last {Options.BlastRadiusWindow.TotalMinutes:0} min; {a.VmsTouched} more would pass {zoneCap} ({Options.MaxZoneShare:P0})");
+            foreach (var (tenant, vms) in a.Touched)
+            {
+                int tenantVms = inventory.VmsOfTenant(tenant);
+                int tenantCap = Cap(tenantVms, Options.MaxTenantShare);
+                int tenantTouched = Sum(_touchedTenant, tenant);
+                if (tenantTouched + vms > tenantCap)
+                    return new("blast_radius_tenant", $"{tenantTouched} of {tenantVms} VMs of tenant {tenant} touched in the last {Options.BlastRadiusWindow.TotalMinutes:0} min; {vms} more would pass {tenantCap} ({Options.MaxTenantShare:P0})");
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The action ran: it counts against every guardrail; <paramref name="verifying"/> keeps it in flight until <see cref="Finished"/>.</summary>
+    public void Executed(PlannedAction a, long nowMs, bool verifying)
+    {
+        if (a.Kind == ActionKind.PageHuman) return;
+        _lastActionAt[a.Target] = nowMs;
+        _executed.Enqueue(nowMs);
+        Touch(_touchedZone, a.Zone, nowMs, a.VmsTouched);
+        foreach (var (tenant, vms) in a.Touched) Touch(_touchedTenant, tenant, nowMs, vms);
+        if (verifying)
+        {
+            _inFlight[a.ActionId] = a.Zone;
+            _inFlightPerZone[a.Zone] = _inFlightPerZone.GetValueOrDefault(a.Zone) + 1;
+        }
+    }
+
+    /// <summary>The action's check ended (recovered or not): it no longer holds a concurrency slot.</summary>
+    public void Finished(string actionId)
+    {
+        if (!_inFlight.Remove(actionId, out var zone)) return;
+        if (--_inFlightPerZone[zone] == 0) _inFlightPerZone.Remove(zone);
+    }
+
+    private int Cap(int total, double share) => Math.Max(Options.MinVmsPerWindow, (int)Math.Floor(total * share));
+
+    private static int Sum(Dictionary<string, Queue<(long At, int Vms)>> touched, string key) =>
+        touched.TryGetValue(key, out var q) ? q.Sum(e => e.Vms) : 0;
+
+    private static void Touch(Dictionary<string, Queue<(long At, int Vms)>> touched, string key, long nowMs, int vms)
+    {
+        if (string.IsNullOrEmpty(key) || vms == 0) return;
+        if (!touched.TryGetValue(key, out var q)) touched[key] = q = new Queue<(long, int)>();
+        q.Enqueue((nowMs, vms));
+    }
+
+    private void Expire(long nowMs)
+    {
+        long rateFrom = nowMs - (long)Options.RateWindow.TotalMilliseconds;
+        while (_executed.TryPeek(out long at) && at <= rateFrom) _executed.Dequeue();
+        long blastFrom = nowMs - (long)Options.BlastRadiusWindow.TotalMilliseconds;
+        foreach (var touched in (Dictionary<string, Queue<(long At, int Vms)>>[])[_touchedZone, _touchedTenant])
+            foreach (var (key, q) in touched)
+            {
+                while (q.TryPeek(out var e) && e.At <= blastFrom) q.Dequeue();
+                if (q.Count == 0) touched.Remove(key);
+            }
+        long coolFrom = nowMs - (long)Options.Cooldown.TotalMilliseconds;
+        if (_lastActionAt.Count > 10_000)
+            foreach (var (target, at) in _lastActionAt)
+                if (at <= coolFrom) _lastActionAt.Remove(target);
+    }
+}

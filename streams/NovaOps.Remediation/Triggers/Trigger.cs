@@ -1,0 +1,52 @@
+using NovaOps.Contracts;
+
+namespace NovaOps.Remediation.Triggers;
+
+/// <summary>What a trigger came from: the kinds a runbook matches on.</summary>
+public enum TriggerSource
+{
+    Prediction,
+    Anomaly,
+    RootCause,
+    Operator,
+}
+
+/// <summary>
+/// One reason to act, read from a prediction, an anomaly, a root cause or an operator command.
+/// <paramref name="IdempotencyKey"/> is the identity of the record it came from: a redelivered record gives the
+/// same key, and the executor never acts twice on a key.
+/// </summary>
+/// <param name="Target">The node the trigger is about (a VM for predictions and anomalies; the ranked cause for root causes).</param>
+/// <param name="Confidence">Probability of a prediction, score of an anomaly, score share of the top root cause (0..1).</param>
+/// <param name="TopMetric">The metric that contributed most, when the record names one (what the runbooks match on).</param>
+/// <param name="AtMs">Event time of the record: the executor's clock (cooldowns, windows, deadlines).</param>
+public sealed record Trigger(
+    string IdempotencyKey,
+    TriggerSource Source,
+    string Target,
+    NodeKind TargetKind,
+    string Zone,
+    string Host,
+    string TenantId,
+    TenantTier Tier,
+    double Confidence,
+    string? TopMetric,
+    long AtMs)
+{
+    /// <summary>The id of the node of the given kind this trigger is about (its VM, its host or its zone).</summary>
+    public string? TargetOf(NodeKind kind) => kind switch
+    {
+        _ when kind == TargetKind => Target,
+        NodeKind.Host => string.IsNullOrEmpty(Host) ? null : Host,
+        NodeKind.Zone => string.IsNullOrEmpty(Zone) ? null : Zone,
+        _ => null,
+    };
+
+    public static string SourceName(TriggerSource source) => source switch
+    {
+        TriggerSource.Prediction => "prediction",
+        TriggerSource.Anomaly => "anomaly",
+        TriggerSource.RootCause => "root_cause",
+        _ => "operator",
+    };
+}

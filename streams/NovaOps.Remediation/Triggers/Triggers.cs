@@ -1,0 +1,36 @@
+using NovaOps.Contracts;
+
+namespace NovaOps.Remediation.Triggers;
+
+/// <summary>Reads triggers from the records of the region's topics.</summary>
+public static class Triggers
+{
+    /// <summary>An alarm of the incident predictor; null for a prediction below the model's threshold.</summary>
+    public static Trigger? FromPrediction(PredictionEvent p) => !p.Alarm ? null : new Trigger(
+        $"prediction:{p.VmId}:{p.WindowEndMs}:{p.Model}", TriggerSource.Prediction, p.VmId, NodeKind.Vm, p.Zone, p.Host,
+        p.TenantId, p.TenantTier, p.Probability, p.Contributions.Count > 0 ? p.Contributions[0].Metric : null, p.WindowEndMs);
+
+    public static Trigger FromAnomaly(AnomalyEvent a) => new(
+        $"anomaly:{a.VmId}:{a.WindowStartMs}:{a.Detector}", TriggerSource.Anomaly, a.VmId, NodeKind.Vm, a.Zone, a.Host,
+        a.TenantId, a.TenantTier, a.Score, a.Contributions.Count > 0 ? a.Contributions[0].Metric : null, a.WindowEndMs);
+
+    /// <summary>
+    /// The top candidate of an incident's final ranking (earlier rankings change as evidence arrives: acting on
+    /// them would act on a guess the next ranking may drop); null when the ranking is not final, was merged
+    /// into another incident, or has no candidate. Confidence is the top candidate's share of the scores.
+    /// The candidate's own host and zone are not on the record: <paramref name="placement"/> gives them
+    /// (from the topology), else the trigger carries only the node itself.
+    /// </summary>
+    public static Trigger? FromRootCause(RootCauseEvent e, Func<string, (string Zone, string Host, string TenantId, TenantTier Tier)?>? placement = null)
+    {
+        if (!e.Final || !string.IsNullOrEmpty(e.MergedInto) || e.Candidates.Count == 0) return null;
+        var top = e.Candidates[0];
+        double total = e.Candidates.Sum(c => Math.Max(0, c.Score));
+        double confidence = total > 0 ? Math.Max(0, top.Score) / total : 0;
+        var place = placement?.Invoke(top.Node);
+        string zone = top.Kind == NodeKind.Zone ? top.Node : place?.Zone ?? "";
+        string host = top.Kind == NodeKind.Host ? top.Node : place?.Host ?? "";
+        return new Trigger($"root_cause:{e.IncidentId}:{top.Node}", TriggerSource.RootCause, top.Node, top.Kind, zone, host,
+            place?.TenantId ?? "", place?.Tier ?? TenantTier.Unspecified, confidence, top.Metrics.Count > 0 ? top.Metrics[0] : null, e.AnalysedMs);
+    }
+}

@@ -23,7 +23,7 @@ public sealed record KafkaOptions
 /// variables <c>NOVAOPS__SECTION__KEY</c>, then command-line options (highest).
 /// </summary>
 public sealed record NovaOpsSettings(KafkaOptions Kafka, MetricsOptions Metrics, StreamAppOptions Streams, AnomalyTopologyOptions Anomaly,
-    SeriesDetectionOptions Series, NovaOps.Streams.Rca.RcaTopologyOptions Rca)
+    SeriesDetectionOptions Series, NovaOps.Streams.Rca.RcaTopologyOptions Rca, NovaOps.Remediation.RemediationOptions Remediation)
 {
     public static NovaOpsSettings Load()
     {
@@ -38,8 +38,13 @@ public sealed record NovaOpsSettings(KafkaOptions Kafka, MetricsOptions Metrics,
             config.GetSection("Streams").Get<StreamAppOptions>() ?? new StreamAppOptions(),
             WithModelsFolder(config.GetSection("Anomaly").Get<AnomalyTopologyOptions>() ?? new AnomalyTopologyOptions()),
             config.GetSection("Series").Get<SeriesDetectionOptions>() ?? new SeriesDetectionOptions(),
-            config.GetSection("Rca").Get<NovaOps.Streams.Rca.RcaTopologyOptions>() ?? new NovaOps.Streams.Rca.RcaTopologyOptions());
+            config.GetSection("Rca").Get<NovaOps.Streams.Rca.RcaTopologyOptions>() ?? new NovaOps.Streams.Rca.RcaTopologyOptions(),
+            WithRunbooksFolder(config.GetSection("Remediation").Get<NovaOps.Remediation.RemediationOptions>() ?? new NovaOps.Remediation.RemediationOptions()));
     }
+
+    /// <summary>Runbooks as models: the working directory first, then the example runbooks shipped next to the executable.</summary>
+    private static NovaOps.Remediation.RemediationOptions WithRunbooksFolder(NovaOps.Remediation.RemediationOptions remediation) =>
+        remediation with { Runbooks = ModelsFolder(remediation.Runbooks) };
 
     /// <summary>
     /// A relative models folder is looked up in the working directory (a clone of the repository), then

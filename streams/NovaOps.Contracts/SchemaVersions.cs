@@ -16,4 +16,5 @@ public static class SchemaVersions
     public const uint RootCause = 1;
     public const uint Action = 1;
     public const uint Approval = 1;
+    public const uint FleetCommand = 1;
 }

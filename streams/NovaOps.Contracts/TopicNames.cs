@@ -15,9 +15,10 @@ public sealed record TopicNames(string Prefix)
     public string RootCauses => Name("root-causes");
     public string Actions => Name("actions");
     public string Approvals => Name("approvals");
+    public string FleetCommands => Name("fleet-commands");
 
     /// <summary>The topics the spine's apps read and write.</summary>
-    public IReadOnlyList<string> All => [Telemetry, Anomalies, DeadLetter, FaultLabels, Predictions, Topology, RootCauses, Actions, Approvals];
+    public IReadOnlyList<string> All => [Telemetry, Anomalies, DeadLetter, FaultLabels, Predictions, Topology, RootCauses, Actions, Approvals, FleetCommands];
 
     private string Name(string topic) => string.IsNullOrEmpty(Prefix) ? topic : $"{Prefix}.{topic}";
 }

@@ -29,6 +29,14 @@ public sealed class RemediationExecutor(RunbookSet runbooks, RemediationOptions 
     private static readonly RunbookStep PageHuman = new(ActionKind.PageHuman, NodeKind.Vm, new Dictionary<string, string>(), null, false, false);
 
     public RemediationOptions Options { get; } = options;
+
+    /// <summary>Where a root cause's node runs, for a trigger read from a ranking (which names the node only).</summary>
+    public (string Zone, string Host, string TenantId, TenantTier Tier)? PlacementOf(string node)
+    {
+        if (Inventory.Placement(node) is { } vm) return (vm.Zone, vm.Host, vm.Tenant, TenantTier.Unspecified);
+        if (Inventory.ZoneOfHost(node) is { } zone) return (zone, node, "", TenantTier.Unspecified);
+        return null;
+    }
     public FleetInventory Inventory { get; } = inventory;
 
     /// <summary>The executor's clock: the latest event time seen.</summary>
@@ -56,11 +64,11 @@ public sealed class RemediationExecutor(RunbookSet runbooks, RemediationOptions 
         if (_handled.TryGetValue(trigger.IdempotencyKey, out long seen))
         {
             audit.Add(Record(trigger, null, -1, ActionKind.Unspecified, trigger.Target, trigger.TargetKind, ActionOutcome.Skipped,
-                $"redelivered: this trigger was handled at {seen}"));
+                $"already handled at {seen} (the record redelivered, or the same incident ranked the same node again)"));
             return audit;
         }
         Remember(trigger.IdempotencyKey);
-        var runbook = runbooks.Match(trigger);
+        var runbook = runbooks.Match(trigger, metric => Latest(trigger.TargetKind == NodeKind.Vm ? trigger.Target : null, metric));
         if (runbook is null)
         {
             audit.Add(Record(trigger, null, -1, ActionKind.Unspecified, trigger.Target, trigger.TargetKind, ActionOutcome.Skipped, "no runbook matches"));
@@ -120,6 +128,7 @@ public sealed class RemediationExecutor(RunbookSet runbooks, RemediationOptions 
     public async Task<IReadOnlyList<ActionRecord>> AdvanceAsync(long nowMs, CancellationToken ct = default)
     {
         Tick(nowMs);
+        if (_byAction.Count == 0) return [];
         var audit = new List<ActionRecord>();
         foreach (var r in _byAction.Values.ToList())
         {
@@ -166,7 +175,7 @@ public sealed class RemediationExecutor(RunbookSet runbooks, RemediationOptions 
     {
         Tick(record.AtMs);
         if (!string.IsNullOrEmpty(record.IdempotencyKey) && !_handled.ContainsKey(record.IdempotencyKey)) Remember(record.IdempotencyKey, record.AtMs);
-        if (record.Outcome is not (ActionOutcome.Executed or ActionOutcome.DryRun) || record.Kind == ActionKind.PageHuman) return;
+        if (record.Outcome is not (ActionOutcome.Executed or ActionOutcome.DryRun)) return;
         var trigger = new Trigger(record.IdempotencyKey, TriggerSource.Operator, record.Target, record.TargetKind, record.Zone, record.Host,
             record.TenantId, record.TenantTier, record.Confidence, null, record.AtMs);
         var step = new RunbookStep(record.Kind, record.TargetKind, new Dictionary<string, string>(), null, null, false);
@@ -247,9 +256,18 @@ public sealed class RemediationExecutor(RunbookSet runbooks, RemediationOptions 
         await RunStepAsync(r, next, escalation: true, approver: null, audit, ct);
     }
 
+    private double? Latest(string? vm, string metric) =>
+        vm is not null && _latest.TryGetValue(vm, out var latest) ? latest.Values[MetricIndex(metric)] : null;
+
+    private static int MetricIndex(string metric)
+    {
+        for (int i = 0; i < MetricNames.Count; i++) if (MetricNames.Standard[i] == metric) return i;
+        throw new ArgumentException($"unknown metric {metric}");
+    }
+
     private double? CurrentValue(Remediation r, RecoveryCheck check)
     {
-        int metric = MetricNames.Standard.ToList().IndexOf(check.Metric);
+        int metric = MetricIndex(check.Metric);
         // A VM's own samples after the action; a host or zone: the mean of its VMs' samples after the action.
         IEnumerable<string> vms = r.Action!.TargetKind switch
         {

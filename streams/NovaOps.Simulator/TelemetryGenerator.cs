@@ -21,8 +21,13 @@ public sealed class TelemetryGenerator
     private long _lastTick = -1;
     private readonly long _intervalMs;
     private readonly long _startMs;
+    private readonly int[] _faulty;          // per fault: its affected VMs still under it (actions release them)
+    private readonly bool[] _resolved;       // per fault: ended early by actions
 
     public FaultPlan Plan { get; }
+
+    /// <summary>What actions changed in the fleet: moved VMs, CPU caps, grown disks (see <see cref="Control.FleetControl"/>).</summary>
+    public Control.FleetControl Control { get; }
 
     public FleetLayout Fleet => _fleet;
 
@@ -36,6 +41,32 @@ public sealed class TelemetryGenerator
         Array.Fill(_faultOfVm, -1);
         _intervalMs = (long)fleet.Options.SampleInterval.TotalMilliseconds;
         _startMs = fleet.Options.Start.ToUnixTimeMilliseconds();
+        _faulty = new int[_faults.Count];
+        _resolved = new bool[_faults.Count];
+        Control = new Control.FleetControl(fleet, this);
+    }
+
+    /// <summary>The current tick.</summary>
+    public long Tick => _lastTick;
+
+    /// <summary>The fault <paramref name="vm"/> suffers now (its own, its host's or its zone's), if any.</summary>
+    public InjectedFault? FaultOf(int vm) => _faultOfVm[vm] >= 0 ? _faults[_faultOfVm[vm]] : null;
+
+    /// <summary>
+    /// An action freed <paramref name="vm"/> from its fault (restarted, moved away, disk grown). Returns the fault
+    /// when that was its last affected VM: the fault is over, and no longer slows its callers either.
+    /// </summary>
+    internal InjectedFault? Release(int vm)
+    {
+        int index = _faultOfVm[vm];
+        if (index < 0) return null;
+        _faultOfVm[vm] = -1;
+        if (--_faulty[index] > 0) return null;
+        _resolved[index] = true;
+        _active.Remove(index);
+        foreach (int v in _faults[index].Cascade.Keys)
+            if (_cascadeOfVm.TryGetValue(v, out var c) && c.Fault == index) _cascadeOfVm.Remove(v);
+        return _faults[index];
     }
 
     public long TickToMs(long tick) => _startMs + tick * _intervalMs;
@@ -52,7 +83,8 @@ public sealed class TelemetryGenerator
         {
             var f = _faults[_active[i]];
             if (tick < f.EndTick) continue;
-            foreach (int v in f.AffectedVms) _faultOfVm[v] = -1;
+            foreach (int v in f.AffectedVms)
+                if (_faultOfVm[v] == _active[i]) _faultOfVm[v] = -1;
             foreach (int v in f.Cascade.Keys)
                 if (_cascadeOfVm.TryGetValue(v, out var c) && c.Fault == _active[i]) _cascadeOfVm.Remove(v);
             _active.RemoveAt(i);
@@ -65,6 +97,7 @@ public sealed class TelemetryGenerator
             if (tick < f.EndTick)
             {
                 foreach (int v in f.AffectedVms) _faultOfVm[v] = _nextFault;
+                _faulty[_nextFault] = f.AffectedVms.Count;
                 foreach (var (v, impact) in f.Cascade)
                     if (!_cascadeOfVm.TryGetValue(v, out var c) || c.Impact < impact) _cascadeOfVm[v] = (_nextFault, impact);
                 _active.Add(_nextFault);
@@ -82,11 +115,18 @@ public sealed class TelemetryGenerator
         Span<double> m = stackalloc double[MetricNames.Count];
         Normal(vm, tick, m);
         int fault = _faultOfVm[vm];
-        if (fault >= 0) FaultEffects.Apply(_faults[fault], tick, m);
+        if (fault >= 0)
+        {
+            Span<double> normal = stackalloc double[MetricNames.Count];
+            m.CopyTo(normal);
+            FaultEffects.Apply(_faults[fault], tick, m);
+            Control.Mitigate(vm, normal, m);
+        }
         else if (_cascadeOfVm.Count > 0 && _cascadeOfVm.TryGetValue(vm, out var cascade) && tick >= _faults[cascade.Fault].OnsetTick)
             FaultEffects.ApplyCascade(cascade.Impact, m);
+        else Control.Mitigate(vm, m, m);
 
-        int host = _fleet.HostOf(vm);
+        int host = Control.HostOf(vm);
         int zone = _fleet.ZoneOfHost(host);
         int tenant = _fleet.TenantOf(vm);
         return new TelemetrySample

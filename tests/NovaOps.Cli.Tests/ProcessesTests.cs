@@ -56,9 +56,9 @@ public class ProcessesTests
     public async Task Broker_app_and_simulator_as_separate_processes()
     {
         var ct = TestContext.Current.CancellationToken;
-        int port = FreePort(), rcaPort = FreePort();
+        int port = FreePort(), rcaPort = FreePort(), remediationPort = FreePort();
         using var broker = Start("proc", 0, "broker");
-        Process? app = null, rca = null;
+        Process? app = null, rca = null, remediation = null;
         try
         {
             string bootstrap = (await WaitForLine(broker, "BOOTSTRAP=", TimeSpan.FromSeconds(60)))["BOOTSTRAP=".Length..];
@@ -66,6 +66,8 @@ public class ProcessesTests
             await WaitForLine(app, "RUNNING", TimeSpan.FromSeconds(90));
             rca = Start("proc", rcaPort, "run", "rca", "--bootstrap-servers", bootstrap);
             await WaitForLine(rca, "RUNNING", TimeSpan.FromSeconds(90));
+            remediation = Start("proc", remediationPort, "run", "remediation", "--bootstrap-servers", bootstrap, "--dry-run");
+            await WaitForLine(remediation, "RUNNING", TimeSpan.FromSeconds(90));
 
             using var sim = Start("proc", 0, "simulate", "--bootstrap-servers", bootstrap, "--vms", "50", "--ticks", "60", "--malformed-per-million", "20000");
             long published = long.Parse((await WaitForLine(sim, "PUBLISHED=", TimeSpan.FromSeconds(60)))["PUBLISHED=".Length..]);
@@ -100,9 +102,22 @@ public class ProcessesTests
             Assert.True(evidence >= anomalies, $"the RCA app read {evidence} of {anomalies} anomalies");
             Assert.Contains("novaops_rca_incidents_open", rcaText);
             Assert.False(rca.HasExited);
+
+            // The remediation executor (dry run) reads the same telemetry for its inventory and checks.
+            double seen = 0;
+            string remediationText = "";
+            for (clock.Restart(); seen < published && clock.Elapsed < TimeSpan.FromSeconds(60); await Task.Delay(500, ct))
+            {
+                remediationText = await http.GetStringAsync($"http://127.0.0.1:{remediationPort}/metrics", ct);
+                seen = Sum(remediationText, @"^novaops_records_in_total\{[^}]*topic=""proc\.telemetry""[^}]*\} (\S+)");
+            }
+            Assert.Equal(published, seen);
+            Assert.Contains("novaops_remediation_active", remediationText);
+            Assert.False(remediation.HasExited);
         }
         finally
         {
+            if (remediation is not null) { remediation.Kill(entireProcessTree: true); await remediation.WaitForExitAsync(ct); remediation.Dispose(); }
             if (rca is not null) { rca.Kill(entireProcessTree: true); await rca.WaitForExitAsync(ct); rca.Dispose(); }
             if (app is not null) { app.Kill(entireProcessTree: true); await app.WaitForExitAsync(ct); app.Dispose(); }
             broker.Kill(entireProcessTree: true);

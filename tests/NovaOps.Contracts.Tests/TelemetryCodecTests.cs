@@ -96,7 +96,10 @@ public class TelemetryCodecTests
         Assert.Equal("eu-west.predictions", t.Predictions);
         Assert.Equal("eu-west.topology", t.Topology);
         Assert.Equal("eu-west.root-causes", t.RootCauses);
-        Assert.Equal(7, t.All.Distinct().Count());
+        Assert.Equal("eu-west.actions", t.Actions);
+        Assert.Equal("eu-west.approvals", t.Approvals);
+        Assert.Equal("eu-west.fleet-commands", t.FleetCommands);
+        Assert.Equal(10, t.All.Distinct().Count());
     }
 
     private static byte[] With(Action<TelemetrySample> change)

@@ -119,4 +119,37 @@ public class ExecutorTests
         var unknown = Assert.Single(await executor.HandleAsync(Fleet.Prediction("vm-7-1", Fleet.T0), Ct)); // zone-7: no telemetry yet
         Assert.Equal((ActionOutcome.Blocked, "blast_radius_zone"), (unknown.Outcome, unknown.Guardrail));
     }
+
+    [Fact]
+    public async Task A_when_condition_reads_the_targets_latest_sample()
+    {
+        var actuator = new RecordingActuator();
+        var executor = Fleet.Executor("""
+            runbooks:
+              - name: leak
+                match:
+                  top_metrics: [mem_util]
+                  when: [{ metric: mem_util, above: 90 }]
+                actions: [{ action: restart_vm }]
+            """, actuator);
+        var normal = Assert.Single(await executor.HandleAsync(Fleet.Prediction("vm-0-1", Fleet.T0), Ct)); // memory at 50
+        Assert.Equal("no runbook matches", normal.Reason);
+        await executor.ObserveAsync(Fleet.Sample("vm-0-2", Fleet.T0, mem: 95), Ct);
+        var high = Assert.Single(await executor.HandleAsync(Fleet.Prediction("vm-0-2", Fleet.T0 + 1), Ct));
+        Assert.Equal(ActionOutcome.Executed, high.Outcome);
+        var unseen = Assert.Single(await executor.HandleAsync(Fleet.Prediction("vm-9-1", Fleet.T0 + 2), Ct)); // no sample: no match
+        Assert.Equal(ActionOutcome.Skipped, unseen.Outcome);
+    }
+
+    [Fact]
+    public async Task A_human_is_paged_once_about_a_target_not_at_every_trigger()
+    {
+        var actuator = new RecordingActuator();
+        var executor = Fleet.Executor("runbooks:\n  - name: p\n    actions: [{ action: page_human }]\n", actuator);
+        var audit = new List<ActionRecord>();
+        for (int i = 0; i < 5; i++) audit.AddRange(await executor.HandleAsync(Fleet.Prediction("vm-0-1", Fleet.T0 + i * 60_000), Ct));
+        audit.AddRange(await executor.HandleAsync(Fleet.Prediction("vm-0-1", Fleet.T0 + 31 * 60_000), Ct));
+        Assert.Equal(2, actuator.Commands.Count);
+        Assert.Equal(4, audit.Count(a => a.Guardrail == "page_cooldown"));
+    }
 }

@@ -57,7 +57,7 @@ public class SafetyTests
         Assert.Equal(ActionOutcome.Executed, Assert.Single(first).Outcome);
         var skipped = Assert.Single(again);
         Assert.Equal(ActionOutcome.Skipped, skipped.Outcome);
-        Assert.Contains("redelivered", skipped.Reason);
+        Assert.Contains("already handled", skipped.Reason);
 
         // A new executor that replays the audit (the actions topic) remembers the trigger.
         var restarted = Fleet.Executor(Fleet.Restart, actuator);

@@ -17,7 +17,19 @@ internal static class DemoCommand
         var bootstrap = CommonOptions.BootstrapServers();
         var summaryJson = new Option<FileInfo?>("--summary-json") { Description = "Write the run's summary as JSON to this file" };
         var detector = CommonOptions.Detector();
-        var cmd = new Command("demo", "Run broker, simulator and anomaly topology end to end and score the detections") { vms, duration, seed, rate, bootstrap, summaryJson, detector };
+        var remediation = new Option<string>("--remediation")
+        {
+            Description = "on: the executor acts on the simulated fleet; dry-run: it decides and audits only; off: it does not run",
+            DefaultValueFactory = _ => "on",
+        };
+        remediation.AcceptOnlyFromAmong("on", "dry-run", "off");
+        var approveAfter = new Option<double>("--approve-after")
+        {
+            Description = "Simulated minutes after which the demo's on-call approves a destructive action (drain, evacuate); 0: nobody approves",
+            DefaultValueFactory = _ => defaults.ApproveAfter!.Value.TotalMinutes,
+        };
+        var cmd = new Command("demo", "Run broker, simulator, anomaly, RCA and remediation end to end and score the loop against the ground truth")
+            { vms, duration, seed, rate, bootstrap, summaryJson, detector, remediation, approveAfter };
         cmd.SetAction(async (parse, ct) =>
         {
             var options = defaults with
@@ -28,23 +40,34 @@ internal static class DemoCommand
                 Rate = parse.GetValue(rate),
                 BootstrapServers = parse.GetValue(bootstrap),
                 Detector = parse.GetValue(detector),
+                Remediation = parse.GetValue(remediation) switch { "off" => RemediationMode.Off, "dry-run" => RemediationMode.DryRun, _ => RemediationMode.On },
+                ApproveAfter = parse.GetValue(approveAfter) > 0 ? TimeSpan.FromMinutes(parse.GetValue(approveAfter)) : null,
             };
             if (options.Vms < 1 || options.Duration <= TimeSpan.Zero || options.Rate <= 0)
                 throw new CliException("--vms, --duration and --rate must be positive");
-            var (summary, report) = await new DemoRunner(settings, options).RunAsync(ct);
-            Print(summary, report);
+            var (summary, report, loop) = await new DemoRunner(settings, options).RunAsync(ct);
+            Print(summary, report, loop);
             JsonOutput.Write(parse.GetValue(summaryJson), summary);
             return 0;
         });
         return cmd;
     }
 
-    private static void Print(DemoSummary s, Evaluation.GroundTruth.DetectionReport report)
+    private static void Print(DemoSummary s, Evaluation.GroundTruth.DetectionReport report, Evaluation.GroundTruth.ClosedLoopReport loop)
     {
-        var faults = new Table().Title("Injected faults").AddColumns("fault", "kind", "root cause", "detected", "delay after onset");
+        var outcomes = loop.Faults.ToDictionary(f => f.FaultId);
+        var faults = new Table().Title("Injected faults (times from onset; negative: before it)")
+            .AddColumns("fault", "kind", "root cause", "detected", "delay after onset", "first action", "recovered", "ended by", "human");
         foreach (var f in report.Faults)
-            faults.AddRow(f.FaultId, f.Kind.ToString(), f.RootCause, f.Detected ? "[green]yes[/]" : "[red]no[/]",
-                f.DelaySeconds is { } d ? $"{d:F0} s" : "-");
+        {
+            var o = outcomes.GetValueOrDefault(f.FaultId);
+            faults.AddRow(Markup.Escape(f.FaultId), f.Kind.ToString(), Markup.Escape(f.RootCause), f.Detected ? "[green]yes[/]" : "[red]no[/]",
+                f.DelaySeconds is { } d ? $"{d:F0} s" : "-",
+                o?.FirstActionSeconds is { } a ? $"{a:F0} s" : "-",
+                o is null ? "-" : $"{o.RecoverSeconds:F0} s",
+                o?.ResolvedBy is { } by ? Markup.Escape(by) : "planned end",
+                o is null ? "-" : o.HumanNeeded ? "[yellow]yes[/]" : "[green]no[/]");
+        }
         AnsiConsole.Write(faults);
         var table = new Table().Title("Summary").AddColumns("metric", "value")
             .AddRow("events in", $"{s.EventsIn:N0}")
@@ -62,7 +85,12 @@ internal static class DemoCommand
                 .AddRow("median lead time before onset", s.MedianLeadTimeSeconds is { } l ? $"{l:F0} s" : "-");
         table.AddRow($"incidents ranked ({s.RcaMethod} RCA): of a fault / of none", $"{s.RcaIncidents:N0} / {s.RcaUnmatchedIncidents:N0}")
             .AddRow("faults in a ranked incident", $"{s.RcaFaultsCovered} of {s.FaultsInjected}")
-            .AddRow("true root cause first / in top 3", s.RcaTop1 is { } t1 && s.RcaTop3 is { } t3 ? $"{t1:P1} / {t3:P1}" : "-");
+            .AddRow("true root cause first / in top 3", s.RcaTop1 is { } t1 && s.RcaTop3 is { } t3 ? $"{t1:P1} / {t3:P1}" : "-")
+            .AddRow($"remediation ({s.Remediation}): actions executed / blocked by guardrails", $"{s.ActionsExecuted:N0} / {s.ActionsBlockedByGuardrails:N0}")
+            .AddRow("approvals asked / pages", $"{s.ApprovalsRequested:N0} / {s.Pages:N0}")
+            .AddRow("faults ended by actions (prevented before onset)", $"{s.FaultsResolvedByActions} of {s.FaultsInjected} ({s.FaultsPrevented})")
+            .AddRow("median time to recover (MTTR)", s.MttrMedianSeconds is { } mttr ? $"{mttr:F0} s" : "-")
+            .AddRow("automation rate (ended with no human)", s.AutomationRate is { } ar ? $"{ar:P1}" : "-");
         AnsiConsole.Write(table);
     }
 }

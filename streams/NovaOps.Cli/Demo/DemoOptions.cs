@@ -14,4 +14,15 @@ public sealed record DemoOptions
     public bool Live { get; init; } = true;
     /// <summary>The detector to run; null: the settings' Anomaly:Detector.</summary>
     public Streams.Anomaly.Scoring.DetectorMode? Detector { get; init; }
+    /// <summary>Whether the remediation executor acts on the simulated fleet, only audits (dry run), or does not run.</summary>
+    public RemediationMode Remediation { get; init; } = RemediationMode.On;
+    /// <summary>The simulated on-call approves destructive actions this long (simulated time) after they are asked for; null: nobody approves.</summary>
+    public TimeSpan? ApproveAfter { get; init; } = TimeSpan.FromMinutes(5);
+}
+
+public enum RemediationMode
+{
+    On,
+    DryRun,
+    Off,
 }

@@ -20,7 +20,7 @@ namespace NovaOps.Cli.Demo;
 /// </summary>
 public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options)
 {
-    public async Task<(DemoSummary Summary, DetectionReport Report)> RunAsync(CancellationToken ct)
+    public async Task<(DemoSummary Summary, DetectionReport Report, ClosedLoopReport Loop)> RunAsync(CancellationToken ct)
     {
         var wall = Stopwatch.StartNew();
         var topics = settings.Kafka.Topics;
@@ -50,6 +50,7 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options)
         await using var rca = new NovaOps.Streams.Rca.RcaApp(kafka.BootstrapServers, topics, settings.Rca with { ApplicationId = $"{settings.Rca.ApplicationId}-demo-{Guid.NewGuid():N}"[..40] },
             streams with { StateDirectory = streams.StateDirectory + "-rca" }, new PipelineMetrics("rca", metrics.Registry));
         await rca.StartAsync(ct);
+        await using var remediation = options.Remediation == RemediationMode.Off ? null : await StartRemediationAsync(kafka.BootstrapServers, metrics, ct);
 
         using var collector = new OutcomeCollector(kafka.BootstrapServers, topics);
         collector.Start();
@@ -59,18 +60,23 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options)
         var fleet = new FleetLayout(simOptions);
         var generator = new TelemetryGenerator(fleet, FaultPlan.Generate(fleet, ticks));
         var emitter = new TelemetryEmitter(generator, topics, kafka.BootstrapServers,
-            new EmitterOptions { Ticks = ticks, RecordsPerSecond = options.Rate, MalformedPerMillion = options.MalformedPerMillion });
+            new EmitterOptions { Ticks = ticks, RecordsPerSecond = options.Rate, MalformedPerMillion = options.MalformedPerMillion, AcceptCommands = remediation is not null });
 
+        using var onCall = remediation is null || options.ApproveAfter is not { } approveAfter ? null
+            : new SimulatedOnCall(kafka.BootstrapServers, topics, approveAfter, simOptions.SampleInterval.TotalSeconds * ticks / options.Duration.TotalSeconds);
+        onCall?.Start();
         using var lag = new ConsumerLagProbe(kafka.BootstrapServers, app.Positions, metrics);
         var emitting = emitter.RunAsync(ct);
         await Watch(emitting, emitter.Progress, metrics, collector, lag, ticks, ct);
 
-        var labels = collector.Labels.ToList();
+        // A fault an action ended has a second label: one per fault, ending where the action ended it.
+        var labels = FaultLabels.Merge(collector.Labels);
         var anomalies = collector.Anomalies.ToList();
         var report = DetectionEvaluation.Evaluate(labels, anomalies, grace: TimeSpan.FromMinutes(5));
         var predicted = app.ActiveIncidentModel is null ? null : PredictionEvaluation.Evaluate(labels, collector.Predictions.ToList());
         var zoneOfVm = anomalies.GroupBy(a => a.VmId).ToDictionary(g => g.Key, g => g.First().Zone);
         var rootCauses = RootCauseEvaluation.Evaluate(labels, collector.RootCauses.ToList(), zoneOfVm, grace: TimeSpan.FromMinutes(5));
+        var loop = ClosedLoopEvaluation.Evaluate(labels, anomalies, collector.Predictions.ToList(), collector.Actions.ToList(), grace: TimeSpan.FromMinutes(5));
         var summary = new DemoSummary(
             EventsIn: (long)metrics.RecordsIn(topics.Telemetry).Value,
             Anomalies: report.Anomalies,
@@ -95,8 +101,31 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options)
             RcaFaultsCovered: rootCauses.FaultsWithIncident,
             RcaTop1: rootCauses.Incidents == 0 ? null : Math.Round(rootCauses.Top1, 4),
             RcaTop3: rootCauses.Incidents == 0 ? null : Math.Round(rootCauses.Top3, 4),
-            RcaMethod: settings.Rca.Method);
-        return (summary, report);
+            RcaMethod: settings.Rca.Method,
+            Remediation: options.Remediation.ToString().ToLowerInvariant(),
+            ActionsExecuted: loop.ActionsExecuted,
+            ActionsBlockedByGuardrails: loop.ActionsBlockedByGuardrails,
+            ApprovalsRequested: loop.ApprovalsRequested,
+            Pages: loop.Pages,
+            FaultsResolvedByActions: loop.ResolvedByActions,
+            FaultsPrevented: loop.Prevented,
+            MttrMedianSeconds: loop.MttrMedianSeconds,
+            AutomationRate: loop.AutomationRate is { } rate ? Math.Round(rate, 4) : null);
+        return (summary, report, loop);
+    }
+
+    /// <summary>The remediation executor on the run's broker, acting on the simulated fleet through its fleet-commands topic.</summary>
+    private async Task<NovaOps.Streams.Remediation.RemediationApp> StartRemediationAsync(string bootstrapServers, PipelineMetrics metrics, CancellationToken ct)
+    {
+        var topics = settings.Kafka.Topics;
+        var runbooks = NovaOps.Remediation.Runbooks.RunbookLoader.Load(settings.Remediation.Runbooks);
+        var remediationOptions = settings.Remediation with { DryRun = settings.Remediation.DryRun || options.Remediation == RemediationMode.DryRun };
+        var actuator = new NovaOps.Streams.Remediation.Actuators.SimulatorActuator(bootstrapServers, topics);
+        var executor = new NovaOps.Remediation.RemediationExecutor(runbooks, remediationOptions, actuator, new NovaOps.Remediation.Guardrails.FleetInventory());
+        var app = new NovaOps.Streams.Remediation.RemediationApp(bootstrapServers, topics, executor,
+            new NovaOps.Streams.Remediation.RemediationMetrics(new PipelineMetrics("remediation", metrics.Registry)), $"novaops-remediation-demo-{Guid.NewGuid():N}", disposeWith: actuator);
+        await app.StartAsync(ct);
+        return app;
     }
 
     private MetricsEndpoint? TryServeMetrics(PipelineMetrics metrics)
@@ -129,6 +158,7 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options)
             .AddRow("processed", $"{telemetryIn.Value:N0} records, lag {lagNow:N0}")
             .AddRow("faults started", $"{progress.FaultsStarted}")
             .AddRow("anomalies", $"{collector.Anomalies.Count:N0}")
+            .AddRow("actions", $"{collector.Actions.Count(a => a.Outcome == Contracts.ActionOutcome.Executed):N0} executed, {progress.CommandsApplied:N0} applied by the fleet, {progress.FaultsResolvedByActions} faults ended")
             .AddRow("dead-lettered", $"{metrics.DeadLetteredTotal():N0}");
 
         bool Done()

@@ -27,4 +27,13 @@ public sealed record DemoSummary(
     [property: JsonPropertyName("rca_faults_covered")] int RcaFaultsCovered,
     [property: JsonPropertyName("rca_top1")] double? RcaTop1,
     [property: JsonPropertyName("rca_top3")] double? RcaTop3,
-    [property: JsonPropertyName("rca_method")] string RcaMethod);
+    [property: JsonPropertyName("rca_method")] string RcaMethod,
+    [property: JsonPropertyName("remediation")] string Remediation,
+    [property: JsonPropertyName("actions_executed")] int ActionsExecuted,
+    [property: JsonPropertyName("actions_blocked_by_guardrails")] int ActionsBlockedByGuardrails,
+    [property: JsonPropertyName("approvals_requested")] int ApprovalsRequested,
+    [property: JsonPropertyName("pages")] int Pages,
+    [property: JsonPropertyName("faults_resolved_by_actions")] int FaultsResolvedByActions,
+    [property: JsonPropertyName("faults_prevented")] int FaultsPrevented,
+    [property: JsonPropertyName("mttr_median_s")] double? MttrMedianSeconds,
+    [property: JsonPropertyName("automation_rate")] double? AutomationRate);

@@ -6,7 +6,7 @@ namespace NovaOps.Cli.Demo;
 
 /// <summary>
 /// Reads the run's outputs back from Kafka with its own consumer, as any downstream service
-/// would: anomalies, predictions, root causes, fault labels (the ground truth) and dead letters.
+/// would: anomalies, predictions, root causes, actions, fault labels (the ground truth) and dead letters.
 /// </summary>
 internal sealed class OutcomeCollector(string bootstrapServers, TopicNames topics) : IDisposable
 {
@@ -18,6 +18,7 @@ internal sealed class OutcomeCollector(string bootstrapServers, TopicNames topic
     public ConcurrentQueue<FaultLabel> Labels { get; } = new();
     public ConcurrentQueue<PredictionEvent> Predictions { get; } = new();
     public ConcurrentQueue<RootCauseEvent> RootCauses { get; } = new();
+    public ConcurrentQueue<ActionRecord> Actions { get; } = new();
     public long DeadLetters => Interlocked.Read(ref _deadLetters);
 
     public void Start()
@@ -34,7 +35,7 @@ internal sealed class OutcomeCollector(string bootstrapServers, TopicNames topic
             AutoOffsetReset = AutoOffsetReset.Earliest,
             EnableAutoCommit = false,
         }).Build();
-        consumer.Subscribe([topics.Anomalies, topics.FaultLabels, topics.DeadLetter, topics.Predictions, topics.RootCauses]);
+        consumer.Subscribe([topics.Anomalies, topics.FaultLabels, topics.DeadLetter, topics.Predictions, topics.RootCauses, topics.Actions]);
         while (!_stop.IsCancellationRequested)
         {
             var r = consumer.Consume(TimeSpan.FromMilliseconds(200));
@@ -43,6 +44,7 @@ internal sealed class OutcomeCollector(string bootstrapServers, TopicNames topic
             else if (r.Topic == topics.FaultLabels) Labels.Enqueue(FaultLabel.Parser.ParseFrom(r.Message.Value));
             else if (r.Topic == topics.Predictions) Predictions.Enqueue(PredictionEvent.Parser.ParseFrom(r.Message.Value));
             else if (r.Topic == topics.RootCauses) RootCauses.Enqueue(RootCauseEvent.Parser.ParseFrom(r.Message.Value));
+            else if (r.Topic == topics.Actions) Actions.Enqueue(ActionRecord.Parser.ParseFrom(r.Message.Value));
             else Interlocked.Increment(ref _deadLetters);
         }
         consumer.Close();

@@ -9,6 +9,7 @@ public sealed class FleetInventory
     private readonly Dictionary<string, (string Zone, string Host, string Tenant)> _vms = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _zones = new(StringComparer.Ordinal), _tenants = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _hosts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _zoneOfHost = new(StringComparer.Ordinal);
 
     public int VmCount => _vms.Count;
 
@@ -27,12 +28,15 @@ public sealed class FleetInventory
         Add(_tenants, tenant, 1);
         if (!string.IsNullOrEmpty(host))
         {
+            _zoneOfHost[host] = zone;
             if (!_hosts.TryGetValue(host, out var on)) _hosts[host] = on = new HashSet<string>(StringComparer.Ordinal);
             on.Add(vm);
         }
     }
 
     public (string Zone, string Host, string Tenant)? Placement(string vm) => _vms.TryGetValue(vm, out var p) ? p : null;
+
+    public string? ZoneOfHost(string host) => _zoneOfHost.GetValueOrDefault(host);
 
     public int VmsInZone(string zone) => _zones.GetValueOrDefault(zone);
     public int VmsOnHost(string host) => _hosts.TryGetValue(host, out var on) ? on.Count : 0;

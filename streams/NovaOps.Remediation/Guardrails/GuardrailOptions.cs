@@ -31,6 +31,9 @@ public sealed record GuardrailOptions
     /// <summary>Actions that wait for a human's approval on the approvals topic (runbook names); a runbook step may also ask for it.</summary>
     public string[] DestructiveActions { get; init; } = ["drain_host", "evacuate_zone"];
 
+    /// <summary>A human paged about a target is not paged about it again for this long (a page passes every other guardrail).</summary>
+    public TimeSpan PageCooldown { get; init; } = TimeSpan.FromMinutes(30);
+
     /// <summary>An action not approved within this long expires, and the runbook escalates.</summary>
     public TimeSpan ApprovalTimeout { get; init; } = TimeSpan.FromMinutes(30);
 }

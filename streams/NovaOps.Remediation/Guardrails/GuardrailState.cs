@@ -17,18 +17,23 @@ public sealed class GuardrailState(GuardrailOptions options, FleetInventory inve
     private readonly Dictionary<string, long> _lastActionAt = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Queue<(long At, int Vms)>> _touchedZone = new(StringComparer.Ordinal), _touchedTenant = new(StringComparer.Ordinal);
     private readonly Queue<long> _executed = new();
+    private readonly Dictionary<string, long> _pagedAt = new(StringComparer.Ordinal);
 
     public GuardrailOptions Options { get; } = options;
     public int InFlight => _inFlight.Count;
 
     /// <summary>
     /// The first guardrail <paramref name="a"/> would break at <paramref name="nowMs"/>, or null. Paging a human
-    /// passes every guardrail (escalation is never held back); <paramref name="escalation"/> (a later step of a
-    /// remediation already running on the target) skips the cooldown that remediation started.
+    /// passes every guardrail (escalation is never held back) but its own: one page per target per
+    /// <see cref="GuardrailOptions.PageCooldown"/>, the human already knows; <paramref name="escalation"/> (a later
+    /// step of a remediation already running on the target) skips the cooldown that remediation started.
     /// </summary>
     public GuardrailVerdict? Check(PlannedAction a, long nowMs, bool escalation)
     {
-        if (a.Kind == ActionKind.PageHuman) return null;
+        if (a.Kind == ActionKind.PageHuman)
+            return _pagedAt.TryGetValue(a.Target, out long paged) && nowMs - paged < Options.PageCooldown.TotalMilliseconds
+                ? new("page_cooldown", $"a human was paged about {a.Target} {(nowMs - paged) / 1000} s ago")
+                : null;
         Expire(nowMs);
         if (_inFlight.Count >= Options.MaxConcurrent)
             return new("concurrency", $"{_inFlight.Count} actions in flight (limit {Options.MaxConcurrent})");
@@ -63,7 +68,11 @@ public sealed class GuardrailState(GuardrailOptions options, FleetInventory inve
     /// <summary>The action ran: it counts against every guardrail; <paramref name="verifying"/> keeps it in flight until <see cref="Finished"/>.</summary>
     public void Executed(PlannedAction a, long nowMs, bool verifying)
     {
-        if (a.Kind == ActionKind.PageHuman) return;
+        if (a.Kind == ActionKind.PageHuman)
+        {
+            _pagedAt[a.Target] = nowMs;
+            return;
+        }
         _lastActionAt[a.Target] = nowMs;
         _executed.Enqueue(nowMs);
         Touch(_touchedZone, a.Zone, nowMs, a.VmsTouched);
@@ -109,5 +118,9 @@ public sealed class GuardrailState(GuardrailOptions options, FleetInventory inve
         if (_lastActionAt.Count > 10_000)
             foreach (var (target, at) in _lastActionAt)
                 if (at <= coolFrom) _lastActionAt.Remove(target);
+        long pageFrom = nowMs - (long)Options.PageCooldown.TotalMilliseconds;
+        if (_pagedAt.Count > 10_000)
+            foreach (var (target, at) in _pagedAt)
+                if (at <= pageFrom) _pagedAt.Remove(target);
     }
 }

@@ -10,20 +10,32 @@ namespace NovaOps.Remediation.Runbooks;
 /// </summary>
 public sealed record Runbook(string Name, string Description, RunbookMatch Match, IReadOnlyList<RunbookStep> Steps);
 
-/// <summary>What a trigger must be for a runbook to answer it; an empty list matches anything.</summary>
+/// <summary>
+/// What a trigger must be for a runbook to answer it; an empty list matches anything. <see cref="When"/> reads the
+/// target VM's latest sample: a model's word alone does not restart a VM whose memory looks normal.
+/// </summary>
 public sealed record RunbookMatch(
     IReadOnlySet<TriggerSource> Triggers,
     IReadOnlySet<NodeKind> TargetKinds,
     IReadOnlySet<string> TopMetrics,
     IReadOnlySet<TenantTier> TenantTiers,
-    double MinConfidence)
+    double MinConfidence,
+    IReadOnlyList<MetricCondition> When)
 {
-    public bool Matches(Trigger t) =>
+    /// <param name="current">The target's latest value of a metric; null when unknown (a condition on it fails).</param>
+    public bool Matches(Trigger t, Func<string, double?> current) =>
         (Triggers.Count == 0 || Triggers.Contains(t.Source))
         && (TargetKinds.Count == 0 || TargetKinds.Contains(t.TargetKind))
         && (TopMetrics.Count == 0 || (t.TopMetric is not null && TopMetrics.Contains(t.TopMetric)))
         && (TenantTiers.Count == 0 || TenantTiers.Contains(t.Tier))
-        && t.Confidence >= MinConfidence;
+        && t.Confidence >= MinConfidence
+        && When.All(c => current(c.Metric) is { } v && c.Holds(v));
+}
+
+/// <summary>A metric above and/or below a value.</summary>
+public sealed record MetricCondition(string Metric, double? Above, double? Below)
+{
+    public bool Holds(double value) => (Above is not { } a || value > a) && (Below is not { } b || value < b);
 }
 
 /// <summary>One action of a runbook.</summary>

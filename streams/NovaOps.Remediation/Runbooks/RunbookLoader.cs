@@ -51,8 +51,17 @@ public static class RunbookLoader
             Set(m.TargetKinds, s => Parse<NodeKind>(s, where, "target kind", KindNames)),
             Set(m.TopMetrics, s => MetricNames.Standard.Contains(s) ? s : throw new RunbookException($"{where}: unknown metric '{s}' (one of {string.Join(", ", MetricNames.Standard)})")),
             Set(m.TenantTiers, s => Parse<TenantTier>(s, where, "tenant tier", TierNames)),
-            m.MinConfidence ?? 0);
+            m.MinConfidence ?? 0,
+            [.. (m.When ?? []).Select((c, i) => Condition(c, $"{where}, when {i + 1}"))]);
         return new Runbook(r.Name, r.Description ?? "", match, [.. r.Actions.Select((a, i) => Step(a, $"{where}, action {i + 1}"))]);
+    }
+
+    private static MetricCondition Condition(ConditionDto c, string where)
+    {
+        if (string.IsNullOrEmpty(c.Metric) || !MetricNames.Standard.Contains(c.Metric))
+            throw new RunbookException($"{where}: needs a metric, one of {string.Join(", ", MetricNames.Standard)} (got '{c.Metric}')");
+        if (c.Above is null && c.Below is null) throw new RunbookException($"{where}: needs 'above' or 'below'");
+        return new MetricCondition(c.Metric, c.Above, c.Below);
     }
 
     private static RunbookStep Step(StepDto a, string where)
@@ -158,6 +167,14 @@ public static class RunbookLoader
         public List<string>? TopMetrics { get; set; }
         public List<string>? TenantTiers { get; set; }
         public double? MinConfidence { get; set; }
+        public List<ConditionDto>? When { get; set; }
+    }
+
+    private sealed class ConditionDto
+    {
+        public string? Metric { get; set; }
+        public double? Above { get; set; }
+        public double? Below { get; set; }
     }
 
     private sealed class StepDto

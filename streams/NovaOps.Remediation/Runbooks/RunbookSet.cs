@@ -7,5 +7,7 @@ public sealed class RunbookSet(IReadOnlyList<Runbook> runbooks)
 {
     public IReadOnlyList<Runbook> Runbooks { get; } = runbooks;
 
-    public Runbook? Match(Trigger trigger) => Runbooks.FirstOrDefault(r => r.Match.Matches(trigger));
+    /// <param name="current">The target's latest metric values, for the runbooks' <c>when</c> conditions (none known by default).</param>
+    public Runbook? Match(Trigger trigger, Func<string, double?>? current = null) =>
+        Runbooks.FirstOrDefault(r => r.Match.Matches(trigger, current ?? (_ => null)));
 }

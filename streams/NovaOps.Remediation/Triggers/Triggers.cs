@@ -15,15 +15,18 @@ public static class Triggers
         a.TenantId, a.TenantTier, a.Score, a.Contributions.Count > 0 ? a.Contributions[0].Metric : null, a.WindowEndMs);
 
     /// <summary>
-    /// The top candidate of an incident's final ranking (earlier rankings change as evidence arrives: acting on
-    /// them would act on a guess the next ranking may drop); null when the ranking is not final, was merged
-    /// into another incident, or has no candidate. Confidence is the top candidate's share of the scores.
-    /// The candidate's own host and zone are not on the record: <paramref name="placement"/> gives them
-    /// (from the topology), else the trigger carries only the node itself.
+    /// The top candidate of an incident's ranking; null when the ranking was merged into another incident or has
+    /// no candidate. Rankings before the final one count: the final ranking comes once the incident has been quiet
+    /// for a while, too late to act. The key is the incident and the node, so a node is acted on once per
+    /// incident however often it stays on top, and a ranking that changes its mind names a new node; the
+    /// runbooks' <c>min_confidence</c> (the top candidate's share of the scores) keeps weak guesses out.
+    /// Its time is the incident's last anomaly (the telemetry's clock; <c>analysed_ms</c> is the RCA app's stream
+    /// time, the records' Kafka timestamps). The candidate's own host and zone are not on the record:
+    /// <paramref name="placement"/> gives them (from the inventory), else the trigger carries only the node itself.
     /// </summary>
     public static Trigger? FromRootCause(RootCauseEvent e, Func<string, (string Zone, string Host, string TenantId, TenantTier Tier)?>? placement = null)
     {
-        if (!e.Final || !string.IsNullOrEmpty(e.MergedInto) || e.Candidates.Count == 0) return null;
+        if (!string.IsNullOrEmpty(e.MergedInto) || e.Candidates.Count == 0) return null;
         var top = e.Candidates[0];
         double total = e.Candidates.Sum(c => Math.Max(0, c.Score));
         double confidence = total > 0 ? Math.Max(0, top.Score) / total : 0;
@@ -31,6 +34,6 @@ public static class Triggers
         string zone = top.Kind == NodeKind.Zone ? top.Node : place?.Zone ?? "";
         string host = top.Kind == NodeKind.Host ? top.Node : place?.Host ?? "";
         return new Trigger($"root_cause:{e.IncidentId}:{top.Node}", TriggerSource.RootCause, top.Node, top.Kind, zone, host,
-            place?.TenantId ?? "", place?.Tier ?? TenantTier.Unspecified, confidence, top.Metrics.Count > 0 ? top.Metrics[0] : null, e.AnalysedMs);
+            place?.TenantId ?? "", place?.Tier ?? TenantTier.Unspecified, confidence, top.Metrics.Count > 0 ? top.Metrics[0] : null, e.LastAnomalyMs);
     }
 }

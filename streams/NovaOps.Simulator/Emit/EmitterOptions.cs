@@ -14,4 +14,11 @@ public sealed record EmitterOptions
     /// version from the future, negative utilisation, NaN. They exercise the dead-letter path.
     /// </summary>
     public int MalformedPerMillion { get; init; }
+
+    /// <summary>
+    /// Act as the fleet's control plane: read the fleet-commands topic and apply each command at the tick it
+    /// arrives (the remediation loop closes through it). A fault an action ends gets a second label with
+    /// <c>resolved_ms</c>; a moved VM gets a new topology record.
+    /// </summary>
+    public bool AcceptCommands { get; init; }
 }

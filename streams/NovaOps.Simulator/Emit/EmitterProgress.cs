@@ -3,7 +3,7 @@ namespace NovaOps.Simulator.Emit;
 /// <summary>Live counters of an emitter, safe to read from another thread (the live view).</summary>
 public sealed class EmitterProgress
 {
-    private long _records, _ticks, _faults, _deliveryErrors, _simulatedMs, _malformed;
+    private long _records, _ticks, _faults, _deliveryErrors, _simulatedMs, _malformed, _commands, _resolved;
 
     public long Records => Interlocked.Read(ref _records);
     public long Ticks => Interlocked.Read(ref _ticks);
@@ -11,10 +11,14 @@ public sealed class EmitterProgress
     public long DeliveryErrors => Interlocked.Read(ref _deliveryErrors);
     public long SimulatedMs => Interlocked.Read(ref _simulatedMs);
     public long Malformed => Interlocked.Read(ref _malformed);
+    public long CommandsApplied => Interlocked.Read(ref _commands);
+    public long FaultsResolvedByActions => Interlocked.Read(ref _resolved);
 
     internal void AddRecords(long n) => Interlocked.Add(ref _records, n);
     internal void Tick(long simulatedMs) { Interlocked.Increment(ref _ticks); Interlocked.Exchange(ref _simulatedMs, simulatedMs); }
     internal void MalformedSent() => Interlocked.Increment(ref _malformed);
     internal void FaultStarted() => Interlocked.Increment(ref _faults);
+    internal void CommandApplied() => Interlocked.Increment(ref _commands);
+    internal void FaultResolved() => Interlocked.Increment(ref _resolved);
     internal void DeliveryError() => Interlocked.Increment(ref _deliveryErrors);
 }

@@ -38,6 +38,7 @@ public sealed class TelemetryEmitter(TelemetryGenerator generator, TopicNames to
         };
         foreach (var node in Fleet.FleetTopology.Records(generator.Fleet, generator.TickToMs(0)))
             Produce(producer, topics.Topology, node.Node, node.ToByteArray(), onDelivery, ct);
+        using var commands = options.AcceptCommands ? CommandConsumer() : null;
         var clock = Stopwatch.StartNew();
         int vms = generator.Fleet.VmCount;
         for (long tick = 0; tick < options.Ticks && !ct.IsCancellationRequested; tick++)
@@ -48,6 +49,7 @@ public sealed class TelemetryEmitter(TelemetryGenerator generator, TopicNames to
                 Produce(producer, topics.FaultLabels, label.FaultId, label.ToByteArray(), onDelivery, ct);
                 Progress.FaultStarted();
             }
+            if (commands is not null) ApplyCommands(commands, producer, onDelivery, ct);
 
             for (int vm = 0; vm < vms; vm++)
             {
@@ -65,6 +67,51 @@ public sealed class TelemetryEmitter(TelemetryGenerator generator, TopicNames to
             Pace(clock, Progress.Records, ct);
         }
         producer.Flush(ct.IsCancellationRequested ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(60));
+    }
+
+    // Commands are read by partition assignment, not a consumer group: the control plane is one process, and
+    // a group join would hold the first commands back for the broker's rebalance delay.
+    private IConsumer<string, byte[]> CommandConsumer()
+    {
+        var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrapServers,
+            GroupId = $"novaops-simulator-{Guid.NewGuid():N}",
+            EnableAutoCommit = false,
+        }).Build();
+        using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
+        var metadata = admin.GetMetadata(topics.FleetCommands, TimeSpan.FromSeconds(10));
+        var partitions = metadata.Topics.Single().Partitions.Select(p => new TopicPartitionOffset(topics.FleetCommands, p.PartitionId, Offset.Beginning));
+        consumer.Assign(partitions);
+        return consumer;
+    }
+
+    private void ApplyCommands(IConsumer<string, byte[]> commands, IProducer<string, byte[]> producer, Action<DeliveryReport<string, byte[]>> onDelivery, CancellationToken ct)
+    {
+        for (int n = 0; n < 10_000; n++)
+        {
+            var r = commands.Consume(TimeSpan.Zero);
+            if (r?.Message?.Value is null) return;
+            FleetCommand command;
+            try { command = FleetCommand.Parser.ParseFrom(r.Message.Value); }
+            catch (InvalidProtocolBufferException) { continue; } // not ours to dead-letter: the executor wrote it
+            var effect = generator.Control.Apply(command);
+            Progress.CommandApplied();
+            long now = generator.TickToMs(generator.Tick);
+            foreach (var fault in effect.Resolved)
+            {
+                var label = FaultPlan.ToLabel(fault, generator.Fleet, generator.TickToMs);
+                label.ResolvedMs = now;
+                label.ResolvedBy = command.ActionId;
+                Produce(producer, topics.FaultLabels, label.FaultId, label.ToByteArray(), onDelivery, ct);
+                Progress.FaultResolved();
+            }
+            foreach (int vm in effect.Moved)
+            {
+                var node = Fleet.FleetTopology.VmRecord(generator.Fleet, vm, generator.Control.HostOf(vm), now);
+                Produce(producer, topics.Topology, node.Node, node.ToByteArray(), onDelivery, ct);
+            }
+        }
     }
 
     private bool ShouldCorrupt(long tick, int vm) =>

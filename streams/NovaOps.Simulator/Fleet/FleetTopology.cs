@@ -20,9 +20,12 @@ public static class FleetTopology
         for (int s = 0; s < fleet.ServiceCount; s++)
             yield return Record(FleetLayout.ServiceName(s), NodeKind.Service, [.. fleet.VmsOfService(s).Select(FleetLayout.VmName)], updatedMs);
         for (int v = 0; v < fleet.VmCount; v++)
-            yield return Record(FleetLayout.VmName(v), NodeKind.Vm,
-                [fleet.HostName(fleet.HostOf(v)), .. fleet.CalleesOf(fleet.ServiceOf(v)).Select(FleetLayout.ServiceName)], updatedMs);
+            yield return VmRecord(fleet, v, fleet.HostOf(v), updatedMs);
     }
+
+    /// <summary>A VM's record on the host it runs on (after a move, a new one).</summary>
+    public static TopologyRecord VmRecord(FleetLayout fleet, int vm, int host, long updatedMs) =>
+        Record(FleetLayout.VmName(vm), NodeKind.Vm, [fleet.HostName(host), .. fleet.CalleesOf(fleet.ServiceOf(vm)).Select(FleetLayout.ServiceName)], updatedMs);
 
     private static TopologyRecord Record(string node, NodeKind kind, string[] dependsOn, long updatedMs)
     {

@@ -1,0 +1,61 @@
+using Confluent.Kafka;
+using Google.Protobuf;
+using NovaOps.Contracts;
+
+namespace NovaOps.Cli.Demo;
+
+/// <summary>
+/// The demo's on-call engineer: reads the actions topic like any operator console would and answers every action
+/// awaiting approval with an approval on the approvals topic, <paramref name="after"/> (simulated time) later.
+/// The executor treats it as it would a person; the closed-loop figures still count those faults as needing a human.
+/// </summary>
+internal sealed class SimulatedOnCall(string bootstrapServers, TopicNames topics, TimeSpan after, double simulatedPerWallSecond) : IDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _loop;
+
+    public int Approved { get; private set; }
+
+    public void Start() => _loop = Task.Factory.StartNew(Loop, TaskCreationOptions.LongRunning);
+
+    private void Loop()
+    {
+        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrapServers, GroupId = $"novaops-demo-on-call-{Guid.NewGuid():N}", AutoOffsetReset = AutoOffsetReset.Earliest, EnableAutoCommit = false,
+        }).Build();
+        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = bootstrapServers, Acks = Acks.All }).Build();
+        consumer.Subscribe(topics.Actions);
+        var due = new PriorityQueue<ActionRecord, DateTime>();
+        var wallDelay = TimeSpan.FromSeconds(after.TotalSeconds / Math.Max(1e-9, simulatedPerWallSecond));
+        while (!_stop.IsCancellationRequested)
+        {
+            var r = consumer.Consume(TimeSpan.FromMilliseconds(100));
+            if (r?.Message?.Value is { } value)
+            {
+                var action = ActionRecord.Parser.ParseFrom(value);
+                if (action.Outcome == ActionOutcome.AwaitingApproval) due.Enqueue(action, DateTime.UtcNow + wallDelay);
+            }
+            while (due.TryPeek(out var waiting, out var at) && at <= DateTime.UtcNow)
+            {
+                due.Dequeue();
+                var approval = new ApprovalRecord
+                {
+                    SchemaVersion = SchemaVersions.Approval, ActionId = waiting.ActionId, Approved = true, Approver = "demo-on-call",
+                    Comment = $"approved {after.TotalMinutes:0.#} min after it was asked", AtMs = waiting.AtMs + (long)after.TotalMilliseconds,
+                };
+                producer.Produce(topics.Approvals, new Message<string, byte[]> { Key = approval.ActionId, Value = approval.ToByteArray() });
+                Approved++;
+            }
+        }
+        producer.Flush(TimeSpan.FromSeconds(5));
+        consumer.Close();
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _loop?.Wait(TimeSpan.FromSeconds(10));
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,202 @@
+using Confluent.Kafka;
+using Google.Protobuf;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using NovaOps.Contracts;
+using NovaOps.Remediation;
+using NovaOps.Remediation.Triggers;
+
+namespace NovaOps.Streams.Remediation;
+
+/// <summary>
+/// The remediation executor of one region. Its guardrails are region-wide (concurrency, blast radius, rate), so
+/// a region runs one instance; the records of every input topic go through it in one loop. A plain Kafka
+/// consumer rather than a Streamiz topology: each record may call an actuator and wait for it, and the state
+/// that matters (what was done, when, to whom) is the actions topic itself, replayed at start.
+///
+/// At least once: offsets are stored after a record's decisions are published, so a crash re-reads a few
+/// records, and the executor's idempotency keys (restored from the actions topic) keep them from acting twice.
+/// Unreadable triggers and approvals go to the dead-letter topic with the reason.
+/// </summary>
+public sealed class RemediationApp : IAsyncDisposable
+{
+    private readonly string _bootstrapServers;
+    private readonly TopicNames _topics;
+    private readonly string _groupId;
+    private readonly RemediationMetrics _metrics;
+    private readonly ILogger _log;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _assigned = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly IProducer<string, byte[]> _producer;
+    private Task? _loop;
+    private readonly TelemetryCodec _codec = new();
+    private long _published;
+
+    private readonly IDisposable? _disposeWith;
+
+    /// <param name="disposeWith">Disposed with the app (the actuator it owns), after the loop has stopped using it.</param>
+    public RemediationApp(string bootstrapServers, TopicNames topics, RemediationExecutor executor, RemediationMetrics metrics, string groupId,
+        ILoggerFactory? logging = null, IDisposable? disposeWith = null)
+    {
+        _disposeWith = disposeWith;
+        _bootstrapServers = bootstrapServers;
+        _topics = topics;
+        Executor = executor;
+        _metrics = metrics;
+        _groupId = groupId;
+        _log = (logging ?? NullLoggerFactory.Instance).CreateLogger<RemediationApp>();
+        _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig
+        {
+            BootstrapServers = bootstrapServers, Acks = Acks.All, EnableIdempotence = true, LingerMs = 5,
+        }).Build();
+    }
+
+    public RemediationExecutor Executor { get; }
+
+    /// <summary>
+    /// The executor's own topics. The actions topic is not compacted: a trigger's decisions share its key, and
+    /// the audit keeps all of them. Few partitions: the decisions are few, and one executor reads them back.
+    /// </summary>
+    public static IReadOnlyList<NovaOps.Broker.TopicSpec> RequiredTopics(TopicNames topics) =>
+    [
+        new(topics.Actions, 3),
+        new(topics.Approvals, 1),
+        new(topics.FleetCommands, 3),
+    ];
+
+    /// <summary>Audit records published so far.</summary>
+    public long Published => Interlocked.Read(ref _published);
+
+    /// <summary>Replays the actions topic into the executor, then starts reading; returns once partitions are assigned.</summary>
+    public async Task StartAsync(CancellationToken ct = default)
+    {
+        int restored = await Task.Run(Replay, ct);
+        if (restored > 0) _log.LogInformation("Restored {Count} decisions from {Topic}", restored, _topics.Actions);
+        _loop = Task.Factory.StartNew(() => Loop(_stop.Token), TaskCreationOptions.LongRunning).Unwrap();
+        await Task.WhenAny(_assigned.Task, _loop).WaitAsync(ct);
+        if (_loop.IsFaulted) await _loop;
+    }
+
+    private int Replay()
+    {
+        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = _bootstrapServers, GroupId = $"{_groupId}-replay", EnableAutoCommit = false,
+        }).Build();
+        using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
+        var partitions = admin.GetMetadata(_topics.Actions, TimeSpan.FromSeconds(10)).Topics.Single().Partitions
+            .Select(p => new TopicPartition(_topics.Actions, p.PartitionId)).ToList();
+        var ends = partitions.ToDictionary(p => p, p => consumer.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(10)).High.Value);
+        var open = partitions.Where(p => ends[p] > 0).ToHashSet();
+        if (open.Count == 0) return 0;
+        consumer.Assign(open.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
+        int n = 0;
+        var records = new List<ActionRecord>();
+        while (open.Count > 0)
+        {
+            var r = consumer.Consume(TimeSpan.FromSeconds(10)) ?? throw new TimeoutException($"replaying {_topics.Actions}: no record within 10 s");
+            if (r.Message?.Value is { } value)
+            {
+                try { records.Add(ActionRecord.Parser.ParseFrom(value)); }
+                catch (InvalidProtocolBufferException) { } // never written by an executor
+            }
+            if (r.Offset.Value + 1 >= ends[r.TopicPartition]) open.Remove(r.TopicPartition);
+        }
+        // Partitions interleave: restore in event-time order.
+        foreach (var record in records.OrderBy(r => r.AtMs)) { Executor.Restore(record); n++; }
+        return n;
+    }
+
+    private async Task Loop(CancellationToken ct)
+    {
+        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = _bootstrapServers, GroupId = _groupId, AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnableAutoCommit = true, EnableAutoOffsetStore = false, SessionTimeoutMs = 10_000,
+        }).SetPartitionsAssignedHandler((_, _) => _assigned.TrySetResult()).Build();
+        consumer.Subscribe([_topics.Telemetry, _topics.Predictions, _topics.Anomalies, _topics.RootCauses, _topics.Approvals]);
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                ConsumeResult<string, byte[]>? r;
+                try { r = consumer.Consume(TimeSpan.FromMilliseconds(200)); }
+                catch (ConsumeException e) when (!e.Error.IsFatal) { _log.LogWarning("consume: {Reason}", e.Error.Reason); continue; }
+                if (r?.Message is null) continue;
+                _metrics.Pipeline.RecordsIn(r.Topic).Inc();
+                foreach (var record in await Decide(r, ct)) Publish(record);
+                _metrics.Active.Set(Executor.Active);
+                consumer.StoreOffset(r);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        finally
+        {
+            _producer.Flush(TimeSpan.FromSeconds(10));
+            consumer.Close();
+        }
+    }
+
+    private async Task<IReadOnlyList<ActionRecord>> Decide(ConsumeResult<string, byte[]> r, CancellationToken ct)
+    {
+        byte[]? value = r.Message.Value;
+        if (value is null) return []; // a tombstone: nothing to act on
+        string topic = r.Topic;
+        try
+        {
+            if (topic == _topics.Telemetry)
+            {
+                // Telemetry the anomaly app's validation rejects is its to dead-letter; here it is only left out of
+                // the inventory and the checks (a garbled timestamp would move the executor's clock).
+                return _codec.Decode(value, r.Message.Key).Sample is { } sample ? await Executor.ObserveAsync(sample, ct) : [];
+            }
+            if (topic == _topics.Predictions)
+                return Triggers.FromPrediction(Check(PredictionEvent.Parser.ParseFrom(value), p => p.VmId)) is { } t ? await Executor.HandleAsync(t, ct) : [];
+            if (topic == _topics.Anomalies)
+                return await Executor.HandleAsync(Triggers.FromAnomaly(Check(AnomalyEvent.Parser.ParseFrom(value), a => a.VmId)), ct);
+            if (topic == _topics.RootCauses)
+                return Triggers.FromRootCause(Check(RootCauseEvent.Parser.ParseFrom(value), e => e.IncidentId), Executor.PlacementOf) is { } t ? await Executor.HandleAsync(t, ct) : [];
+            if (topic == _topics.Approvals)
+                return await Executor.ApproveAsync(Check(ApprovalRecord.Parser.ParseFrom(value), a => a.ActionId), ct);
+            return [];
+        }
+        catch (Exception e) when (e is InvalidProtocolBufferException or InvalidDataException)
+        {
+            string code = e is InvalidDataException ? RejectReasons.MissingField : RejectReasons.Malformed;
+            _metrics.Pipeline.DeadLettered(code).Inc();
+            var letter = DeadLetters.Create(_metrics.Pipeline.App, code, $"the remediation executor cannot read this {topic} record: {e.Message}",
+                topic, r.Partition.Value, r.Offset.Value, r.Message.Key is null ? [] : System.Text.Encoding.UTF8.GetBytes(r.Message.Key), value,
+                DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            _producer.Produce(_topics.DeadLetter, new Message<string, byte[]> { Key = r.Message.Key ?? "", Value = letter.ToByteArray() });
+            _metrics.Pipeline.RecordsOut(_topics.DeadLetter).Inc();
+            return [];
+        }
+    }
+
+    private static T Check<T>(T record, Func<T, string> id) =>
+        string.IsNullOrEmpty(id(record)) ? throw new InvalidDataException($"no {typeof(T).Name} id: the record is empty or not a {typeof(T).Name}") : record;
+
+    private void Publish(ActionRecord record)
+    {
+        _producer.Produce(_topics.Actions, new Message<string, byte[]> { Key = record.IdempotencyKey, Value = record.ToByteArray() }, report =>
+        {
+            if (report.Error.IsError) _log.LogError("audit record {Action} not written: {Reason}", record.ActionId, report.Error.Reason);
+        });
+        _metrics.Count(record);
+        _metrics.Pipeline.RecordsOut(_topics.Actions).Inc();
+        Interlocked.Increment(ref _published);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        if (_loop is not null)
+        {
+            try { await _loop.WaitAsync(TimeSpan.FromSeconds(30)); }
+            catch (Exception e) when (e is OperationCanceledException or TimeoutException) { }
+        }
+        _producer.Dispose();
+        _disposeWith?.Dispose();
+        _stop.Dispose();
+    }
+}

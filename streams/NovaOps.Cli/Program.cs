@@ -14,7 +14,7 @@ var root = new RootCommand("NovaOps: operations intelligence for a VM fleet")
     DetectCommand.Create(settings),
     TrainCommand.Create(),
     new Command("eval", "Evaluate detectors on public benchmarks") { EvalNabCommand.Create(settings), EvalIncidentCommand.Create(settings), EvalRcaCommand.Create(settings) },
-    new Command("bench", "Benchmarks with a baseline measured in the same run") { BenchPipelineCommand.Create(settings), BenchInferenceCommand.Create(settings), BenchPlacementCommand.Create() },
+    new Command("bench", "Benchmarks with a baseline measured in the same run") { BenchPipelineCommand.Create(settings), BenchInferenceCommand.Create(settings), BenchPlacementCommand.Create(), BenchFailoverCommand.Create() },
 };
 
 int exitCode;

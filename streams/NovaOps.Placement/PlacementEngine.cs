@@ -23,8 +23,8 @@ public sealed class PlacementEngine
     private readonly List<long> _zoneFreeCpu = [];
     private readonly List<HashSet<int>> _zoneDomains = [];
     private readonly List<(ulong Tags, int Tiers)> _classes = [];
-    private readonly Dictionary<(int Zone, int Class), CapacityIndex> _indexes = [];
-    private readonly Dictionary<string, (int Host, int Cpu, int Mem, int Disk, string? Group)> _placed = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, CapacityIndex> _indexes = []; // zone × 64 + host class
+    private readonly Dictionary<string, (int Host, VmRequest Request)> _placed = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (HashSet<int> Hosts, Dictionary<int, int> Domains)> _groups = new(StringComparer.Ordinal);
 
     public PlacementEngine(IEnumerable<HostSpec> hosts, PlacementOptions? options = null)
@@ -54,7 +54,7 @@ public sealed class PlacementEngine
         {
             Unindex(h);
             var old = _specs[h];
-            _zoneFreeCpu[_zoneOf[h]] -= _freeCpu[h];
+            if (_available[h]) _zoneFreeCpu[_zoneOf[h]] -= _freeCpu[h];
             _freeCpu[h] += spec.VCpu - old.VCpu;
             _freeMem[h] += spec.MemoryGb - old.MemoryGb;
             _freeDisk[h] += spec.DiskGb - old.DiskGb;
@@ -69,7 +69,7 @@ public sealed class PlacementEngine
             _freeCpu.Add(spec.VCpu); _freeMem.Add(spec.MemoryGb); _freeDisk.Add(spec.DiskGb); _vmCount.Add(0);
             _zoneOf.Add(zone); _domainOf.Add(domain); _classOf.Add(cls); _available.Add(true);
         }
-        _zoneFreeCpu[zone] += Math.Max(0, _freeCpu[h]);
+        if (_available[h]) _zoneFreeCpu[zone] += Math.Max(0, _freeCpu[h]);
         Index(h);
     }
 
@@ -79,6 +79,7 @@ public sealed class PlacementEngine
         if (!_hostIds.TryGetValue(hostId, out int h)) return false;
         if (_available[h] == available) return true;
         _available[h] = available;
+        _zoneFreeCpu[_zoneOf[h]] += available ? _freeCpu[h] : -_freeCpu[h];
         if (available) Index(h); else Unindex(h);
         return true;
     }
@@ -89,33 +90,57 @@ public sealed class PlacementEngine
     {
         if (r.VCpu <= 0 || r.MemoryGb <= 0 || r.DiskGb < 0) return PlacementDecision.Rejected(r.VmId, "invalid size: vCPU and memory must be positive");
         if (_placed.ContainsKey(r.VmId)) return PlacementDecision.Rejected(r.VmId, "already placed");
+        var (host, zone, reason) = Choose(r, r.Zone, r.Region);
+        if (host < 0) return PlacementDecision.Rejected(r.VmId, reason!);
+        Commit(r, host);
+        return new PlacementDecision(r.VmId, _specs[host].Id, _zoneNames[zone], null);
+    }
+
+    /// <summary>
+    /// Moves a placed VM to the best host within <paramref name="zone"/> or <paramref name="region"/> (the pins a
+    /// failover allows it), freeing its old host; the VM stays where it is when nothing fits.
+    /// </summary>
+    public PlacementDecision Relocate(string vmId, string? zone, string? region)
+    {
+        ref var entry = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(_placed, vmId);
+        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry)) return PlacementDecision.Rejected(vmId, "not placed");
+        var r = entry.Request;
+        int from = entry.Host;
+        var (host, z, reason) = Choose(r, zone, region);
+        if (host < 0) return PlacementDecision.Rejected(vmId, reason!);
+        Free(from, r);
+        Take(host, r);
+        entry = (host, r);
+        return new PlacementDecision(vmId, _specs[host].Id, _zoneNames[z], null);
+    }
+
+    private (int Host, int Zone, string? Reason) Choose(VmRequest r, string? zonePin, string? regionPin)
+    {
         ulong tags = 0;
         if (r.RequiredTags is { Count: > 0 })
             foreach (var t in r.RequiredTags)
             {
-                if (!_tagIds.TryGetValue(t, out int bit)) return PlacementDecision.Rejected(r.VmId, $"no host has tag '{t}'");
+                if (!_tagIds.TryGetValue(t, out int bit)) return (-1, -1, $"no host has tag '{t}'");
                 tags |= 1UL << bit;
             }
         int tierBit = TierBit(r.Tier);
         var group = r.AntiAffinityGroup is null ? default : _groups.GetValueOrDefault(r.AntiAffinityGroup);
 
-        int bestHost = -1;
-        int bestZone = -1;
-        long bestZoneFree = -1;
-        bool anyZone = false;
+        // The emptiest allowed zone first (zones fill evenly); the next only when nothing fits there.
+        Span<int> zones = stackalloc int[_zoneNames.Count];
+        int allowed = 0;
         for (int z = 0; z < _zoneNames.Count; z++)
+            if (zonePin is not null ? _zoneNames[z] == zonePin : regionPin is null || _zoneRegion[z] == regionPin) zones[allowed++] = z;
+        if (allowed == 0) return (-1, -1, zonePin is not null ? $"unknown zone {zonePin}" : $"unknown region {regionPin}");
+        for (int tried = 0; tried < allowed; tried++)
         {
-            if (r.Zone is not null ? _zoneNames[z] != r.Zone : r.Region is not null && _zoneRegion[z] != r.Region) continue;
-            anyZone = true;
-            if (_zoneFreeCpu[z] <= bestZoneFree) continue; // the emptier zone first: zones fill evenly
-            int host = FindInZone(z, r, tags, tierBit, group);
-            if (host < 0) continue;
-            bestHost = host; bestZone = z; bestZoneFree = _zoneFreeCpu[z];
+            int pick = tried;
+            for (int k = tried + 1; k < allowed; k++) if (_zoneFreeCpu[zones[k]] > _zoneFreeCpu[zones[pick]]) pick = k;
+            (zones[tried], zones[pick]) = (zones[pick], zones[tried]);
+            int host = FindInZone(zones[tried], r, tags, tierBit, group);
+            if (host >= 0) return (host, zones[tried], null);
         }
-        if (!anyZone) return PlacementDecision.Rejected(r.VmId, r.Zone is not null ? $"unknown zone {r.Zone}" : $"unknown region {r.Region}");
-        if (bestHost < 0) return PlacementDecision.Rejected(r.VmId, "no host fits (capacity, tags, tier, anti-affinity, availability)");
-        Commit(r, bestHost);
-        return new PlacementDecision(r.VmId, _specs[bestHost].Id, _zoneNames[bestZone], null);
+        return (-1, -1, "no host fits (capacity, tags, tier, anti-affinity, availability)");
     }
 
     /// <summary>Places a VM on a given host if it fits there (the failover planner's moves, an operator's choice).</summary>
@@ -135,38 +160,37 @@ public sealed class PlacementEngine
     public bool Release(string vmId)
     {
         if (!_placed.Remove(vmId, out var p)) return false;
-        Unindex(p.Host);
-        _freeCpu[p.Host] += p.Cpu; _freeMem[p.Host] += p.Mem; _freeDisk[p.Host] += p.Disk; _vmCount[p.Host]--;
-        _zoneFreeCpu[_zoneOf[p.Host]] += p.Cpu;
-        if (p.Group is not null && _groups.TryGetValue(p.Group, out var g))
-        {
-            g.Hosts.Remove(p.Host);
-            int d = _domainOf[p.Host];
-            if (g.Domains.TryGetValue(d, out int n)) { if (n <= 1) g.Domains.Remove(d); else g.Domains[d] = n - 1; }
-        }
-        Index(p.Host);
+        Free(p.Host, p.Request);
         return true;
     }
 
     public string? HostOf(string vmId) => _placed.TryGetValue(vmId, out var p) ? _specs[p.Host].Id : null;
 
-    /// <summary>The VMs on a host.</summary>
-    public IEnumerable<string> VmsOn(string hostId) =>
-        _hostIds.TryGetValue(hostId, out int h) ? _placed.Where(kv => kv.Value.Host == h).Select(kv => kv.Key) : [];
+    /// <summary>What a placed VM asked for (to place it again elsewhere).</summary>
+    public VmRequest? RequestOf(string vmId) => _placed.TryGetValue(vmId, out var p) ? p.Request : null;
+
+    /// <summary>The VMs on the given hosts, with their requests and hosts.</summary>
+    public List<(VmRequest Request, string Host)> VmsOn(IReadOnlySet<string> hostIds) =>
+        [.. _placed.Values.Where(p => hostIds.Contains(_specs[p.Host].Id)).Select(p => (p.Request, _specs[p.Host].Id))];
+
+    public string? RegionOfHost(string hostId) => _hostIds.TryGetValue(hostId, out int h) ? _specs[h].Region : null;
+
+    /// <summary>The hosts of a zone.</summary>
+    public IEnumerable<HostSpec> HostsIn(string zone) => _specs.Where(h => h.Zone == zone);
 
     public (int FreeVCpu, int FreeMemoryGb, int FreeDiskGb) Free(string hostId) =>
         _hostIds.TryGetValue(hostId, out int h) ? (_freeCpu[h], _freeMem[h], _freeDisk[h]) : default;
 
     private int FindInZone(int zone, VmRequest r, ulong tags, int tierBit, (HashSet<int> Hosts, Dictionary<int, int> Domains) group)
     {
-        bool Fit(int h) => Fits(h, r, tags, tierBit, group);
+        var Fit = new RequestFilter(this, r, tags, tierBit, group);
         int best = -1, bestSurplus = int.MaxValue;
         double bestScore = double.MaxValue; // lower is better, per strategy
         for (int c = 0; c < _classes.Count; c++)
         {
             var (classTags, classTiers) = _classes[c];
             if ((classTags & tags) != tags || (classTiers != 0 && (classTiers & tierBit) == 0)) continue;
-            if (!_indexes.TryGetValue((zone, c), out var index) || index.Count == 0) continue;
+            if (!_indexes.TryGetValue(zone * 64 + c, out var index) || index.Count == 0) continue;
             // Special hosts (tags the VM does not need) are kept for the VMs that need them: a VM goes there only
             // when no plainer host fits (first measured: PCI hosts filled with
             // ordinary VMs turned away 63% of the PCI requests).
@@ -208,6 +232,11 @@ public sealed class PlacementEngine
         return best;
     }
 
+    private readonly struct RequestFilter(PlacementEngine engine, VmRequest r, ulong tags, int tierBit, (HashSet<int> Hosts, Dictionary<int, int> Domains) group) : IHostFilter
+    {
+        public bool Fits(int host) => engine.Fits(host, r, tags, tierBit, group);
+    }
+
     private bool Fits(int h, VmRequest r, ulong tags, int tierBit, (HashSet<int> Hosts, Dictionary<int, int> Domains) group)
     {
         if (_freeCpu[h] < r.VCpu || _freeMem[h] < r.MemoryGb || _freeDisk[h] < r.DiskGb) return false;
@@ -221,10 +250,15 @@ public sealed class PlacementEngine
 
     private void Commit(VmRequest r, int h)
     {
+        Take(h, r);
+        _placed[r.VmId] = (h, r);
+    }
+
+    private void Take(int h, VmRequest r)
+    {
         Unindex(h);
         _freeCpu[h] -= r.VCpu; _freeMem[h] -= r.MemoryGb; _freeDisk[h] -= r.DiskGb; _vmCount[h]++;
-        _zoneFreeCpu[_zoneOf[h]] -= r.VCpu;
-        _placed[r.VmId] = (h, r.VCpu, r.MemoryGb, r.DiskGb, r.AntiAffinityGroup);
+        if (_available[h]) _zoneFreeCpu[_zoneOf[h]] -= r.VCpu;
         if (r.AntiAffinityGroup is not null)
         {
             if (!_groups.TryGetValue(r.AntiAffinityGroup, out var g)) _groups[r.AntiAffinityGroup] = g = ([], []);
@@ -234,17 +268,31 @@ public sealed class PlacementEngine
         Index(h);
     }
 
+    private void Free(int h, VmRequest r)
+    {
+        Unindex(h);
+        _freeCpu[h] += r.VCpu; _freeMem[h] += r.MemoryGb; _freeDisk[h] += r.DiskGb; _vmCount[h]--;
+        if (_available[h]) _zoneFreeCpu[_zoneOf[h]] += r.VCpu;
+        if (r.AntiAffinityGroup is not null && _groups.TryGetValue(r.AntiAffinityGroup, out var g))
+        {
+            g.Hosts.Remove(h);
+            int d = _domainOf[h];
+            if (g.Domains.TryGetValue(d, out int n)) { if (n <= 1) g.Domains.Remove(d); else g.Domains[d] = n - 1; }
+        }
+        Index(h);
+    }
+
     private void Index(int h)
     {
         if (!_available[h]) return;
-        var key = (_zoneOf[h], _classOf[h]);
+        int key = _zoneOf[h] * 64 + _classOf[h];
         if (!_indexes.TryGetValue(key, out var index)) _indexes[key] = index = new CapacityIndex();
         index.Add(h, _freeCpu[h], _freeMem[h]);
     }
 
     private void Unindex(int h)
     {
-        if (_indexes.TryGetValue((_zoneOf[h], _classOf[h]), out var index)) index.Remove(h);
+        if (_indexes.TryGetValue(_zoneOf[h] * 64 + _classOf[h], out var index)) index.Remove(h);
     }
 
     private int ZoneId(string region, string zone)
@@ -270,7 +318,12 @@ public sealed class PlacementEngine
         int tiers = 0;
         foreach (var tier in spec.Tiers ?? []) tiers |= TierBit(tier);
         int cls = _classes.IndexOf((tags, tiers));
-        if (cls < 0) { cls = _classes.Count; _classes.Add((tags, tiers)); }
+        if (cls < 0)
+        {
+            if (_classes.Count == 64) throw new ArgumentException("at most 64 host classes (distinct tag and tier sets)");
+            cls = _classes.Count;
+            _classes.Add((tags, tiers));
+        }
         return cls;
     }
 

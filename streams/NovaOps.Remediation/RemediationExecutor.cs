@@ -297,8 +297,17 @@ public sealed class RemediationExecutor(RunbookSet runbooks, RemediationOptions 
         if (!keepActive) _active.Remove(r.Target);
     }
 
-    private static ActionCommand Command(PlannedAction a, bool undo, string reason) =>
-        new(a.ActionId, a.Kind, a.Target, a.TargetKind, a.Spec.Parameters, undo, reason, a.Trigger.AtMs);
+    private static ActionCommand Command(PlannedAction a, bool undo, string reason)
+    {
+        var parameters = a.Spec.Parameters;
+        if (a.Trigger.Parameters is { Count: > 0 } given)
+        {
+            var merged = new Dictionary<string, string>(parameters);
+            foreach (var (k, v) in given) merged[k] = v;
+            parameters = merged;
+        }
+        return new(a.ActionId, a.Kind, a.Target, a.TargetKind, parameters, undo, reason, a.Trigger.AtMs);
+    }
 
     private void Tick(long atMs)
     {

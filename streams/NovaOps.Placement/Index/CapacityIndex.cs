@@ -9,6 +9,11 @@ namespace NovaOps.Placement.Index;
 /// about the same with 100 hosts or 100,000; whole empty hosts sit in one cell and are only reached when nothing
 /// partly used fits.
 /// </summary>
+internal interface IHostFilter
+{
+    bool Fits(int host);
+}
+
 internal sealed class CapacityIndex
 {
     public const int Buckets = 129, MemUnitGb = 4;
@@ -16,9 +21,11 @@ internal sealed class CapacityIndex
 
     private readonly List<int>?[] _cells = new List<int>?[Buckets * Buckets];
     private readonly ulong[] _rows = new ulong[Buckets * Words];
-    private readonly Dictionary<int, (int Cell, int Position)> _where = [];
+    // Where each host sits: cell + 1 (0: not in the index) and its position in the cell's list, by host number
+    // (arrays, not a dictionary: a move updates them twice per decision).
+    private int[] _cellOf = new int[64], _position = new int[64];
 
-    public int Count => _where.Count;
+    public int Count { get; private set; }
 
     public static int CpuBucket(int freeCpu) => Math.Clamp(freeCpu, 0, Buckets - 1);
     public static int MemBucket(int freeMemGb) => Math.Clamp(freeMemGb / MemUnitGb, 0, Buckets - 1);
@@ -27,30 +34,44 @@ internal sealed class CapacityIndex
     {
         int cpu = CpuBucket(freeCpu), mem = MemBucket(freeMem), cell = cpu * Buckets + mem;
         var list = _cells[cell] ??= [];
-        _where[host] = (cell, list.Count);
+        if (host >= _cellOf.Length)
+        {
+            int size = Math.Max(host + 1, _cellOf.Length * 2);
+            Array.Resize(ref _cellOf, size);
+            Array.Resize(ref _position, size);
+        }
+        _cellOf[host] = cell + 1;
+        _position[host] = list.Count;
         list.Add(host);
+        Count++;
         _rows[cpu * Words + (mem >> 6)] |= 1UL << (mem & 63);
     }
 
     public void Remove(int host)
     {
-        if (!_where.Remove(host, out var at)) return;
-        var list = _cells[at.Cell]!;
+        if (host >= _cellOf.Length || _cellOf[host] == 0) return;
+        int cell = _cellOf[host] - 1, position = _position[host];
+        _cellOf[host] = 0;
+        Count--;
+        var list = _cells[cell]!;
         int last = list[^1];
-        list[at.Position] = last;
+        list[position] = last;
         list.RemoveAt(list.Count - 1);
-        if (last != host) _where[last] = (at.Cell, at.Position);
+        if (last != host) _position[last] = position;
         if (list.Count == 0)
         {
-            int cpu = at.Cell / Buckets, mem = at.Cell % Buckets;
+            int cpu = cell / Buckets, mem = cell % Buckets;
             _rows[cpu * Words + (mem >> 6)] &= ~(1UL << (mem & 63));
         }
     }
 
-    public bool Contains(int host) => _where.ContainsKey(host);
+    public bool Contains(int host) => host < _cellOf.Length && _cellOf[host] != 0;
+
+    // Filters are structs, one generic instance per filter type: no delegate allocated per decision, and the JIT
+    // can inline the check (a closure per decision was most of a zone evacuation's garbage).
 
     /// <summary>The host with the least slack (free vCPU + free 4 GB units left over) that <paramref name="fits"/>; -1 if none.</summary>
-    public int TightestFit(int vcpu, int memGb, Func<int, bool> fits, out int slack)
+    public int TightestFit<TFilter>(int vcpu, int memGb, TFilter fits, out int slack) where TFilter : struct, IHostFilter
     {
         int c0 = CpuBucket(vcpu), m0 = MemBucket(memGb);
         int best = -1, bestSlack = int.MaxValue;
@@ -66,7 +87,7 @@ internal sealed class CapacityIndex
     }
 
     /// <summary>The emptiest host that fits (most free vCPU, then memory); -1 if none.</summary>
-    public int LoosestFit(int vcpu, int memGb, Func<int, bool> fits)
+    public int LoosestFit<TFilter>(int vcpu, int memGb, TFilter fits) where TFilter : struct, IHostFilter
     {
         int c0 = CpuBucket(vcpu), m0 = MemBucket(memGb);
         for (int cpu = Buckets - 1; cpu >= c0; cpu--)
@@ -79,14 +100,14 @@ internal sealed class CapacityIndex
                     int bit = 63 - BitOperations.LeadingZeroCount(bits);
                     bits &= ~(1UL << bit);
                     foreach (int host in _cells[cpu * Buckets + w * 64 + bit]!)
-                        if (fits(host)) return host;
+                        if (fits.Fits(host)) return host;
                 }
             }
         return -1;
     }
 
     /// <summary>For each vCPU row from <paramref name="vcpu"/> up, its tightest fitting host (for the balanced strategy).</summary>
-    public IEnumerable<int> TightestPerRow(int vcpu, int memGb, Func<int, bool> fits)
+    public IEnumerable<int> TightestPerRow<TFilter>(int vcpu, int memGb, TFilter fits) where TFilter : struct, IHostFilter
     {
         int c0 = CpuBucket(vcpu), m0 = MemBucket(memGb);
         for (int cpu = c0; cpu < Buckets; cpu++)
@@ -96,7 +117,7 @@ internal sealed class CapacityIndex
         }
     }
 
-    private int FirstInRow(int cpu, int m0, Func<int, bool> fits, int maxSlack, out int memBucket)
+    private int FirstInRow<TFilter>(int cpu, int m0, TFilter fits, int maxSlack, out int memBucket) where TFilter : struct, IHostFilter
     {
         for (int w = m0 >> 6; w < Words; w++)
         {
@@ -108,7 +129,7 @@ internal sealed class CapacityIndex
                 bits &= bits - 1;
                 if (mem - m0 >= maxSlack) { memBucket = -1; return -1; }
                 foreach (int host in _cells[cpu * Buckets + mem]!)
-                    if (fits(host)) { memBucket = mem; return host; }
+                    if (fits.Fits(host)) { memBucket = mem; return host; }
             }
         }
         memBucket = -1;

@@ -44,7 +44,10 @@ public sealed class GuardrailState(GuardrailOptions options, FleetInventory inve
             return new("cooldown", $"{a.Target} was acted on {(nowMs - last) / 1000} s ago (cooldown {Options.Cooldown.TotalMinutes:0.#} min)");
         if (_executed.Count >= Options.MaxActionsPerWindow)
             return new("rate_limit", $"{_executed.Count} actions in the last {Options.RateWindow.TotalSeconds:0} s (limit {Options.MaxActionsPerWindow})");
-        if (a.TargetKind != NodeKind.Zone) // a zone evacuation is the whole zone by design: it needs an approval instead
+        // A zone evacuation is the whole zone by design: it needs an approval instead. An operator's own actions
+        // (the moves of an approved failover plan) are the operator's call on the blast radius; rate and
+        // concurrency still pace them.
+        if (a.TargetKind != NodeKind.Zone && a.Trigger.Source != NovaOps.Remediation.Triggers.TriggerSource.Operator)
         {
             if (a.VmsTouched == 0)
                 return new("blast_radius_zone", $"the VMs {a.Target} would touch are not known yet (no telemetry seen): not acting blind");

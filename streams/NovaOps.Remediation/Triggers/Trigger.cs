@@ -20,6 +20,7 @@ public enum TriggerSource
 /// <param name="Confidence">Probability of a prediction, score of an anomaly, score share of the top root cause (0..1).</param>
 /// <param name="TopMetric">The metric that contributed most, when the record names one (what the runbooks match on).</param>
 /// <param name="AtMs">Event time of the record: the executor's clock (cooldowns, windows, deadlines).</param>
+/// <param name="Parameters">Given to the actuator over the runbook step's own (an operator's plan: the host a VM goes to).</param>
 public sealed record Trigger(
     string IdempotencyKey,
     TriggerSource Source,
@@ -31,7 +32,8 @@ public sealed record Trigger(
     TenantTier Tier,
     double Confidence,
     string? TopMetric,
-    long AtMs)
+    long AtMs,
+    IReadOnlyDictionary<string, string>? Parameters = null)
 {
     /// <summary>The id of the node of the given kind this trigger is about (its VM, its host or its zone).</summary>
     public string? TargetOf(NodeKind kind) => kind switch

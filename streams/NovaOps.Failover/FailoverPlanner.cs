@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using NovaOps.Contracts;
+using NovaOps.Placement;
+
+namespace NovaOps.Failover;
+
+/// <summary>
+/// Plans the evacuation of a failing host or zone on the placement engine: the failing hosts take no new VMs;
+/// their VMs are placed again in priority order (platinum, gold, silver) with all their constraints (capacity, anti-affinity, tags, tier), first in their own region (a
+/// VM pinned to the failing zone may go to the region's other zones) and only then, for VMs not pinned to a
+/// region, elsewhere: cross-region moves are the last resort. The engine is changed as the plan says (the moves
+/// are made in it; a VM left unplaced stays on its failing host); give it a copy for a what-if.
+/// </summary>
+public static class FailoverPlanner
+{
+    public static EvacuationPlan EvacuateZone(PlacementEngine engine, string zone) =>
+        Evacuate(engine, $"zone {zone}", [.. engine.HostsIn(zone).Select(h => h.Id)]);
+
+    public static EvacuationPlan EvacuateHost(PlacementEngine engine, string host) => Evacuate(engine, $"host {host}", [host]);
+
+    public static EvacuationPlan Evacuate(PlacementEngine engine, string scope, IReadOnlyList<string> failingHosts)
+    {
+        var clock = Stopwatch.StartNew();
+        var failing = failingHosts.ToHashSet(StringComparer.Ordinal);
+        foreach (var h in failing) engine.SetAvailable(h, false);
+        var vms = engine.VmsOn(failing);
+        // Priority order: tier, then as they were placed (largest first packed no better here and cost twice the
+        // time: a big VM's tightest fit is further away). One sort of precomputed keys.
+        var keys = new long[vms.Count];
+        for (int i = 0; i < vms.Count; i++) keys[i] = ((long)Rank(vms[i].Request.Tier) << 32) | (uint)i;
+        var order = vms.ToArray();
+        Array.Sort(keys, order);
+
+        var moves = new List<Move>(vms.Count);
+        var unplaced = new List<Unplaced>();
+        foreach (var (request, from) in order)
+        {
+            string home = engine.RegionOfHost(from)!;
+            // Same region first; the failing zone's pin is relaxed to its region.
+            var decision = engine.Relocate(request.VmId, zone: null, region: request.Region ?? home);
+            bool cross = false;
+            if (!decision.Placed && request.Region is null)
+            {
+                decision = engine.Relocate(request.VmId, zone: null, region: null);
+                cross = decision.Placed;
+            }
+            if (decision.Placed) moves.Add(new Move(request.VmId, request.Tier, from, decision.Host!, decision.Zone!, cross));
+            else unplaced.Add(new Unplaced(request.VmId, request.Tier, request.Region is null
+                ? $"no healthy host anywhere: {decision.Reason}"
+                : $"no healthy host in {request.Region} (pinned to the region): {decision.Reason}"));
+        }
+        return new EvacuationPlan(scope, [.. failing], moves, unplaced, clock.Elapsed);
+    }
+
+    private static int Rank(TenantTier tier) => tier switch
+    {
+        TenantTier.Platinum => 0,
+        TenantTier.Gold => 1,
+        TenantTier.Silver => 2,
+        _ => 3,
+    };
+}

@@ -23,7 +23,8 @@ public sealed record KafkaOptions
 /// variables <c>NOVAOPS__SECTION__KEY</c>, then command-line options (highest).
 /// </summary>
 public sealed record NovaOpsSettings(KafkaOptions Kafka, MetricsOptions Metrics, StreamAppOptions Streams, AnomalyTopologyOptions Anomaly,
-    SeriesDetectionOptions Series, NovaOps.Streams.Rca.RcaTopologyOptions Rca, NovaOps.Remediation.RemediationOptions Remediation)
+    SeriesDetectionOptions Series, NovaOps.Streams.Rca.RcaTopologyOptions Rca, NovaOps.Remediation.RemediationOptions Remediation,
+    NovaOps.Placement.PlacementOptions Placement)
 {
     public static NovaOpsSettings Load()
     {
@@ -39,7 +40,8 @@ public sealed record NovaOpsSettings(KafkaOptions Kafka, MetricsOptions Metrics,
             WithModelsFolder(config.GetSection("Anomaly").Get<AnomalyTopologyOptions>() ?? new AnomalyTopologyOptions()),
             config.GetSection("Series").Get<SeriesDetectionOptions>() ?? new SeriesDetectionOptions(),
             config.GetSection("Rca").Get<NovaOps.Streams.Rca.RcaTopologyOptions>() ?? new NovaOps.Streams.Rca.RcaTopologyOptions(),
-            WithRunbooksFolder(config.GetSection("Remediation").Get<NovaOps.Remediation.RemediationOptions>() ?? new NovaOps.Remediation.RemediationOptions()));
+            WithRunbooksFolder(config.GetSection("Remediation").Get<NovaOps.Remediation.RemediationOptions>() ?? new NovaOps.Remediation.RemediationOptions()),
+            config.GetSection("Placement").Get<NovaOps.Placement.PlacementOptions>() ?? new NovaOps.Placement.PlacementOptions());
     }
 
     /// <summary>Runbooks as models: the working directory first, then the example runbooks shipped next to the executable.</summary>

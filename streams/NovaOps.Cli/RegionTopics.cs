@@ -11,6 +11,7 @@ internal static class RegionTopics
         .. AnomalyTopology.RequiredTopics(settings.Kafka.Topics, settings.Anomaly, settings.Kafka.Partitions),
         .. NovaOps.Streams.Rca.RcaTopology.RequiredTopics(settings.Kafka.Topics, settings.Kafka.Partitions),
         .. NovaOps.Streams.Remediation.RemediationApp.RequiredTopics(settings.Kafka.Topics),
+        .. NovaOps.Streams.Placement.PlacementApp.RequiredTopics(settings.Kafka.Topics, settings.Kafka.Partitions),
     ];
 
     public static Task EnsureAsync(ITopicProvisioner provisioner, NovaOpsSettings settings, CancellationToken ct) =>

@@ -17,4 +17,6 @@ public static class SchemaVersions
     public const uint Action = 1;
     public const uint Approval = 1;
     public const uint FleetCommand = 1;
+    public const uint Host = 1;
+    public const uint Placement = 1;
 }

@@ -16,9 +16,12 @@ public sealed record TopicNames(string Prefix)
     public string Actions => Name("actions");
     public string Approvals => Name("approvals");
     public string FleetCommands => Name("fleet-commands");
+    public string Hosts => Name("hosts");
+    public string PlacementRequests => Name("placement-requests");
+    public string PlacementResponses => Name("placement-responses");
 
     /// <summary>The topics the spine's apps read and write.</summary>
-    public IReadOnlyList<string> All => [Telemetry, Anomalies, DeadLetter, FaultLabels, Predictions, Topology, RootCauses, Actions, Approvals, FleetCommands];
+    public IReadOnlyList<string> All => [Telemetry, Anomalies, DeadLetter, FaultLabels, Predictions, Topology, RootCauses, Actions, Approvals, FleetCommands, Hosts, PlacementRequests, PlacementResponses];
 
     private string Name(string topic) => string.IsNullOrEmpty(Prefix) ? topic : $"{Prefix}.{topic}";
 }

@@ -79,32 +79,15 @@ public sealed class RemediationApp : IAsyncDisposable
 
     private int Replay()
     {
-        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
-        {
-            BootstrapServers = _bootstrapServers, GroupId = $"{_groupId}-replay", EnableAutoCommit = false,
-        }).Build();
-        using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
-        var partitions = admin.GetMetadata(_topics.Actions, TimeSpan.FromSeconds(10)).Topics.Single().Partitions
-            .Select(p => new TopicPartition(_topics.Actions, p.PartitionId)).ToList();
-        var ends = partitions.ToDictionary(p => p, p => consumer.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(10)).High.Value);
-        var open = partitions.Where(p => ends[p] > 0).ToHashSet();
-        if (open.Count == 0) return 0;
-        consumer.Assign(open.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
-        int n = 0;
         var records = new List<ActionRecord>();
-        while (open.Count > 0)
+        foreach (var value in NovaOps.Broker.TopicReplay.ReadAll(_bootstrapServers, _topics.Actions))
         {
-            var r = consumer.Consume(TimeSpan.FromSeconds(10)) ?? throw new TimeoutException($"replaying {_topics.Actions}: no record within 10 s");
-            if (r.Message?.Value is { } value)
-            {
-                try { records.Add(ActionRecord.Parser.ParseFrom(value)); }
-                catch (InvalidProtocolBufferException) { } // never written by an executor
-            }
-            if (r.Offset.Value + 1 >= ends[r.TopicPartition]) open.Remove(r.TopicPartition);
+            try { records.Add(ActionRecord.Parser.ParseFrom(value)); }
+            catch (InvalidProtocolBufferException) { } // never written by an executor
         }
         // Partitions interleave: restore in event-time order.
-        foreach (var record in records.OrderBy(r => r.AtMs)) { Executor.Restore(record); n++; }
-        return n;
+        foreach (var record in records.OrderBy(r => r.AtMs)) Executor.Restore(record);
+        return records.Count;
     }
 
     private async Task Loop(CancellationToken ct)

@@ -99,7 +99,8 @@ public class TelemetryCodecTests
         Assert.Equal("eu-west.actions", t.Actions);
         Assert.Equal("eu-west.approvals", t.Approvals);
         Assert.Equal("eu-west.fleet-commands", t.FleetCommands);
-        Assert.Equal(10, t.All.Distinct().Count());
+        Assert.Equal("eu-west.placement-requests", t.PlacementRequests);
+        Assert.Equal(13, t.All.Distinct().Count());
     }
 
     private static byte[] With(Action<TelemetrySample> change)

@@ -43,7 +43,26 @@ internal static class RunCommand
             await app.StartAsync(ct);
             return await Running($"RCA app [bold]{settings.Rca.ApplicationId}[/] running on {topics.Anomalies} → {topics.RootCauses} ({settings.Rca.Method}); metrics on {endpoint.Url ?? "(off)"}", null, ct);
         });
-        return new Command("run", "Run a NovaOps app as a service") { anomaly, rca, Remediation(settings) };
+        return new Command("run", "Run a NovaOps app as a service") { anomaly, rca, Remediation(settings), Placement(settings) };
+    }
+
+    private static Command Placement(NovaOpsSettings settings)
+    {
+        var bootstrap = CommonOptions.BootstrapServers();
+        bootstrap.Description = "Kafka bootstrap servers (a real Kafka, or the one `novaops broker` printed)";
+        var cmd = new Command("placement", "Run the placement service: hosts (inventory), placement requests and predictions → placement responses") { bootstrap };
+        cmd.SetAction(async (parse, ct) =>
+        {
+            string servers = CommonOptions.RequiredBootstrapServers(parse.GetValue(bootstrap), settings);
+            var topics = settings.Kafka.Topics;
+            await RegionTopics.EnsureAsync(new AdminTopicProvisioner(servers), settings, ct);
+            var metrics = new PipelineMetrics("placement");
+            using var endpoint = new MetricsEndpoint(settings.Metrics, metrics.Registry);
+            await using var app = new NovaOps.Streams.Placement.PlacementApp(servers, topics, settings.Placement, metrics, $"{topics.Prefix}-placement");
+            await app.StartAsync(ct);
+            return await Running($"placement service running on {topics.PlacementRequests} → {topics.PlacementResponses} ({app.Engine.HostCount} hosts, {settings.Placement.Strategy}); metrics on {endpoint.Url ?? "(off)"}", null, ct);
+        });
+        return cmd;
     }
 
     private static Command Remediation(NovaOpsSettings settings)

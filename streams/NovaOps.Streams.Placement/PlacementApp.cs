@@ -1,0 +1,190 @@
+using Confluent.Kafka;
+using Google.Protobuf;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using NovaOps.Broker;
+using NovaOps.Contracts;
+using NovaOps.Observability;
+using NovaOps.Placement;
+using NovaOps.Placement.Availability;
+
+namespace NovaOps.Streams.Placement;
+
+/// <summary>
+/// The placement service of one region: reads the host inventory (compacted <c>hosts</c> topic), placement
+/// requests, and the incident predictor's alarms (a host with alarms on several of its VMs gets no new VMs);
+/// answers each request on <c>placement-responses</c>. One instance per region: the engine holds every host's
+/// free capacity. Its placements are rebuilt at start from its own responses. Unreadable records are
+/// dead-lettered with the reason; the engine is also usable in-process (<see cref="Engine"/>, one caller at a time).
+/// </summary>
+public sealed class PlacementApp : IAsyncDisposable
+{
+    private readonly string _bootstrapServers;
+    private readonly TopicNames _topics;
+    private readonly string _groupId;
+    private readonly PipelineMetrics _metrics;
+    private readonly ILogger _log;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _assigned = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly IProducer<string, byte[]> _producer;
+    private readonly HostAvailability _availability;
+    private readonly Prometheus.Counter _decisions;
+    private Task? _loop;
+
+    public PlacementApp(string bootstrapServers, TopicNames topics, PlacementOptions options, PipelineMetrics metrics, string groupId, ILoggerFactory? logging = null)
+    {
+        _bootstrapServers = bootstrapServers;
+        _topics = topics;
+        _groupId = groupId;
+        _metrics = metrics;
+        _log = (logging ?? NullLoggerFactory.Instance).CreateLogger<PlacementApp>();
+        Engine = new PlacementEngine([], options);
+        _availability = new HostAvailability(Engine);
+        _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = bootstrapServers, Acks = Acks.All, EnableIdempotence = true, LingerMs = 1 }).Build();
+        _decisions = Prometheus.Metrics.WithCustomRegistry(metrics.Registry).CreateCounter("novaops_placement_decisions_total",
+            "Placement decisions, by outcome (placed, rejected, released).", ["app", "outcome"]);
+    }
+
+    /// <summary>The engine (in-process API). Not thread-safe: use it from the app's loop, or before starting the app.</summary>
+    public PlacementEngine Engine { get; }
+
+    public IReadOnlyCollection<string> HostsPredictedToFail => _availability.PredictedToFail;
+
+    public static IReadOnlyList<TopicSpec> RequiredTopics(TopicNames topics, int partitions) =>
+    [
+        new(topics.Hosts, partitions, Compacted: true),
+        new(topics.PlacementRequests, partitions),
+        new(topics.PlacementResponses, partitions),
+    ];
+
+    public async Task StartAsync(CancellationToken ct = default)
+    {
+        _loop = Task.Factory.StartNew(() => Loop(_stop.Token), TaskCreationOptions.LongRunning).Unwrap();
+        await Task.WhenAny(_assigned.Task, _loop).WaitAsync(ct);
+        if (_loop.IsFaulted) await _loop;
+    }
+
+    private async Task Loop(CancellationToken ct)
+    {
+        // The inventory first (every host, as it is now), then the placements this service made before.
+        foreach (var value in TopicReplay.ReadAll(_bootstrapServers, _topics.Hosts)) ApplyHost(HostRecord.Parser.ParseFrom(value));
+        int restored = 0;
+        foreach (var value in TopicReplay.ReadAll(_bootstrapServers, _topics.PlacementResponses))
+        {
+            var response = PlacementResponse.Parser.ParseFrom(value);
+            if (response.Released) Engine.Release(response.VmId);
+            else if (response.Placed && response.Request is { } asked && Engine.PlaceOn(ToRequest(asked), response.Host).Placed) restored++;
+        }
+        if (restored > 0) _log.LogInformation("Restored {Count} placements from {Topic}", restored, _topics.PlacementResponses);
+
+        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = _bootstrapServers, GroupId = _groupId, AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnableAutoCommit = true, EnableAutoOffsetStore = false, SessionTimeoutMs = 10_000,
+        }).SetPartitionsAssignedHandler((_, _) => _assigned.TrySetResult()).Build();
+        consumer.Subscribe([_topics.Hosts, _topics.PlacementRequests, _topics.Predictions]);
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                ConsumeResult<string, byte[]>? r;
+                try { r = consumer.Consume(TimeSpan.FromMilliseconds(200)); }
+                catch (ConsumeException e) when (!e.Error.IsFatal) { _log.LogWarning("consume: {Reason}", e.Error.Reason); continue; }
+                if (r?.Message?.Value is not { } value) continue;
+                _metrics.RecordsIn(r.Topic).Inc();
+                try
+                {
+                    if (r.Topic == _topics.Hosts) ApplyHost(HostRecord.Parser.ParseFrom(value));
+                    else if (r.Topic == _topics.Predictions)
+                    {
+                        var p = PredictionEvent.Parser.ParseFrom(value);
+                        if (p.Alarm) _availability.Alarm(p.Host, p.VmId, p.WindowEndMs);
+                        else _availability.Advance(p.WindowEndMs);
+                    }
+                    else Answer(PlacementRequest.Parser.ParseFrom(value));
+                }
+                catch (Exception e) when (e is InvalidProtocolBufferException or InvalidDataException)
+                {
+                    DeadLetter(r, e.Message);
+                }
+                consumer.StoreOffset(r);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        finally
+        {
+            _producer.Flush(TimeSpan.FromSeconds(10));
+            consumer.Close();
+        }
+        await Task.CompletedTask;
+    }
+
+    private void ApplyHost(HostRecord h)
+    {
+        if (string.IsNullOrEmpty(h.Host)) throw new InvalidDataException("a host record without a host id");
+        if (h.Vcpu <= 0 || h.MemoryGb <= 0) throw new InvalidDataException($"host {h.Host}: capacity must be positive");
+        Engine.Upsert(new HostSpec(h.Host, h.Region, h.Zone, h.FaultDomain, h.Vcpu, h.MemoryGb, h.DiskGb, [.. h.Tags], [.. h.Tiers]));
+        _availability.SetMaintenance(h.Host, h.Maintenance);
+    }
+
+    private void Answer(PlacementRequest request)
+    {
+        if (string.IsNullOrEmpty(request.VmId)) throw new InvalidDataException("a placement request without a vm id");
+        var response = new PlacementResponse
+        {
+            SchemaVersion = SchemaVersions.Placement, RequestId = request.RequestId, VmId = request.VmId,
+            DecidedAtMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), Request = request,
+        };
+        if (request.Release)
+        {
+            response.Released = Engine.Release(request.VmId);
+            if (!response.Released) response.Reason = "not placed";
+            _decisions.WithLabels(_metrics.App, "released").Inc();
+        }
+        else if (Engine.HostOf(request.VmId) is { } existing)
+        {
+            // A request read again (a redelivery, or a restart before its offset was committed) gets the answer it got.
+            response.Placed = true;
+            response.Host = existing;
+            response.Zone = Engine.Hosts.First(h => h.Id == existing).Zone;
+            _decisions.WithLabels(_metrics.App, "repeated").Inc();
+        }
+        else
+        {
+            var decision = Engine.Place(ToRequest(request));
+            response.Placed = decision.Placed;
+            response.Host = decision.Host ?? "";
+            response.Zone = decision.Zone ?? "";
+            response.Reason = decision.Reason ?? "";
+            _decisions.WithLabels(_metrics.App, decision.Placed ? "placed" : "rejected").Inc();
+        }
+        _producer.Produce(_topics.PlacementResponses, new Message<string, byte[]> { Key = request.VmId, Value = response.ToByteArray() });
+        _metrics.RecordsOut(_topics.PlacementResponses).Inc();
+    }
+
+    private static VmRequest ToRequest(PlacementRequest r) => new(r.VmId, r.TenantId, r.TenantTier, r.Vcpu, r.MemoryGb, r.DiskGb,
+        string.IsNullOrEmpty(r.Region) ? null : r.Region, string.IsNullOrEmpty(r.Zone) ? null : r.Zone,
+        string.IsNullOrEmpty(r.AntiAffinityGroup) ? null : r.AntiAffinityGroup, r.RequiredTags.Count == 0 ? null : [.. r.RequiredTags], r.SpreadFaultDomains);
+
+    private void DeadLetter(ConsumeResult<string, byte[]> r, string why)
+    {
+        _metrics.DeadLettered(RejectReasons.Malformed).Inc();
+        var letter = DeadLetters.Create(_metrics.App, RejectReasons.Malformed, $"the placement service cannot read this {r.Topic} record: {why}", r.Topic,
+            r.Partition.Value, r.Offset.Value, r.Message.Key is null ? [] : System.Text.Encoding.UTF8.GetBytes(r.Message.Key), r.Message.Value,
+            DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        _producer.Produce(_topics.DeadLetter, new Message<string, byte[]> { Key = r.Message.Key ?? "", Value = letter.ToByteArray() });
+        _metrics.RecordsOut(_topics.DeadLetter).Inc();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        if (_loop is not null)
+        {
+            try { await _loop.WaitAsync(TimeSpan.FromSeconds(30)); }
+            catch (Exception e) when (e is OperationCanceledException or TimeoutException) { }
+        }
+        _producer.Dispose();
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using Google.Protobuf;
+using NovaOps.Broker;
+using NovaOps.Contracts;
+using NovaOps.Observability;
+using NovaOps.Streams.Placement;
+
+namespace NovaOps.Placement.Tests;
+
+/// <summary>The placement service on the embedded broker: inventory, requests and predictions in over TCP, responses out.</summary>
+public sealed class PlacementAppTests : IDisposable
+{
+    private readonly EmbeddedKafkaCluster _cluster = new();
+    private readonly TopicNames _topics = new($"pl-{Guid.NewGuid():N}"[..11]);
+
+    public void Dispose() => _cluster.Dispose();
+
+    private void Produce(string topic, string key, byte[] value)
+    {
+        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = _cluster.BootstrapServers }).Build();
+        producer.Produce(topic, new Message<string, byte[]> { Key = key, Value = value });
+        producer.Flush(TimeSpan.FromSeconds(10));
+    }
+
+    private List<T> Read<T>(string topic, MessageParser<T> parser, int count) where T : IMessage<T>
+    {
+        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = _cluster.BootstrapServers, GroupId = $"reader-{Guid.NewGuid():N}", AutoOffsetReset = AutoOffsetReset.Earliest, EnableAutoCommit = false,
+        }).Build();
+        // By assignment, not subscription: no group join (the embedded broker delays a group's first rebalance by 3 s).
+        using (var admin = new DependentAdminClientBuilder(consumer.Handle).Build())
+            consumer.Assign(admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Select(p => new TopicPartitionOffset(topic, p.PartitionId, Offset.Beginning)));
+        var items = new List<T>();
+        var clock = Stopwatch.StartNew();
+        while (items.Count < count && clock.Elapsed < TimeSpan.FromSeconds(30))
+            if (consumer.Consume(TimeSpan.FromMilliseconds(200))?.Message?.Value is { } v) items.Add(parser.ParseFrom(v));
+        consumer.Close();
+        return items;
+    }
+
+    private static HostRecord Host(string id, int cpu) =>
+        new() { SchemaVersion = SchemaVersions.Host, Host = id, Region = "eu-west", Zone = "eu-west-a", FaultDomain = "r1", Vcpu = cpu, MemoryGb = cpu * 4, DiskGb = 1000 };
+
+    private static PlacementRequest Request(string vm, int cpu = 2) =>
+        new() { SchemaVersion = SchemaVersions.Placement, RequestId = $"req-{vm}", VmId = vm, TenantId = "t1", TenantTier = TenantTier.Gold, Vcpu = cpu, MemoryGb = cpu * 4, DiskGb = 10, Region = "eu-west" };
+
+    private async Task<PlacementApp> StartAsync() 
+    {
+        var app = new PlacementApp(_cluster.BootstrapServers, _topics, new PlacementOptions(), new PipelineMetrics("placement"), $"placement-{Guid.NewGuid():N}");
+        await app.StartAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+        return app;
+    }
+
+    [Fact]
+    public async Task Requests_get_answers_predicted_failures_steer_them_and_a_restart_keeps_the_placements()
+    {
+        await new EmbeddedTopicProvisioner(_cluster).EnsureTopicsAsync([.. PlacementApp.RequiredTopics(_topics, 2), new(_topics.Predictions, 2), new(_topics.DeadLetter, 1)], TestContext.Current.CancellationToken);
+        Produce(_topics.Hosts, "small", Host("small", 8).ToByteArray());
+        Produce(_topics.Hosts, "big", Host("big", 32).ToByteArray());
+
+        await using (var app = await StartAsync())
+        {
+            Produce(_topics.PlacementRequests, "vm-1", Request("vm-1").ToByteArray());
+            Produce(_topics.PlacementRequests, "vm-2", Request("vm-2").ToByteArray());
+            Produce(_topics.PlacementRequests, "bad", [0x0A, 0xFF, 0xFF]);
+            var first = Read(_topics.PlacementResponses, PlacementResponse.Parser, 2);
+            Assert.All(first, r => Assert.Equal(("small", true), (r.Host, r.Placed))); // best fit
+
+            // Alarms on both of small's VMs: small is predicted to fail and gets no new VM.
+            foreach (var vm in new[] { "vm-1", "vm-2" })
+                Produce(_topics.Predictions, vm, new PredictionEvent { SchemaVersion = SchemaVersions.Prediction, VmId = vm, Host = "small", Alarm = true, WindowEndMs = 1_000_000, Probability = 0.99 }.ToByteArray());
+            await WaitFor(() => app.HostsPredictedToFail.Count == 1);
+            Produce(_topics.PlacementRequests, "vm-3", Request("vm-3").ToByteArray());
+            var third = Read(_topics.PlacementResponses, PlacementResponse.Parser, 3).Single(r => r.VmId == "vm-3");
+            Assert.Equal("big", third.Host);
+            Assert.Equal(RejectReasons.Malformed, Assert.Single(Read(_topics.DeadLetter, DeadLetter.Parser, 1)).ReasonCode);
+        }
+
+        // A new instance rebuilds the placements from its responses: small still holds vm-1 and vm-2.
+        await using var again = await StartAsync();
+        await WaitFor(() => again.Engine.VmCount >= 3);
+        Assert.Equal("small", again.Engine.HostOf("vm-1"));
+        Assert.Equal((4, 16, 980), again.Engine.Free("small"));
+        Produce(_topics.PlacementRequests, "vm-1", Request("vm-1").ToByteArray()); // asked again: the same answer
+        var repeated = Read(_topics.PlacementResponses, PlacementResponse.Parser, 4).Where(r => r.VmId == "vm-1").ToList();
+        Assert.Equal(2, repeated.Count);
+        Assert.All(repeated, r => Assert.Equal("small", r.Host));
+        Assert.Equal((4, 16, 980), again.Engine.Free("small"));
+    }
+
+    private static async Task WaitFor(Func<bool> condition)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition() && clock.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(50);
+    }
+}

@@ -10,7 +10,7 @@ novaops=streams/NovaOps.Cli/bin/Release/net10.0/novaops
 
 bench_cmd="novaops bench pipeline --records 500000 --json bench-pipeline.json"
 nab_cmd="novaops eval nab --data $datasets/nab-dev/data --labels $datasets/nab-dev/combined_windows.json [--detector onnx|combined] --json nab.json"
-demo_cmd="novaops demo --vms 1000 --duration 60 --seed 42 [--detector statistical] --summary-json demo.json"
+demo_cmd="novaops demo --vms 1000 --duration 60 --seed 42 [--remediation off] [--detector statistical] --summary-json demo.json"
 inference_cmd="novaops bench inference --json bench-inference.json"
 incident_cmd="novaops eval incident --json eval-incident.json"
 rca_cmd="novaops eval rca --dataset $datasets/petshop-dev --json rca.json"
@@ -23,9 +23,11 @@ $novaops eval nab --data "$datasets/nab-dev/data" --labels "$datasets/nab-dev/co
 $novaops eval nab --data "$datasets/nab-dev/data" --labels "$datasets/nab-dev/combined_windows.json" --detector combined --json "$out/nab-combined.json"
 $novaops eval incident --json "$out/eval-incident.json"
 $novaops eval rca --dataset "$datasets/petshop-dev" --json "$out/rca.json"
-NOVAOPS__METRICS__PORT=0 $novaops demo --vms 1000 --duration 60 --seed 42 --summary-json "$out/demo.json"
-NOVAOPS__METRICS__PORT=0 $novaops demo --vms 1000 --duration 60 --seed 42 --detector statistical --summary-json "$out/demo-statistical.json"
-NOVAOPS__METRICS__PORT=0 $novaops demo --vms 1000 --duration 60 --seed 42 --remediation off --summary-json "$out/demo-off.json"
+# Detection, prediction and RCA are measured with the executor off (actions end faults early, which changes what
+# there is to detect); the closed loop compares the default run (executor on) with the same run off.
+NOVAOPS__METRICS__PORT=0 $novaops demo --vms 1000 --duration 60 --seed 42 --remediation off --summary-json "$out/demo.json"
+NOVAOPS__METRICS__PORT=0 $novaops demo --vms 1000 --duration 60 --seed 42 --remediation off --detector statistical --summary-json "$out/demo-statistical.json"
+NOVAOPS__METRICS__PORT=0 $novaops demo --vms 1000 --duration 60 --seed 42 --summary-json "$out/demo-on.json"
 $novaops bench placement --json "$out/bench-placement.json"
 $novaops bench failover --json "$out/bench-failover.json"
 
@@ -33,7 +35,7 @@ machine="$(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB RAM, $(. /etc/o
 python3 - "$out" "$machine" "$(date -u +%Y-%m-%d)" "$bench_cmd" "$nab_cmd" "$demo_cmd" "$inference_cmd" "$incident_cmd" "$rca_cmd" "$placement_cmd" "$failover_cmd" > docs/benchmarks.md <<'PY'
 import json, sys
 out, machine, date, bench_cmd, nab_cmd, demo_cmd, inference_cmd, incident_cmd, rca_cmd, placement_cmd, failover_cmd = sys.argv[1:]
-do = json.load(open(f"{out}/demo-off.json"))
+don = json.load(open(f"{out}/demo-on.json"))
 pl = json.load(open(f"{out}/bench-placement.json"))
 fo = json.load(open(f"{out}/bench-failover.json"))
 r = json.load(open(f"{out}/rca.json"))
@@ -127,22 +129,23 @@ By kind: {', '.join(f"{k} {v}" for k, v in e['by_kind'].items())}.
 
 ## Demo — `{demo_cmd}`
 
-Embedded broker, simulator, anomaly topology; precision and recall against the simulator's ground truth. The default
-detector is the shipped ONNX model; the statistical detector (no training) is shown for comparison.
+Embedded broker, simulator, anomaly topology; precision and recall against the simulator's ground truth, with the
+remediation executor off (`--remediation off`: actions would end faults early and change what there is to detect). The
+default detector is the shipped ONNX model; the statistical detector (no training) is shown for comparison.
 
 | detector | events in | anomalies | faults injected | detected | precision | recall | median detection delay (s) | dead-lettered | simulated | wall |
 |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 {demo_row(d)}
 {demo_row(ds)}
 
-Incident predictions of the same default run (`{d['incident_model']}`, alarms only: probability at or above the card's
+Incident predictions of the same run (`{d['incident_model']}`, alarms only: probability at or above the card's
 threshold; an alarm is right when a fault on its VM or zone reaches onset within the horizon after it):
 
 | predictions | alarm precision | incidents predicted (recall) | median lead time before onset (s) |
 |---:|---:|---:|---:|
 | {d['predictions']:,} | {opt(d['incident_precision'], '.3f')} | {opt(d['incident_recall'], '.3f')} | {opt(d['median_lead_time_s'], '.0f')} |
 
-Root causes of the same default run (`{d['rca_method']}` method, RCA app on the same broker): incidents it ranked that cover
+Root causes of the same run (`{d['rca_method']}` method, RCA app on the same broker): incidents it ranked that cover
 injected faults (hold their VMs, affected or hurt through service calls, while they ran), and how often a true root cause
 of those faults (a VM, host or zone) came first or in the first three. Faults on linked VMs at the same time make one incident.
 
@@ -150,15 +153,16 @@ of those faults (a VM, host or zone) came first or in the first three. Faults on
 |---:|---:|---:|---:|---:|
 | {d['rca_incidents']} | {d['rca_faults_covered']} of {d['faults_injected']} | {d['rca_unmatched_incidents']} | {opt(d['rca_top1'], '.3f')} | {opt(d['rca_top3'], '.3f')} |
 
-The closed loop of the same default run (docs/remediation.md): the remediation executor acts on the simulated fleet
+The closed loop (docs/remediation.md): the default run, where the remediation executor acts on the simulated fleet
 (shipped runbooks, default guardrails, a simulated on-call approving destructive actions 5 simulated minutes after they are
-asked for), against the same run with the executor off (every fault lasts to its planned end, which stands for a human's fix).
+asked for), against the same run with the executor off (every fault lasts to its planned end, which stands for a human's fix),
+the run the detection, prediction and RCA figures above come from.
 MTTR: median over faults of onset → end (0 when prevented before onset); automation rate: faults ended by actions with
 no human paged or asked.
 
 | remediation | actions executed | blocked by guardrails | approvals asked | pages | faults ended by actions (before onset) | MTTR median (s) | automation rate |
 |---|---:|---:|---:|---:|---:|---:|---:|
-""" + "\n".join(f"| {x['remediation']} | {x['actions_executed']} | {x['actions_blocked_by_guardrails']} | {x['approvals_requested']} | {x['pages']} | {x['faults_resolved_by_actions']} of {x['faults_injected']} ({x['faults_prevented']}) | {opt(x['mttr_median_s'], '.0f')} | {opt(x['automation_rate'], '.3f')} |" for x in [d, do]) + f"""
+""" + "\n".join(f"| {x['remediation']} | {x['actions_executed']} | {x['actions_blocked_by_guardrails']} | {x['approvals_requested']} | {x['pages']} | {x['faults_resolved_by_actions']} of {x['faults_injected']} ({x['faults_prevented']}) | {opt(x['mttr_median_s'], '.0f')} | {opt(x['automation_rate'], '.3f')} |" for x in [don, d]) + f"""
 
 The demo's fleet gets few faults (4 an hour, a fifth of the rate `eval incident` uses), so incidents are rare and most
 alarms are not followed by an onset within the horizon; `eval incident` measures the predictor where incidents are

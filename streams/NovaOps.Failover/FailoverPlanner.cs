@@ -28,14 +28,15 @@ public static class FailoverPlanner
         // time: a big VM's tightest fit is further away). One sort of precomputed keys.
         var keys = new long[vms.Count];
         for (int i = 0; i < vms.Count; i++) keys[i] = ((long)Rank(vms[i].Request.Tier) << 32) | (uint)i;
-        var order = vms.ToArray();
-        Array.Sort(keys, order);
+        Array.Sort(keys);
+        var regionOf = failing.ToDictionary(h => h, h => engine.RegionOfHost(h) ?? "", StringComparer.Ordinal);
 
         var moves = new List<Move>(vms.Count);
         var unplaced = new List<Unplaced>();
-        foreach (var (request, from) in order)
+        foreach (long key in keys)
         {
-            string home = engine.RegionOfHost(from)!;
+            var (request, from) = vms[(int)(key & 0xFFFFFFFF)];
+            string home = regionOf[from];
             // Same region first; the failing zone's pin is relaxed to its region.
             var decision = engine.Relocate(request.VmId, zone: null, region: request.Region ?? home);
             bool cross = false;

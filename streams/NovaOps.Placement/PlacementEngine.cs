@@ -23,7 +23,7 @@ public sealed class PlacementEngine
     private readonly List<long> _zoneFreeCpu = [];
     private readonly List<HashSet<int>> _zoneDomains = [];
     private readonly List<(ulong Tags, int Tiers)> _classes = [];
-    private readonly Dictionary<int, CapacityIndex> _indexes = []; // zone × 64 + host class
+    private CapacityIndex?[] _indexes = new CapacityIndex?[64]; // by zone × 64 + host class (an array: read several times a decision)
     private readonly Dictionary<string, (int Host, VmRequest Request)> _placed = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (HashSet<int> Hosts, Dictionary<int, int> Domains)> _groups = new(StringComparer.Ordinal);
 
@@ -170,8 +170,14 @@ public sealed class PlacementEngine
     public VmRequest? RequestOf(string vmId) => _placed.TryGetValue(vmId, out var p) ? p.Request : null;
 
     /// <summary>The VMs on the given hosts, with their requests and hosts.</summary>
-    public List<(VmRequest Request, string Host)> VmsOn(IReadOnlySet<string> hostIds) =>
-        [.. _placed.Values.Where(p => hostIds.Contains(_specs[p.Host].Id)).Select(p => (p.Request, _specs[p.Host].Id))];
+    public List<(VmRequest Request, string Host)> VmsOn(IReadOnlySet<string> hostIds)
+    {
+        var on = new bool[_specs.Count];
+        foreach (var id in hostIds) if (_hostIds.TryGetValue(id, out int h)) on[h] = true;
+        var vms = new List<(VmRequest, string)>();
+        foreach (var p in _placed.Values) if (on[p.Host]) vms.Add((p.Request, _specs[p.Host].Id));
+        return vms;
+    }
 
     public string? RegionOfHost(string hostId) => _hostIds.TryGetValue(hostId, out int h) ? _specs[h].Region : null;
 
@@ -190,7 +196,7 @@ public sealed class PlacementEngine
         {
             var (classTags, classTiers) = _classes[c];
             if ((classTags & tags) != tags || (classTiers != 0 && (classTiers & tierBit) == 0)) continue;
-            if (!_indexes.TryGetValue(zone * 64 + c, out var index) || index.Count == 0) continue;
+            if (IndexOf(zone * 64 + c) is not { Count: > 0 } index) continue;
             // Special hosts (tags the VM does not need) are kept for the VMs that need them: a VM goes there only
             // when no plainer host fits (first measured: PCI hosts filled with
             // ordinary VMs turned away 63% of the PCI requests).
@@ -286,14 +292,16 @@ public sealed class PlacementEngine
     {
         if (!_available[h]) return;
         int key = _zoneOf[h] * 64 + _classOf[h];
-        if (!_indexes.TryGetValue(key, out var index)) _indexes[key] = index = new CapacityIndex();
-        index.Add(h, _freeCpu[h], _freeMem[h]);
+        if (key >= _indexes.Length) Array.Resize(ref _indexes, Math.Max(key + 1, _indexes.Length * 2));
+        (_indexes[key] ??= new CapacityIndex()).Add(h, _freeCpu[h], _freeMem[h]);
     }
 
     private void Unindex(int h)
     {
-        if (_indexes.TryGetValue(_zoneOf[h] * 64 + _classOf[h], out var index)) index.Remove(h);
+        IndexOf(_zoneOf[h] * 64 + _classOf[h])?.Remove(h);
     }
+
+    private CapacityIndex? IndexOf(int key) => key < _indexes.Length ? _indexes[key] : null;
 
     private int ZoneId(string region, string zone)
     {

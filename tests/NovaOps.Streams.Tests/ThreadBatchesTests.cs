@@ -98,6 +98,23 @@ public class ThreadBatchesTests
     }
 
     [Fact]
+    public void A_window_of_a_closed_task_does_not_hold_its_vm_back_from_the_partitions_next_task()
+    {
+        var scoring = Scoring(new PipelineMetrics("anomaly"));
+        var revoked = new TaskOutbox();
+        Add(scoring, revoked, "vm-1", hot: true);
+        revoked.Close();
+        Assert.False(scoring.Batches.Windows!.Holds("vm-1")); // the new task may queue the VM's window again
+
+        var next = new TaskOutbox(); // the partition back on this thread, a new task
+        Add(scoring, next, "vm-1", hot: true);
+        Assert.True(scoring.Batches.Windows.Holds("vm-1"));
+        scoring.Batches.Flush();
+        Assert.Equal(["vm-1:anomaly-autoencoder/1"], Drain(next).Forwarded);
+        Assert.Equal((List<string>)[], Drain(revoked).Forwarded);
+    }
+
+    [Fact]
     public void Each_stream_thread_has_its_own_batches()
     {
         var scoring = Scoring(new PipelineMetrics("anomaly"));

@@ -17,7 +17,7 @@ internal sealed class WindowBatch
     private readonly VmScoring _scoring;
     private readonly int _features, _metrics;
     private readonly List<Pending> _pending;
-    private readonly HashSet<string> _vms = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TaskOutbox> _vms = new(StringComparer.Ordinal); // VM → the task its waiting window belongs to
     private readonly float[] _rows;
     private readonly double[] _scores, _contributions, _shadowScores, _shadowContributions, _features64;
     private readonly MicroBatchTimer _timer;
@@ -44,8 +44,12 @@ internal sealed class WindowBatch
 
     public int Count => _pending.Count;
 
-    /// <summary>Whether a window of this VM is waiting in the batch (a VM's records are all read by one task).</summary>
-    public bool Holds(string vm) => _vms.Contains(vm);
+    /// <summary>
+    /// Whether a window of this VM is waiting in the batch for a live task (a VM's records are all read by one task).
+    /// A window of a task closed since (its partition revoked, maybe given back to this thread) does not count: its
+    /// result will be dropped, and the VM's state still holds it for the partition's new task to score.
+    /// </summary>
+    public bool Holds(string vm) => _vms.TryGetValue(vm, out var owner) && !owner.Closed;
 
     public bool Full => _pending.Count >= _model.Batch.MaxBatch;
 
@@ -56,7 +60,7 @@ internal sealed class WindowBatch
     {
         _timer.Adding(_pending.Count);
         owner.Added();
-        _vms.Add(sample.VmId);
+        _vms[sample.VmId] = owner;
         var row = _rows.AsSpan(_pending.Count * _features, _features);
         for (int i = 0; i < _features; i++) row[i] = (float)features[i];
         _pending.Add(new Pending(owner, sample, window, statScore, _model.Mode == DetectorMode.Combined ? statContributions.ToArray() : null,

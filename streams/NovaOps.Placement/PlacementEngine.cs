@@ -181,6 +181,8 @@ public sealed class PlacementEngine
 
     public string? RegionOfHost(string hostId) => _hostIds.TryGetValue(hostId, out int h) ? _specs[h].Region : null;
 
+    public string? ZoneOfHost(string hostId) => _hostIds.TryGetValue(hostId, out int h) ? _specs[h].Zone : null;
+
     /// <summary>The hosts of a zone.</summary>
     public IEnumerable<HostSpec> HostsIn(string zone) => _specs.Where(h => h.Zone == zone);
 

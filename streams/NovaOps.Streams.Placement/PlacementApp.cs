@@ -146,7 +146,7 @@ public sealed class PlacementApp : IAsyncDisposable
             // A request read again (a redelivery, or a restart before its offset was committed) gets the answer it got.
             response.Placed = true;
             response.Host = existing;
-            response.Zone = Engine.Hosts.First(h => h.Id == existing).Zone;
+            response.Zone = Engine.ZoneOfHost(existing) ?? "";
             _decisions.WithLabels(_metrics.App, "repeated").Inc();
         }
         else

@@ -21,6 +21,10 @@ internal sealed class CapacityIndex
 
     private readonly List<int>?[] _cells = new List<int>?[Buckets * Buckets];
     private readonly ulong[] _rows = new ulong[Buckets * Words];
+    // Per vCPU row, its lowest occupied memory cell (Buckets: none). Memory is left over on most hosts, so the
+    // tightest fit's slack is mostly memory and a search walks some 60 rows; a row whose lowest cell is at or above
+    // the request's costs one read instead of a bitmap walk.
+    private readonly int[] _rowLowest = Enumerable.Repeat(Buckets, Buckets).ToArray();
     // Where each host sits: cell + 1 (0: not in the index) and its position in the cell's list, by host number
     // (arrays, not a dictionary: a move updates them twice per decision).
     private int[] _cellOf = new int[64], _position = new int[64];
@@ -45,6 +49,7 @@ internal sealed class CapacityIndex
         list.Add(host);
         Count++;
         _rows[cpu * Words + (mem >> 6)] |= 1UL << (mem & 63);
+        if (mem < _rowLowest[cpu]) _rowLowest[cpu] = mem;
     }
 
     public void Remove(int host)
@@ -62,7 +67,15 @@ internal sealed class CapacityIndex
         {
             int cpu = cell / Buckets, mem = cell % Buckets;
             _rows[cpu * Words + (mem >> 6)] &= ~(1UL << (mem & 63));
+            if (mem == _rowLowest[cpu]) _rowLowest[cpu] = LowestInRow(cpu);
         }
+    }
+
+    private int LowestInRow(int cpu)
+    {
+        for (int w = 0; w < Words; w++)
+            if (_rows[cpu * Words + w] is var bits and not 0) return w * 64 + BitOperations.TrailingZeroCount(bits);
+        return Buckets;
     }
 
     public bool Contains(int host) => host < _cellOf.Length && _cellOf[host] != 0;
@@ -79,6 +92,8 @@ internal sealed class CapacityIndex
         {
             int dc = cpu - c0;
             if (dc >= bestSlack) break;
+            int lowest = _rowLowest[cpu];
+            if (lowest >= m0 && lowest - m0 >= bestSlack - dc) continue; // nothing in this row can beat the best
             int found = FirstInRow(cpu, m0, fits, maxSlack: bestSlack - dc, out int mem);
             if (found >= 0) { best = found; bestSlack = dc + (mem - m0); }
         }

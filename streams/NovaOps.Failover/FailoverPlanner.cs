@@ -33,19 +33,18 @@ public static class FailoverPlanner
         foreach (int index in order)
         {
             var vm = vms[index];
-            var request = vm.Request;
             // Same region first; the failing zone's pin is relaxed to its region.
-            var decision = engine.Relocate(vm, zone: null, region: request.Region ?? vm.HostRegion);
+            var decision = engine.Relocate(vm, zone: null, region: vm.Region ?? vm.HostRegion);
             bool cross = false;
-            if (!decision.Placed && request.Region is null)
+            if (!decision.Placed && vm.Region is null)
             {
                 decision = engine.Relocate(vm, zone: null, region: null);
                 cross = decision.Placed;
             }
-            if (decision.Placed) moves.Add(new Move(request.VmId, request.Tier, vm.Host, decision.Host!, decision.Zone!, cross));
-            else unplaced.Add(new Unplaced(request.VmId, request.Tier, request.Region is null
+            if (decision.Placed) moves.Add(new Move(vm.VmId, vm.Tier, vm.Host, decision.Host!, decision.Zone!, cross));
+            else unplaced.Add(new Unplaced(vm.VmId, vm.Tier, vm.Region is null
                 ? $"no healthy host anywhere: {decision.Reason}"
-                : $"no healthy host in {request.Region} (pinned to the region): {decision.Reason}"));
+                : $"no healthy host in {vm.Region} (pinned to the region): {decision.Reason}"));
         }
         return new EvacuationPlan(scope, [.. failing], moves, unplaced, clock.Elapsed);
     }
@@ -54,10 +53,10 @@ public static class FailoverPlanner
     private static int[] ByRank(List<PlacedVm> vms)
     {
         Span<int> starts = stackalloc int[5];
-        foreach (var vm in vms) starts[Rank(vm.Request.Tier) + 1]++;
+        foreach (var vm in vms) starts[Rank(vm.Tier) + 1]++;
         for (int r = 1; r < starts.Length; r++) starts[r] += starts[r - 1];
         var order = new int[vms.Count];
-        for (int i = 0; i < vms.Count; i++) order[starts[Rank(vms[i].Request.Tier)]++] = i;
+        for (int i = 0; i < vms.Count; i++) order[starts[Rank(vms[i].Tier)]++] = i;
         return order;
     }
 

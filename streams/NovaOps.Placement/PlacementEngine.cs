@@ -26,11 +26,12 @@ public sealed class PlacementEngine
     private readonly List<HashSet<int>> _zoneDomains = [];
     private readonly List<(ulong Tags, int Tiers)> _classes = [];
     private CapacityIndex?[] _indexes = new CapacityIndex?[64]; // by zone × 64 + host class (an array: read several times a decision)
-    // Placed VMs by slot: its host, its request and its anti-affinity group's number (-1: none). A VM's id is hashed
-    // once, to find its slot; a failover then walks slots (a string lookup per move was a fifth of a zone evacuation).
+    // Placed VMs by slot: host, request and what the request needs of a host, resolved once (Demand). A VM's id is
+    // hashed once, to find its slot; a failover then walks slots and reads no request object (a string lookup per
+    // move was a fifth of a zone evacuation, and reading 100,000 scattered requests most of the rest).
     private readonly Dictionary<string, int> _slotOf = new(StringComparer.Ordinal);
-    private readonly List<int> _slotHost = [], _slotGroup = [];
-    private readonly List<VmRequest?> _slotRequest = [];
+    private VmSlot[] _slots = new VmSlot[64];
+    private int _slotCount;
     private readonly Stack<int> _freeSlots = new();
     private readonly Dictionary<string, int> _groupIds = new(StringComparer.Ordinal);
     private readonly List<AntiAffinityGroup> _groups = [];
@@ -107,10 +108,11 @@ public sealed class PlacementEngine
     {
         if (r.VCpu <= 0 || r.MemoryGb <= 0 || r.DiskGb < 0) return PlacementDecision.Rejected(r.VmId, "invalid size: vCPU and memory must be positive");
         if (_slotOf.ContainsKey(r.VmId)) return PlacementDecision.Rejected(r.VmId, "already placed");
-        int group = GroupId(r);
-        var (host, zone, reason) = Choose(r, r.Zone, r.Region, group);
+        if (UnknownTag(r) is { } tag) return PlacementDecision.Rejected(r.VmId, $"no host has tag '{tag}'");
+        var demand = DemandOf(r);
+        var (host, zone, reason) = Choose(demand, r.Zone, r.Region);
         if (host < 0) return PlacementDecision.Rejected(r.VmId, reason!);
-        Commit(r, host, group);
+        Commit(r, demand, host);
         return new PlacementDecision(r.VmId, _hostNames[host], _zoneNames[zone], null);
     }
 
@@ -126,34 +128,23 @@ public sealed class PlacementEngine
     /// looking its id up again (a zone evacuation moves 100,000 VMs).
     /// </summary>
     public PlacementDecision Relocate(in PlacedVm vm, string? zone, string? region) =>
-        vm.Slot < _slotRequest.Count && ReferenceEquals(_slotRequest[vm.Slot], vm.Request)
+        vm.Slot < _slotCount && ReferenceEquals(_slots[vm.Slot].Request, vm.Request)
             ? Relocate(vm.Slot, zone, region)
-            : Relocate(vm.Request.VmId, zone, region); // the VM moved or left since VmsOn
+            : Relocate(vm.VmId, zone, region); // the VM moved or left since VmsOn
 
     private PlacementDecision Relocate(int slot, string? zone, string? region)
     {
-        var r = _slotRequest[slot]!;
-        int from = _slotHost[slot], group = _slotGroup[slot];
-        var (host, z, reason) = Choose(r, zone, region, group);
-        if (host < 0) return PlacementDecision.Rejected(r.VmId, reason!);
-        Free(from, r, group);
-        Take(host, r, group);
-        _slotHost[slot] = host;
-        return new PlacementDecision(r.VmId, _hostNames[host], _zoneNames[z], null);
+        ref var vm = ref _slots[slot];
+        var (host, z, reason) = Choose(vm.Demand, zone, region);
+        if (host < 0) return PlacementDecision.Rejected(vm.VmId, reason!);
+        Free(vm.Host, vm.Demand);
+        Take(host, vm.Demand);
+        vm.Host = host;
+        return new PlacementDecision(vm.VmId, _hostNames[host], _zoneNames[z], null);
     }
 
-    private (int Host, int Zone, string? Reason) Choose(VmRequest r, string? zonePin, string? regionPin, int groupId)
+    private (int Host, int Zone, string? Reason) Choose(in Demand demand, string? zonePin, string? regionPin)
     {
-        ulong tags = 0;
-        if (r.RequiredTags is { Count: > 0 })
-            foreach (var t in r.RequiredTags)
-            {
-                if (!_tagIds.TryGetValue(t, out int bit)) return (-1, -1, $"no host has tag '{t}'");
-                tags |= 1UL << bit;
-            }
-        int tierBit = TierBit(r.Tier);
-        var group = groupId < 0 ? null : _groups[groupId];
-
         // The emptiest allowed zone first (zones fill evenly); the next only when nothing fits there.
         Span<int> zones = stackalloc int[_zoneNames.Count];
         int allowed = 0;
@@ -165,7 +156,7 @@ public sealed class PlacementEngine
             int pick = tried;
             for (int k = tried + 1; k < allowed; k++) if (_zoneFreeCpu[zones[k]] > _zoneFreeCpu[zones[pick]]) pick = k;
             (zones[tried], zones[pick]) = (zones[pick], zones[tried]);
-            int host = FindInZone(zones[tried], r, tags, tierBit, group);
+            int host = FindInZone(zones[tried], demand);
             if (host >= 0) return (host, zones[tried], null);
         }
         return (-1, -1, "no host fits (capacity, tags, tier, anti-affinity, availability)");
@@ -175,13 +166,11 @@ public sealed class PlacementEngine
     public PlacementDecision PlaceOn(VmRequest r, string hostId)
     {
         if (!_hostIds.TryGetValue(hostId, out int h)) return PlacementDecision.Rejected(r.VmId, $"unknown host {hostId}");
-        ulong tags = 0;
-        foreach (var t in r.RequiredTags ?? [])
-            tags |= _tagIds.TryGetValue(t, out int bit) ? 1UL << bit : ulong.MaxValue;
         if (_slotOf.ContainsKey(r.VmId)) return PlacementDecision.Rejected(r.VmId, "already placed");
-        int groupId = GroupId(r);
-        if (!_hosts[h].Available || !Fits(h, r, tags, TierBit(r.Tier), groupId < 0 ? null : _groups[groupId])) return PlacementDecision.Rejected(r.VmId, $"does not fit on {hostId}");
-        Commit(r, h, groupId);
+        if (UnknownTag(r) is not null) return PlacementDecision.Rejected(r.VmId, $"does not fit on {hostId}");
+        var demand = DemandOf(r);
+        if (!_hosts[h].Available || !Fits(h, demand)) return PlacementDecision.Rejected(r.VmId, $"does not fit on {hostId}");
+        Commit(r, demand, h);
         return new PlacementDecision(r.VmId, hostId, _specs[h].Zone, null);
     }
 
@@ -189,16 +178,16 @@ public sealed class PlacementEngine
     public bool Release(string vmId)
     {
         if (!_slotOf.Remove(vmId, out int slot)) return false;
-        Free(_slotHost[slot], _slotRequest[slot]!, _slotGroup[slot]);
-        _slotRequest[slot] = null;
+        Free(_slots[slot].Host, _slots[slot].Demand);
+        _slots[slot] = default;
         _freeSlots.Push(slot);
         return true;
     }
 
-    public string? HostOf(string vmId) => _slotOf.TryGetValue(vmId, out int slot) ? _hostNames[_slotHost[slot]] : null;
+    public string? HostOf(string vmId) => _slotOf.TryGetValue(vmId, out int slot) ? _hostNames[_slots[slot].Host] : null;
 
     /// <summary>What a placed VM asked for (to place it again elsewhere).</summary>
-    public VmRequest? RequestOf(string vmId) => _slotOf.TryGetValue(vmId, out int slot) ? _slotRequest[slot] : null;
+    public VmRequest? RequestOf(string vmId) => _slotOf.TryGetValue(vmId, out int slot) ? _slots[slot].Request : null;
 
     /// <summary>The VMs on the given hosts, with their requests and hosts, in the order they were placed.</summary>
     public List<PlacedVm> VmsOn(IReadOnlySet<string> hostIds)
@@ -206,16 +195,15 @@ public sealed class PlacementEngine
         var on = new bool[_specs.Count];
         foreach (var id in hostIds) if (_hostIds.TryGetValue(id, out int h)) on[h] = true;
         // Counted first: the list of a zone's 100,000 VMs is allocated once, not grown through fresh pages.
-        var slots = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_slotRequest);
-        var hostOf = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_slotHost);
+        var slots = _slots.AsSpan(0, _slotCount);
         int count = 0;
-        for (int slot = 0; slot < slots.Length; slot++) if (slots[slot] is not null && on[hostOf[slot]]) count++;
+        foreach (ref readonly var vm in slots) if (vm.Request is not null && on[vm.Host]) count++;
         var vms = new List<PlacedVm>(count);
         for (int slot = 0; slot < slots.Length; slot++)
         {
-            if (slots[slot] is not { } request || !on[hostOf[slot]]) continue;
-            var spec = _specs[hostOf[slot]];
-            vms.Add(new PlacedVm(request, spec.Id, spec.Region, slot));
+            ref readonly var vm = ref slots[slot];
+            if (vm.Request is null || !on[vm.Host]) continue;
+            vms.Add(new PlacedVm(vm.Request, vm.VmId, vm.Tier, vm.Region, _hostNames[vm.Host], _zoneRegion[_hosts[vm.Host].Zone], slot));
         }
         return vms;
     }
@@ -230,9 +218,11 @@ public sealed class PlacementEngine
     public (int FreeVCpu, int FreeMemoryGb, int FreeDiskGb) Free(string hostId) =>
         _hostIds.TryGetValue(hostId, out int h) ? (_hosts[h].FreeCpu, _hosts[h].FreeMem, _hosts[h].FreeDisk) : default;
 
-    private int FindInZone(int zone, VmRequest r, ulong tags, int tierBit, AntiAffinityGroup? group)
+    private int FindInZone(int zone, in Demand r)
     {
-        var Fit = new RequestFilter(this, r, tags, tierBit, group);
+        var Fit = new DemandFilter(this, r);
+        ulong tags = r.Tags;
+        int tierBit = r.TierBit;
         int best = -1, bestSurplus = int.MaxValue;
         double bestScore = double.MaxValue; // lower is better, per strategy
         for (int c = 0; c < _classes.Count; c++)
@@ -281,48 +271,61 @@ public sealed class PlacementEngine
         return best;
     }
 
-    private readonly struct RequestFilter(PlacementEngine engine, VmRequest r, ulong tags, int tierBit, AntiAffinityGroup? group) : IHostFilter
+    private readonly struct DemandFilter(PlacementEngine engine, Demand demand) : IHostFilter
     {
-        public bool Fits(int host) => engine.Fits(host, r, tags, tierBit, group);
+        public bool Fits(int host) => engine.Fits(host, demand);
     }
 
-    private bool Fits(int h, VmRequest r, ulong tags, int tierBit, AntiAffinityGroup? group)
+    private bool Fits(int h, in Demand r)
     {
-        if (_hosts[h].FreeCpu < r.VCpu || _hosts[h].FreeMem < r.MemoryGb || _hosts[h].FreeDisk < r.DiskGb) return false;
-        var (classTags, classTiers) = _classes[_hosts[h].Class];
-        if ((classTags & tags) != tags || (classTiers != 0 && (classTiers & tierBit) == 0)) return false;
-        if (group is null) return true;
+        ref readonly var host = ref _hosts[h];
+        if (host.FreeCpu < r.VCpu || host.FreeMem < r.MemoryGb || host.FreeDisk < r.DiskGb) return false;
+        var (classTags, classTiers) = _classes[host.Class];
+        if ((classTags & r.Tags) != r.Tags || (classTiers != 0 && (classTiers & r.TierBit) == 0)) return false;
+        if (r.Group < 0) return true;
+        var group = _groups[r.Group];
         if (group.Hosts.Contains(h)) return false;
         // Spread: a fault domain the group has not used yet, while the zone has one.
-        return !r.SpreadFaultDomains || !group.Domains.ContainsKey(_hosts[h].Domain) || _zoneDomains[_hosts[h].Zone].All(group.Domains.ContainsKey);
+        return !r.Spread || !group.Domains.ContainsKey(host.Domain) || _zoneDomains[host.Zone].All(group.Domains.ContainsKey);
     }
 
-    private void Commit(VmRequest r, int h, int group)
+    private void Commit(VmRequest r, in Demand demand, int h)
     {
-        Take(h, r, group);
+        Take(h, demand);
         if (!_freeSlots.TryPop(out int slot))
         {
-            slot = _slotRequest.Count;
-            _slotRequest.Add(null); _slotHost.Add(0); _slotGroup.Add(0);
+            if (_slotCount == _slots.Length) Array.Resize(ref _slots, _slots.Length * 2);
+            slot = _slotCount++;
         }
-        _slotRequest[slot] = r; _slotHost[slot] = h; _slotGroup[slot] = group;
+        _slots[slot] = new VmSlot { Request = r, VmId = r.VmId, Region = r.Region, Tier = r.Tier, Demand = demand, Host = h };
         _slotOf[r.VmId] = slot;
     }
 
-    /// <summary>The number of the request's anti-affinity group (created on first use); -1 for none.</summary>
-    private int GroupId(VmRequest r)
+    /// <summary>A tag of the request no host has (such a VM can go nowhere); null when all are known.</summary>
+    private string? UnknownTag(VmRequest r)
     {
-        if (r.AntiAffinityGroup is null) return -1;
-        if (!_groupIds.TryGetValue(r.AntiAffinityGroup, out int id))
-        {
-            _groupIds[r.AntiAffinityGroup] = id = _groups.Count;
-            _groups.Add(new AntiAffinityGroup());
-        }
-        return id;
+        foreach (var t in r.RequiredTags ?? []) if (!_tagIds.ContainsKey(t)) return t;
+        return null;
     }
 
-    private void Take(int h, VmRequest r, int group)
+    /// <summary>What the request needs of a host (its tags must be known: <see cref="UnknownTag"/>); its anti-affinity
+    /// group gets a number on first use.</summary>
+    private Demand DemandOf(VmRequest r)
     {
+        ulong tags = 0;
+        foreach (var t in r.RequiredTags ?? []) tags |= 1UL << _tagIds[t];
+        int group = -1;
+        if (r.AntiAffinityGroup is not null && !_groupIds.TryGetValue(r.AntiAffinityGroup, out group))
+        {
+            _groupIds[r.AntiAffinityGroup] = group = _groups.Count;
+            _groups.Add(new AntiAffinityGroup());
+        }
+        return new Demand(r.VCpu, r.MemoryGb, r.DiskGb, tags, TierBit(r.Tier), group, r.SpreadFaultDomains);
+    }
+
+    private void Take(int h, in Demand r)
+    {
+        int group = r.Group;
         Unindex(h);
         _hosts[h].FreeCpu -= r.VCpu; _hosts[h].FreeMem -= r.MemoryGb; _hosts[h].FreeDisk -= r.DiskGb; _hosts[h].VmCount++;
         if (_hosts[h].Available) _zoneFreeCpu[_hosts[h].Zone] -= r.VCpu;
@@ -335,8 +338,9 @@ public sealed class PlacementEngine
         Index(h);
     }
 
-    private void Free(int h, VmRequest r, int group)
+    private void Free(int h, in Demand r)
     {
+        int group = r.Group;
         Unindex(h);
         _hosts[h].FreeCpu += r.VCpu; _hosts[h].FreeMem += r.MemoryGb; _hosts[h].FreeDisk += r.DiskGb; _hosts[h].VmCount--;
         if (_hosts[h].Available) _zoneFreeCpu[_hosts[h].Zone] += r.VCpu;
@@ -399,6 +403,19 @@ public sealed class PlacementEngine
 
     private static int TierBit(TenantTier tier) => 1 << (int)tier;
 
+    /// <summary>What a VM needs of a host: its size, its tags as bits, its tier's bit, its anti-affinity group's number (-1: none).</summary>
+    private readonly record struct Demand(int VCpu, int MemoryGb, int DiskGb, ulong Tags, int TierBit, int Group, bool Spread);
+
+    private struct VmSlot
+    {
+        public VmRequest? Request; // null: a free slot
+        public string VmId;
+        public string? Region;
+        public TenantTier Tier;
+        public Demand Demand;
+        public int Host;
+    }
+
     private struct HostState
     {
         public int FreeCpu, FreeMem, FreeDisk, VmCount, Zone, Domain, Class;
@@ -415,5 +432,5 @@ public sealed class PlacementEngine
 
 /// <summary>A placed VM as <see cref="PlacementEngine.VmsOn"/> found it: its request, host and the host's region, and its
 /// slot in the engine (for <see cref="PlacementEngine.Relocate(in PlacedVm, string?, string?)"/>).</summary>
-public readonly record struct PlacedVm(VmRequest Request, string Host, string HostRegion, int Slot);
+public readonly record struct PlacedVm(VmRequest Request, string VmId, TenantTier Tier, string? Region, string Host, string HostRegion, int Slot);
 

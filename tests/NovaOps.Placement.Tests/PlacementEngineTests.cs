@@ -26,6 +26,36 @@ public class PlacementEngineTests
     }
 
     [Fact]
+    public void A_released_vms_place_is_reused_and_a_relocation_by_a_stale_listing_moves_nothing_else()
+    {
+        var engine = new PlacementEngine([Host("h1"), Host("h2"), Host("h3", "eu-west-b")]);
+        engine.Place(Vm("a", group: "g"));
+        engine.Place(Vm("b", group: "g"));
+        var listed = engine.VmsOn(new HashSet<string> { engine.HostOf("a")! }).Single();
+        Assert.Equal(("a", TenantTier.Gold, "eu-west"), (listed.VmId, listed.Tier, listed.Region));
+
+        Assert.True(engine.Release("a"));
+        Assert.Null(engine.HostOf("a"));
+        Assert.Equal(1, engine.VmCount);
+        engine.Place(Vm("c", 8, 32));                                  // takes the released VM's slot
+        var stale = engine.Relocate(listed, zone: "eu-west-b", region: null);
+        Assert.False(stale.Placed);
+        Assert.Equal("not placed", stale.Reason);
+        Assert.NotEqual("h3", engine.HostOf("c"));
+
+        // The group forgot the released member: a new member may take its host again.
+        var bHost = engine.HostOf("b");
+        var d = engine.Place(Vm("d", 1, 1, group: "g"));
+        Assert.True(d.Placed);
+        Assert.NotEqual(bHost, d.Host);
+        // An unknown tag is refused with its name; on a given host, as a misfit.
+        Assert.Contains("no host has tag 'gpu'", engine.Place(Vm("e", tags: ["gpu"])).Reason);
+        Assert.False(engine.PlaceOn(Vm("e", tags: ["gpu"]), "h1").Placed);
+        Assert.True(engine.PlaceOn(Vm("e", 1, 1), "h3").Placed);
+        Assert.Equal("h3", engine.HostOf("e"));
+    }
+
+    [Fact]
     public void Pinning_keeps_a_vm_in_its_zone_or_region()
     {
         var engine = new PlacementEngine([Host("a1", "eu-west-a"), Host("b1", "eu-west-b"), Host("u1", "us-east-a", region: "us-east")]);

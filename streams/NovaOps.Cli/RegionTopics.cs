@@ -8,10 +8,13 @@ internal static class RegionTopics
 {
     public static IReadOnlyList<TopicSpec> Specs(NovaOpsSettings settings) =>
     [
-        .. AnomalyTopology.RequiredTopics(settings.Kafka.Topics, settings.Anomaly, settings.Kafka.Partitions),
-        .. NovaOps.Streams.Rca.RcaTopology.RequiredTopics(settings.Kafka.Topics, settings.Kafka.Partitions),
-        .. NovaOps.Streams.Remediation.RemediationApp.RequiredTopics(settings.Kafka.Topics),
-        .. NovaOps.Streams.Placement.PlacementApp.RequiredTopics(settings.Kafka.Topics, settings.Kafka.Partitions),
+        .. new[]
+        {
+            AnomalyTopology.RequiredTopics(settings.Kafka.Topics, settings.Anomaly, settings.Kafka.Partitions),
+            NovaOps.Streams.Rca.RcaTopology.RequiredTopics(settings.Kafka.Topics, settings.Kafka.Partitions),
+            NovaOps.Streams.Remediation.RemediationApp.RequiredTopics(settings.Kafka.Topics),
+            NovaOps.Streams.Placement.PlacementApp.RequiredTopics(settings.Kafka.Topics, settings.Kafka.Partitions),
+        }.SelectMany(t => t).DistinctBy(t => t.Name), // the failover topics are both the executor's and the placement service's
     ];
 
     public static Task EnsureAsync(ITopicProvisioner provisioner, NovaOpsSettings settings, CancellationToken ct) =>

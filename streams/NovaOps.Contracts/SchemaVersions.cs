@@ -19,4 +19,5 @@ public static class SchemaVersions
     public const uint FleetCommand = 1;
     public const uint Host = 1;
     public const uint Placement = 1;
+    public const uint Failover = 1;
 }

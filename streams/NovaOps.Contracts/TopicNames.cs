@@ -19,9 +19,11 @@ public sealed record TopicNames(string Prefix)
     public string Hosts => Name("hosts");
     public string PlacementRequests => Name("placement-requests");
     public string PlacementResponses => Name("placement-responses");
+    public string FailoverRequests => Name("failover-requests");
+    public string FailoverPlans => Name("failover-plans");
 
     /// <summary>The topics the spine's apps read and write.</summary>
-    public IReadOnlyList<string> All => [Telemetry, Anomalies, DeadLetter, FaultLabels, Predictions, Topology, RootCauses, Actions, Approvals, FleetCommands, Hosts, PlacementRequests, PlacementResponses];
+    public IReadOnlyList<string> All => [Telemetry, Anomalies, DeadLetter, FaultLabels, Predictions, Topology, RootCauses, Actions, Approvals, FleetCommands, Hosts, PlacementRequests, PlacementResponses, FailoverRequests, FailoverPlans];
 
     private string Name(string topic) => string.IsNullOrEmpty(Prefix) ? topic : $"{Prefix}.{topic}";
 }

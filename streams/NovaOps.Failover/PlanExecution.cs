@@ -7,26 +7,30 @@ namespace NovaOps.Failover;
 
 /// <summary>
 /// Carries out an evacuation plan as live-migrate actions through the remediation executor, so its rate limit
-/// and concurrency caps pace the moves: each move is an operator trigger (runbook <see cref="Runbook"/>) with its
+/// and concurrency caps pace the moves: each move is an operator trigger (runbook <see cref="Runbook"/>, which must be
+/// among the executor's runbooks) with its
 /// destination host; a move the rate limit or a concurrency cap holds back is offered again at the next step,
 /// any other refusal is final and reported. The blast-radius caps do not apply to an operator's moves (the
 /// evacuation was approved as a whole).
 /// </summary>
-public sealed class PlanExecution(EvacuationPlan plan, RemediationExecutor executor, string planId)
+/// <param name="moved">Whether a VM's move of this plan was already executed (the executor's audit, replayed after a
+/// restart): such moves are not offered again.</param>
+public sealed class PlanExecution(EvacuationPlan plan, RemediationExecutor executor, string planId, Func<string, bool>? moved = null)
 {
-    /// <summary>The runbook the executor needs for the moves (add it to the runbooks in force).</summary>
-    public const string RunbookYaml = """
-        runbooks:
-          - name: failover-migrate
-            description: A move of an approved evacuation plan (the failover planner).
-            match: { triggers: [operator], target_kinds: [vm] }
-            actions:
-              - action: live_migrate
-                approval: auto
-        """;
+    /// <summary>The runbook the moves go through: shipped in <c>runbooks/30-failover.yaml</c>.</summary>
+    public const string Runbook = "failover-migrate";
 
     private static readonly HashSet<string> Pacing = ["rate_limit", "concurrency", "zone_concurrency"];
-    private readonly Queue<Move> _pending = new(plan.Moves);
+    private readonly Queue<Move> _pending = new(moved is null ? plan.Moves : plan.Moves.Where(m => !moved(m.VmId)));
+
+    public string PlanId => planId;
+
+    /// <summary>
+    /// The start of the idempotency key of a move's trigger (the offer's time and a unique suffix follow, so a move the
+    /// rate limit held back is offered again under a new key); an audit record whose key starts so belongs to this
+    /// plan and VM. Redelivered plans are kept from moving a VM twice by these prefixes, not by the executor's keys.
+    /// </summary>
+    public static string MoveKeyPrefix(string planId, string vmId) => $"failover:{planId}:{vmId}:";
 
     public int Pending => _pending.Count;
     public List<Move> Done { get; } = [];
@@ -39,7 +43,8 @@ public sealed class PlanExecution(EvacuationPlan plan, RemediationExecutor execu
         audit.AddRange(await executor.AdvanceAsync(nowMs, ct));
         while (_pending.TryPeek(out var move))
         {
-            var trigger = new Trigger($"failover:{planId}:{move.VmId}:{nowMs}", TriggerSource.Operator, move.VmId, NodeKind.Vm, "", move.FromHost, "", move.Tier, 1, null, nowMs,
+            // A fresh key per offer: a move the rate limit held back is offered again, maybe at the same event time.
+            var trigger = new Trigger($"{MoveKeyPrefix(planId, move.VmId)}{nowMs}.{Guid.NewGuid():N}", TriggerSource.Operator, move.VmId, NodeKind.Vm, "", move.FromHost, "", move.Tier, 1, null, nowMs,
                 new Dictionary<string, string> { ["to_host"] = move.ToHost, ["to_zone"] = move.ToZone, ["plan"] = planId });
             var decisions = await executor.HandleAsync(trigger, ct);
             audit.AddRange(decisions);

@@ -167,10 +167,21 @@ public sealed class PlacementEngine
     {
         if (!_hostIds.TryGetValue(hostId, out int h)) return PlacementDecision.Rejected(r.VmId, $"unknown host {hostId}");
         if (_slotOf.ContainsKey(r.VmId)) return PlacementDecision.Rejected(r.VmId, "already placed");
-        if (UnknownTag(r) is not null) return PlacementDecision.Rejected(r.VmId, $"does not fit on {hostId}");
         var demand = DemandOf(r);
         if (!_hosts[h].Available || !Fits(h, demand)) return PlacementDecision.Rejected(r.VmId, $"does not fit on {hostId}");
         Commit(r, demand, h);
+        return new PlacementDecision(r.VmId, hostId, _specs[h].Zone, null);
+    }
+
+    /// <summary>
+    /// Records a VM that already runs on a host (a restart's restore, an inventory import, an undone what-if): it is
+    /// there whatever the host's availability or free capacity; only an unknown host or VM id already placed is refused.
+    /// </summary>
+    public PlacementDecision Adopt(VmRequest r, string hostId)
+    {
+        if (!_hostIds.TryGetValue(hostId, out int h)) return PlacementDecision.Rejected(r.VmId, $"unknown host {hostId}");
+        if (_slotOf.ContainsKey(r.VmId)) return PlacementDecision.Rejected(r.VmId, "already placed");
+        Commit(r, DemandOf(r), h);
         return new PlacementDecision(r.VmId, hostId, _specs[h].Zone, null);
     }
 
@@ -308,12 +319,12 @@ public sealed class PlacementEngine
         return null;
     }
 
-    /// <summary>What the request needs of a host (its tags must be known: <see cref="UnknownTag"/>); its anti-affinity
+    /// <summary>What the request needs of a host (a tag no host has: every bit, so nothing fits); its anti-affinity
     /// group gets a number on first use.</summary>
     private Demand DemandOf(VmRequest r)
     {
         ulong tags = 0;
-        foreach (var t in r.RequiredTags ?? []) tags |= 1UL << _tagIds[t];
+        foreach (var t in r.RequiredTags ?? []) tags |= _tagIds.TryGetValue(t, out int bit) ? 1UL << bit : ulong.MaxValue;
         int group = -1;
         if (r.AntiAffinityGroup is not null && !_groupIds.TryGetValue(r.AntiAffinityGroup, out group))
         {

@@ -21,4 +21,11 @@ public sealed record RemediationOptions
     public string Actuator { get; init; } = "simulator";
 
     public WebhookOptions Webhook { get; init; } = new();
+
+    /// <summary>
+    /// How a host drain or a zone evacuation is carried out: <c>planner</c> asks the placement service for an
+    /// evacuation plan and live-migrates VM by VM under the guardrails; <c>actuator</c> hands the whole action to
+    /// the actuator (a control plane that moves the VMs itself).
+    /// </summary>
+    public string Evacuation { get; init; } = "planner";
 }

@@ -13,9 +13,12 @@ namespace NovaOps.Streams.Placement;
 /// <summary>
 /// The placement service of one region: reads the host inventory (compacted <c>hosts</c> topic), placement
 /// requests, and the incident predictor's alarms (a host with alarms on several of its VMs gets no new VMs);
-/// answers each request on <c>placement-responses</c>. One instance per region: the engine holds every host's
-/// free capacity. Its placements are rebuilt at start from its own responses. Unreadable records are
-/// dead-lettered with the reason; the engine is also usable in-process (<see cref="Engine"/>, one caller at a time).
+/// answers each request on <c>placement-responses</c>. Failover requests (a host drained, a zone evacuated) get an
+/// evacuation plan on <c>failover-plans</c> (<see cref="FailoverPlanning"/>); its moves are answered on
+/// <c>placement-responses</c> too and its failing hosts republished in maintenance. One instance per region: the
+/// engine holds every host's free capacity. Its placements are rebuilt at start from its own responses. Unreadable
+/// records are dead-lettered with the reason; the engine is also usable in-process (<see cref="Engine"/>, one caller
+/// at a time).
 /// </summary>
 public sealed class PlacementApp : IAsyncDisposable
 {
@@ -29,6 +32,14 @@ public sealed class PlacementApp : IAsyncDisposable
     private readonly IProducer<string, byte[]> _producer;
     private readonly HostAvailability _availability;
     private readonly Prometheus.Counter _decisions;
+    private readonly Prometheus.Counter _plans;
+    private readonly Prometheus.Histogram _planSeconds;
+    private readonly FailoverPlanning _failover;
+    // Inventory imports for hosts not read yet: the hosts topic and the requests are read in no particular order
+    // between them. Answered when the host arrives.
+    private readonly Dictionary<string, List<PlacementRequest>> _awaitingHost = new(StringComparer.Ordinal);
+    private int _awaiting;
+    private const int MaxAwaiting = 1_000_000;
     private Task? _loop;
 
     public PlacementApp(string bootstrapServers, TopicNames topics, PlacementOptions options, PipelineMetrics metrics, string groupId, ILoggerFactory? logging = null)
@@ -42,7 +53,15 @@ public sealed class PlacementApp : IAsyncDisposable
         _availability = new HostAvailability(Engine);
         _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = bootstrapServers, Acks = Acks.All, EnableIdempotence = true, LingerMs = 1 }).Build();
         _decisions = Prometheus.Metrics.WithCustomRegistry(metrics.Registry).CreateCounter("novaops_placement_decisions_total",
-            "Placement decisions, by outcome (placed, rejected, released).", ["app", "outcome"]);
+            "Placement decisions, by outcome (placed, rejected, released, repeated, adopted).", ["app", "outcome"]);
+        _plans = Prometheus.Metrics.WithCustomRegistry(metrics.Registry).CreateCounter("novaops_failover_plans_total",
+            "Evacuation plans, by outcome (planned, dry_run, refused).", ["app", "outcome"]);
+        _planSeconds = Prometheus.Metrics.WithCustomRegistry(metrics.Registry).CreateHistogram("novaops_failover_plan_seconds",
+            "Time to compute an evacuation plan.", new Prometheus.HistogramConfiguration
+            {
+                LabelNames = ["app"], Buckets = Prometheus.Histogram.ExponentialBuckets(0.0005, 4, 8),
+            });
+        _failover = new FailoverPlanning(Engine, _availability);
     }
 
     /// <summary>The engine (in-process API). Not thread-safe: use it from the app's loop, or before starting the app.</summary>
@@ -55,6 +74,8 @@ public sealed class PlacementApp : IAsyncDisposable
         new(topics.Hosts, partitions, Compacted: true),
         new(topics.PlacementRequests, partitions),
         new(topics.PlacementResponses, partitions),
+        new(topics.FailoverRequests, 1),
+        new(topics.FailoverPlans, 1),
     ];
 
     public async Task StartAsync(CancellationToken ct = default)
@@ -73,16 +94,22 @@ public sealed class PlacementApp : IAsyncDisposable
         {
             var response = PlacementResponse.Parser.ParseFrom(value);
             if (response.Released) Engine.Release(response.VmId);
-            else if (response.Placed && response.Request is { } asked && Engine.PlaceOn(ToRequest(asked), response.Host).Placed) restored++;
+            else if (response.Placed && response.Request is { } asked)
+            {
+                // A later answer for a placed VM is a move (a failover plan's): the VM is where the last one says.
+                if (Engine.HostOf(response.VmId) is { } now && now != response.Host) Engine.Release(response.VmId);
+                if (Engine.Adopt(ToRequest(asked), response.Host).Placed) restored++;
+            }
         }
         if (restored > 0) _log.LogInformation("Restored {Count} placements from {Topic}", restored, _topics.PlacementResponses);
+        foreach (var value in TopicReplay.ReadAll(_bootstrapServers, _topics.FailoverPlans)) _failover.Remember(EvacuationPlanRecord.Parser.ParseFrom(value).PlanId);
 
         using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
         {
             BootstrapServers = _bootstrapServers, GroupId = _groupId, AutoOffsetReset = AutoOffsetReset.Earliest,
             EnableAutoCommit = true, EnableAutoOffsetStore = false, SessionTimeoutMs = 10_000,
         }).SetPartitionsAssignedHandler((_, _) => _assigned.TrySetResult()).Build();
-        consumer.Subscribe([_topics.Hosts, _topics.PlacementRequests, _topics.Predictions]);
+        consumer.Subscribe([_topics.Hosts, _topics.PlacementRequests, _topics.Predictions, _topics.FailoverRequests]);
         try
         {
             while (!ct.IsCancellationRequested)
@@ -101,6 +128,7 @@ public sealed class PlacementApp : IAsyncDisposable
                         if (p.Alarm) _availability.Alarm(p.Host, p.VmId, p.WindowEndMs);
                         else _availability.Advance(p.WindowEndMs);
                     }
+                    else if (r.Topic == _topics.FailoverRequests) Plan(FailoverRequest.Parser.ParseFrom(value));
                     else Answer(PlacementRequest.Parser.ParseFrom(value));
                 }
                 catch (Exception e) when (e is InvalidProtocolBufferException or InvalidDataException)
@@ -125,6 +153,11 @@ public sealed class PlacementApp : IAsyncDisposable
         if (h.Vcpu <= 0 || h.MemoryGb <= 0) throw new InvalidDataException($"host {h.Host}: capacity must be positive");
         Engine.Upsert(new HostSpec(h.Host, h.Region, h.Zone, h.FaultDomain, h.Vcpu, h.MemoryGb, h.DiskGb, [.. h.Tags], [.. h.Tiers]));
         _availability.SetMaintenance(h.Host, h.Maintenance);
+        if (_awaitingHost.Remove(h.Host, out var waiting))
+        {
+            _awaiting -= waiting.Count;
+            foreach (var request in waiting) Answer(request);
+        }
     }
 
     private void Answer(PlacementRequest request)
@@ -140,6 +173,20 @@ public sealed class PlacementApp : IAsyncDisposable
             response.Released = Engine.Release(request.VmId);
             if (!response.Released) response.Reason = "not placed";
             _decisions.WithLabels(_metrics.App, "released").Inc();
+        }
+        else if (!string.IsNullOrEmpty(request.Host) && Engine.HostOf(request.VmId) is null && Engine.ZoneOfHost(request.Host) is null && _awaiting < MaxAwaiting)
+        {
+            if (!_awaitingHost.TryGetValue(request.Host, out var waiting)) _awaitingHost[request.Host] = waiting = [];
+            waiting.Add(request);
+            _awaiting++;
+            return;
+        }
+        else if (!string.IsNullOrEmpty(request.Host) && Engine.HostOf(request.VmId) is null)
+        {
+            // An inventory import: the VM already runs on that host.
+            var decision = Engine.Adopt(ToRequest(request), request.Host);
+            (response.Placed, response.Host, response.Zone, response.Reason) = (decision.Placed, decision.Host ?? "", decision.Zone ?? "", decision.Reason ?? "");
+            _decisions.WithLabels(_metrics.App, decision.Placed ? "adopted" : "rejected").Inc();
         }
         else if (Engine.HostOf(request.VmId) is { } existing)
         {
@@ -160,6 +207,55 @@ public sealed class PlacementApp : IAsyncDisposable
         }
         _producer.Produce(_topics.PlacementResponses, new Message<string, byte[]> { Key = request.VmId, Value = response.ToByteArray() });
         _metrics.RecordsOut(_topics.PlacementResponses).Inc();
+    }
+
+    private void Plan(FailoverRequest request)
+    {
+        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        if (_failover.Plan(request, now) is not { } outcome) return; // planned before: a redelivery
+        var plan = outcome.Plan;
+        _plans.WithLabels(_metrics.App, plan.Refused != "" ? "refused" : plan.DryRun ? "dry_run" : "planned").Inc();
+        if (plan.Refused == "") _planSeconds.WithLabels(_metrics.App).Observe(plan.PlanMs / 1000);
+        foreach (var h in outcome.Cordoned) Publish(_topics.Hosts, h.Id, ToRecord(h, maintenance: true));
+        foreach (var (vm, move) in outcome.Moved)
+            Publish(_topics.PlacementResponses, vm.VmId, new PlacementResponse
+            {
+                SchemaVersion = SchemaVersions.Placement, RequestId = plan.PlanId, VmId = vm.VmId, Placed = true, Host = move.ToHost, Zone = move.ToZone,
+                Reason = $"moved off {move.FromHost} by failover plan {plan.PlanId}", DecidedAtMs = now, Request = ToProto(vm),
+            });
+        // The plan last: when the executor sees it, the engine's answers for its moves are already out.
+        Publish(_topics.FailoverPlans, plan.PlanId, plan);
+        _log.LogInformation("Failover plan {Plan} for {Scope}: {Moves} moves, {Unplaced} unplaced, {Ms:0.0} ms{Refused}", plan.PlanId, plan.Scope,
+            plan.Moves.Count, plan.Unplaced.Count, plan.PlanMs, plan.Refused == "" ? "" : $" (refused: {plan.Refused})");
+    }
+
+    private void Publish(string topic, string key, IMessage value)
+    {
+        _producer.Produce(topic, new Message<string, byte[]> { Key = key, Value = value.ToByteArray() });
+        _metrics.RecordsOut(topic).Inc();
+    }
+
+    private static HostRecord ToRecord(HostSpec h, bool maintenance)
+    {
+        var r = new HostRecord
+        {
+            SchemaVersion = SchemaVersions.Host, Host = h.Id, Region = h.Region, Zone = h.Zone, FaultDomain = h.FaultDomain, Vcpu = h.VCpu,
+            MemoryGb = h.MemoryGb, DiskGb = h.DiskGb, Maintenance = maintenance,
+        };
+        r.Tags.Add(h.Tags ?? []);
+        r.Tiers.Add(h.Tiers ?? []);
+        return r;
+    }
+
+    private static PlacementRequest ToProto(VmRequest v)
+    {
+        var r = new PlacementRequest
+        {
+            SchemaVersion = SchemaVersions.Placement, VmId = v.VmId, TenantId = v.TenantId, TenantTier = v.Tier, Vcpu = v.VCpu, MemoryGb = v.MemoryGb,
+            DiskGb = v.DiskGb, Region = v.Region ?? "", Zone = v.Zone ?? "", AntiAffinityGroup = v.AntiAffinityGroup ?? "", SpreadFaultDomains = v.SpreadFaultDomains,
+        };
+        r.RequiredTags.Add(v.RequiredTags ?? []);
+        return r;
     }
 
     private static VmRequest ToRequest(PlacementRequest r) => new(r.VmId, r.TenantId, r.TenantTier, r.Vcpu, r.MemoryGb, r.DiskGb,

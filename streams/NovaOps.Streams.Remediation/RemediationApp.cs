@@ -3,6 +3,7 @@ using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NovaOps.Contracts;
+using NovaOps.Failover;
 using NovaOps.Remediation;
 using NovaOps.Remediation.Triggers;
 
@@ -17,6 +18,10 @@ namespace NovaOps.Streams.Remediation;
 /// At least once: offsets are stored after a record's decisions are published, so a crash re-reads a few
 /// records, and the executor's idempotency keys (restored from the actions topic) keep them from acting twice.
 /// Unreadable triggers and approvals go to the dead-letter topic with the reason.
+///
+/// Evacuation plans (the placement service's answers to the drains and evacuations this executor asked for) are
+/// carried out move by move (<see cref="PlanExecution"/>): offered on every turn of the loop, paced by the rate
+/// limit. A plan still running at a stop is resumed at the next start without the moves the audit shows done.
 /// </summary>
 public sealed class RemediationApp : IAsyncDisposable
 {
@@ -31,6 +36,9 @@ public sealed class RemediationApp : IAsyncDisposable
     private Task? _loop;
     private readonly TelemetryCodec _codec = new();
     private long _published;
+    private readonly List<PlanExecution> _plans = [];
+    private readonly HashSet<string> _plansSeen = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _movesDone = new(StringComparer.Ordinal); // "failover:{plan}:{vm}:" of executed moves
 
     private readonly IDisposable? _disposeWith;
 
@@ -62,7 +70,12 @@ public sealed class RemediationApp : IAsyncDisposable
         new(topics.Actions, 3),
         new(topics.Approvals, 1),
         new(topics.FleetCommands, 3),
+        new(topics.FailoverRequests, 1),
+        new(topics.FailoverPlans, 1),
     ];
+
+    /// <summary>Evacuation plans being carried out.</summary>
+    public int PlansRunning => _plans.Count;
 
     /// <summary>Audit records published so far.</summary>
     public long Published => Interlocked.Read(ref _published);
@@ -86,8 +99,47 @@ public sealed class RemediationApp : IAsyncDisposable
             catch (InvalidProtocolBufferException) { } // never written by an executor
         }
         // Partitions interleave: restore in event-time order.
-        foreach (var record in records.OrderBy(r => r.AtMs)) Executor.Restore(record);
+        foreach (var record in records.OrderBy(r => r.AtMs))
+        {
+            Executor.Restore(record);
+            if (record.Outcome is ActionOutcome.Executed or ActionOutcome.DryRun && record.IdempotencyKey.StartsWith("failover:", StringComparison.Ordinal))
+                _movesDone.Add(record.IdempotencyKey[..(record.IdempotencyKey.LastIndexOf(':') + 1)]);
+        }
+        // Plans not finished at the stop go on, without the moves already made; older ones are history (their VMs
+        // may have moved since).
+        foreach (var value in NovaOps.Broker.TopicReplay.ReadAll(_bootstrapServers, _topics.FailoverPlans))
+        {
+            EvacuationPlanRecord plan;
+            try { plan = EvacuationPlanRecord.Parser.ParseFrom(value); }
+            catch (InvalidProtocolBufferException) { continue; }
+            if (Executor.NowMs - plan.PlannedAtMs <= PlanResumeWindow.TotalMilliseconds) Carry(plan);
+            else _plansSeen.Add(plan.PlanId);
+        }
         return records.Count;
+    }
+
+    /// <summary>How old a plan may be to be resumed after a restart.</summary>
+    public static readonly TimeSpan PlanResumeWindow = TimeSpan.FromHours(1);
+
+    private void Carry(EvacuationPlanRecord plan)
+    {
+        if (!_plansSeen.Add(plan.PlanId) || plan.Refused != "" || plan.DryRun || plan.Moves.Count == 0) return;
+        var execution = new PlanExecution(EvacuationPlanRecords.FromRecord(plan), Executor, plan.PlanId,
+            vm => _movesDone.Contains(PlanExecution.MoveKeyPrefix(plan.PlanId, vm)));
+        if (execution.Pending > 0) _plans.Add(execution);
+        _log.LogInformation("Evacuation plan {Plan} ({Scope}): {Moves} moves to make", plan.PlanId, plan.Scope, execution.Pending);
+    }
+
+    /// <summary>Offers the running plans' pending moves; drops the plans with none left.</summary>
+    private async Task StepPlans(CancellationToken ct)
+    {
+        foreach (var plan in _plans.ToList())
+        {
+            foreach (var record in await plan.StepAsync(Executor.NowMs, ct)) Publish(record);
+            if (plan.Pending > 0) continue;
+            _plans.Remove(plan);
+            _log.LogInformation("Evacuation plan {Plan} done: {Done} moved, {Refused} refused", plan.PlanId, plan.Done.Count, plan.Refused.Count);
+        }
     }
 
     private async Task Loop(CancellationToken ct)
@@ -97,7 +149,7 @@ public sealed class RemediationApp : IAsyncDisposable
             BootstrapServers = _bootstrapServers, GroupId = _groupId, AutoOffsetReset = AutoOffsetReset.Earliest,
             EnableAutoCommit = true, EnableAutoOffsetStore = false, SessionTimeoutMs = 10_000,
         }).SetPartitionsAssignedHandler((_, _) => _assigned.TrySetResult()).Build();
-        consumer.Subscribe([_topics.Telemetry, _topics.Predictions, _topics.Anomalies, _topics.RootCauses, _topics.Approvals]);
+        consumer.Subscribe([_topics.Telemetry, _topics.Predictions, _topics.Anomalies, _topics.RootCauses, _topics.Approvals, _topics.FailoverPlans]);
         try
         {
             while (!ct.IsCancellationRequested)
@@ -105,6 +157,7 @@ public sealed class RemediationApp : IAsyncDisposable
                 ConsumeResult<string, byte[]>? r;
                 try { r = consumer.Consume(TimeSpan.FromMilliseconds(200)); }
                 catch (ConsumeException e) when (!e.Error.IsFatal) { _log.LogWarning("consume: {Reason}", e.Error.Reason); continue; }
+                if (_plans.Count > 0) await StepPlans(ct);
                 if (r?.Message is null) continue;
                 _metrics.Pipeline.RecordsIn(r.Topic).Inc();
                 foreach (var record in await Decide(r, ct)) Publish(record);
@@ -141,6 +194,11 @@ public sealed class RemediationApp : IAsyncDisposable
                 return Triggers.FromRootCause(Check(RootCauseEvent.Parser.ParseFrom(value), e => e.IncidentId), Executor.PlacementOf) is { } t ? await Executor.HandleAsync(t, ct) : [];
             if (topic == _topics.Approvals)
                 return await Executor.ApproveAsync(Check(ApprovalRecord.Parser.ParseFrom(value), a => a.ActionId), ct);
+            if (topic == _topics.FailoverPlans)
+            {
+                Carry(Check(EvacuationPlanRecord.Parser.ParseFrom(value), p => p.PlanId));
+                return [];
+            }
             return [];
         }
         catch (Exception e) when (e is InvalidProtocolBufferException or InvalidDataException)

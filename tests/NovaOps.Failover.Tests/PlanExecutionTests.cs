@@ -9,6 +9,13 @@ namespace NovaOps.Failover.Tests;
 
 public class PlanExecutionTests
 {
+    private static string ShippedRunbook()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "NovaOps.sln"))) return Path.Combine(d.FullName, "streams", "NovaOps.Remediation", "runbooks", "30-failover.yaml");
+        throw new DirectoryNotFoundException("repository root not found");
+    }
+
     private sealed class Recording : IActuator
     {
         public List<ActionCommand> Commands { get; } = [];
@@ -25,7 +32,7 @@ public class PlanExecutionTests
         Assert.Equal(12, plan.Moves.Count);
 
         var actuator = new Recording();
-        var executor = new RemediationExecutor(new RunbookSet(RunbookLoader.Parse(PlanExecution.RunbookYaml)),
+        var executor = new RemediationExecutor(new RunbookSet(RunbookLoader.Parse(File.ReadAllText(ShippedRunbook()))),
             new RemediationOptions { Guardrails = new GuardrailOptions { MaxActionsPerWindow = 5, RateWindow = TimeSpan.FromMinutes(1), MaxZoneShare = 0.01 } },
             actuator, new FleetInventory());
         var run = new PlanExecution(plan, executor, "p1");

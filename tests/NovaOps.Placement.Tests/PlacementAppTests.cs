@@ -90,9 +90,71 @@ public sealed class PlacementAppTests : IDisposable
         Assert.Equal((4, 16, 980), again.Engine.Free("small"));
     }
 
+    private static FailoverRequest Failover(string id, NodeKind scope, string target, bool dryRun = false) =>
+        new() { SchemaVersion = SchemaVersions.Failover, RequestId = id, Scope = scope, Target = target, RequestedAtMs = 1_000, DryRun = dryRun };
+
+    [Fact]
+    public async Task A_failover_request_gets_a_plan_its_hosts_go_into_maintenance_and_a_restart_keeps_the_moves()
+    {
+        await new EmbeddedTopicProvisioner(_cluster).EnsureTopicsAsync([.. PlacementApp.RequiredTopics(_topics, 2), new(_topics.Predictions, 2), new(_topics.DeadLetter, 1)], TestContext.Current.CancellationToken);
+        await using (var app = await StartAsync())
+        {
+            // An inventory import read before its host: held until the host arrives, then recorded where it runs.
+            Produce(_topics.PlacementRequests, "vm-1", Request("vm-1").Also(r => r.Host = "failing").ToByteArray());
+            Produce(_topics.PlacementRequests, "vm-2", Request("vm-2").Also(r => r.Host = "failing").ToByteArray());
+            await Task.Delay(500, TestContext.Current.CancellationToken);
+            Produce(_topics.Hosts, "failing", Host("failing", 8).ToByteArray());
+            Produce(_topics.Hosts, "spare", Host("spare", 32).ToByteArray());
+            await WaitFor(() => app.Engine.VmCount == 2);
+            Assert.Equal("failing", app.Engine.HostOf("vm-1"));
+
+            // What-if first: a plan, nothing moved, nothing marked.
+            Produce(_topics.FailoverRequests, "failing", Failover("what-if", NodeKind.Host, "failing", dryRun: true).ToByteArray());
+            var whatIf = Assert.Single(Read(_topics.FailoverPlans, EvacuationPlanRecord.Parser, 1));
+            Assert.True(whatIf.DryRun);
+            Assert.Equal(2, whatIf.Moves.Count);
+            Assert.Equal("failing", app.Engine.HostOf("vm-1"));
+            Assert.True(app.Engine.IsAvailable("failing"));
+
+            Produce(_topics.FailoverRequests, "failing", Failover("drain-1", NodeKind.Host, "failing").ToByteArray());
+            Produce(_topics.FailoverRequests, "failing", Failover("drain-1", NodeKind.Host, "failing").ToByteArray()); // redelivered: planned once
+            Produce(_topics.FailoverRequests, "mars-a", Failover("evac-1", NodeKind.Zone, "mars-a").ToByteArray());
+            var plans = Read(_topics.FailoverPlans, EvacuationPlanRecord.Parser, 4);
+            Assert.Equal(3, plans.Count);
+            var plan = plans.Single(p => p.PlanId == "drain-1");
+            Assert.Equal("", plan.Refused);
+            Assert.All(plan.Moves, m => Assert.Equal(("failing", "spare"), (m.FromHost, m.ToHost)));
+            Assert.Equal(["vm-1", "vm-2"], plan.Moves.Select(m => m.VmId).Order());
+            Assert.Contains("unknown zone mars-a", plans.Single(p => p.PlanId == "evac-1").Refused);
+            Assert.Equal("spare", app.Engine.HostOf("vm-2"));
+            // The failing host is republished in maintenance (the compacted inventory remembers it).
+            Assert.Contains(Read(_topics.Hosts, HostRecord.Parser, 3), h => h.Host == "failing" && h.Maintenance);
+        }
+
+        // A new instance: the moves (answers on placement-responses) and the maintenance hold; the plan is not made again.
+        await using var again = await StartAsync();
+        await WaitFor(() => again.Engine.VmCount == 2 && !again.Engine.IsAvailable("failing"));
+        Assert.Equal(("spare", "spare"), (again.Engine.HostOf("vm-1"), again.Engine.HostOf("vm-2")));
+        Assert.False(again.Engine.IsAvailable("failing"));
+        Assert.Equal((8, 32, 1000), again.Engine.Free("failing"));
+        Produce(_topics.FailoverRequests, "failing", Failover("drain-1", NodeKind.Host, "failing").ToByteArray());
+        await Task.Delay(1000, TestContext.Current.CancellationToken);
+        Assert.Equal(3, Read(_topics.FailoverPlans, EvacuationPlanRecord.Parser, 4).Count);
+    }
+
     private static async Task WaitFor(Func<bool> condition)
     {
         var clock = Stopwatch.StartNew();
         while (!condition() && clock.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(50);
+    }
+}
+
+internal static class ProtoExtensions
+{
+    /// <summary>Changes a message in an expression (the generated classes have no with-expressions).</summary>
+    public static T Also<T>(this T message, Action<T> change)
+    {
+        change(message);
+        return message;
     }
 }

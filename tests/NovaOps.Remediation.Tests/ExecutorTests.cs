@@ -81,6 +81,28 @@ public class ExecutorTests
     }
 
     [Fact]
+    public async Task An_operators_move_is_not_held_by_the_cooldown_automation_started()
+    {
+        var actuator = new RecordingActuator();
+        var executor = Fleet.Executor(Fleet.Restart + """
+
+              - name: failover-migrate
+                match: { triggers: [operator], target_kinds: [vm] }
+                actions:
+                  - action: live_migrate
+                    approval: auto
+            """, actuator);
+        await executor.HandleAsync(Fleet.Prediction("vm-0-1", Fleet.T0), Ct);
+        await executor.ObserveAsync(Fleet.Sample("vm-0-1", Fleet.T0 + 60_000, mem: 40), Ct); // verified: the VM cools down
+        Assert.Equal("cooldown", Assert.Single(await executor.HandleAsync(Fleet.Prediction("vm-0-1", Fleet.T0 + 120_000), Ct)).Guardrail);
+        var move = new NovaOps.Remediation.Triggers.Trigger("failover:p1:vm-0-1:1", NovaOps.Remediation.Triggers.TriggerSource.Operator, "vm-0-1", NodeKind.Vm,
+            "zone-0", "host-0-0", "tenant-1", TenantTier.Gold, 1, null, Fleet.T0 + 130_000, new Dictionary<string, string> { ["to_host"] = "host-0-5" });
+        var moved = Assert.Single(await executor.HandleAsync(move, Ct));
+        Assert.Equal(ActionOutcome.Executed, moved.Outcome);
+        Assert.Equal((ActionKind.LiveMigrate, "host-0-5"), (actuator.Commands[^1].Kind, actuator.Commands[^1].Parameters["to_host"]));
+    }
+
+    [Fact]
     public async Task Concurrency_and_rate_limits_hold_actions_back()
     {
         var actuator = new RecordingActuator();

@@ -78,6 +78,28 @@ public class FleetControlTests
     }
 
     [Fact]
+    public void Planned_live_migrations_move_each_vm_to_its_host_and_the_last_one_ends_the_fault()
+    {
+        var g = Generator(FaultKind.HostFailure);
+        var fault = g.Plan.Faults[0];
+        for (long t = 0; t <= fault.OnsetTick; t++) g.Advance(t);
+        // The failover planner's destinations: another host of the region, one per VM.
+        var targets = fault.AffectedVms.ToDictionary(vm => vm, vm => g.Fleet.HostName((fault.Target + 1 + vm % 3) % g.Fleet.HostCount));
+        var resolved = new List<string>();
+        foreach (var (vm, to) in targets)
+        {
+            var effect = g.Control.Apply(Command(ActionKind.LiveMigrate, FleetLayout.VmName(vm), NodeKind.Vm, parameters: ("to_host", to)));
+            Assert.Equal([vm], effect.Moved);
+            resolved.AddRange(effect.Resolved.Select(f => f.Id));
+            Assert.Equal(to, g.Fleet.HostName(g.Control.HostOf(vm)));
+        }
+        Assert.Equal([fault.Id], resolved); // ended by the last VM's move, once
+        g.Advance(fault.OnsetTick + 1);
+        Assert.All(targets, kv => Assert.Equal(kv.Value, g.Sample(kv.Key).Host));
+        Assert.Equal("unknown host nowhere", g.Control.Apply(Command(ActionKind.LiveMigrate, FleetLayout.VmName(0), NodeKind.Vm, parameters: ("to_host", "nowhere"))).Refused);
+    }
+
+    [Fact]
     public void A_cpu_cap_holds_a_runaway_down_until_it_is_lifted()
     {
         var g = Generator(FaultKind.CpuRunaway);

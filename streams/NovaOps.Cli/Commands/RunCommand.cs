@@ -58,17 +58,14 @@ internal static class RunCommand
             try { runbooks = NovaOps.Remediation.Runbooks.RunbookLoader.Load(options.Runbooks); }
             catch (NovaOps.Remediation.Runbooks.RunbookException e) { throw new CliException(e.Message); }
             using var host = await Host.PrepareAsync(settings, parse.GetValue(bootstrap), "remediation", ct);
-            NovaOps.Remediation.Actuators.IActuator actuator = options.Actuator switch
-            {
-                "simulator" => new NovaOps.Streams.Remediation.Actuators.SimulatorActuator(host.Servers, host.Topics),
-                "webhook" => new NovaOps.Remediation.Actuators.WebhookActuator(options.Webhook),
-                _ => throw new CliException($"Remediation:Actuator '{options.Actuator}' is neither 'simulator' nor 'webhook'"),
-            };
+            NovaOps.Remediation.Actuators.IActuator actuator;
+            try { actuator = NovaOps.Streams.Remediation.Actuators.RemediationActuators.Create(options, host.Servers, host.Topics); }
+            catch (ArgumentException e) { throw new CliException(e.Message); }
             var executor = new NovaOps.Remediation.RemediationExecutor(runbooks, options, actuator, new NovaOps.Remediation.Guardrails.FleetInventory());
             await using var app = new NovaOps.Streams.Remediation.RemediationApp(host.Servers, host.Topics, executor,
                 new NovaOps.Streams.Remediation.RemediationMetrics(host.Metrics), $"{host.Topics.Prefix}-remediation", disposeWith: (IDisposable)actuator);
             await app.StartAsync(ct);
-            return await Running($"remediation executor running on {host.Topics.Predictions}, {host.Topics.Anomalies}, {host.Topics.RootCauses} → {host.Topics.Actions} ({runbooks.Runbooks.Count} runbooks, actuator {options.Actuator}{(options.DryRun ? ", dry run" : "")}); metrics on {host.MetricsUrl}", null, ct);
+            return await Running($"remediation executor running on {host.Topics.Predictions}, {host.Topics.Anomalies}, {host.Topics.RootCauses} → {host.Topics.Actions} ({runbooks.Runbooks.Count} runbooks, actuator {options.Actuator}, evacuations by {options.Evacuation}{(options.DryRun ? ", dry run" : "")}); metrics on {host.MetricsUrl}", null, ct);
         });
         return cmd;
     }

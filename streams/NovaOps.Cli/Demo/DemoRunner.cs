@@ -14,9 +14,9 @@ using Spectre.Console.Rendering;
 namespace NovaOps.Cli.Demo;
 
 /// <summary>
-/// The main job on one machine: broker (embedded unless given), topics, the anomaly app, the fleet
-/// simulator and a collector that reads the results back; at the end, the detection quality against
-/// the simulator's ground truth.
+/// The main job on one machine: broker (embedded unless given), topics, the anomaly and RCA apps, the remediation
+/// executor and the placement service (unless remediation is off), the fleet simulator and a collector that reads
+/// the results back; at the end, the detection quality against the simulator's ground truth and the closed loop.
 /// </summary>
 public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options)
 {
@@ -51,6 +51,11 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options)
             streams with { StateDirectory = streams.StateDirectory + "-rca" }, new PipelineMetrics("rca", metrics.Registry));
         await rca.StartAsync(ct);
         await using var remediation = options.Remediation == RemediationMode.Off ? null : await StartRemediationAsync(kafka.BootstrapServers, metrics, ct);
+        // Drains and zone evacuations go through the failover planner, on the placement service's view of the fleet
+        // (the simulator publishes its inventory when it takes commands).
+        await using var placement = remediation is null ? null : new NovaOps.Streams.Placement.PlacementApp(kafka.BootstrapServers, topics, settings.Placement,
+            new PipelineMetrics("placement", metrics.Registry), $"novaops-placement-demo-{Guid.NewGuid():N}");
+        if (placement is not null) await placement.StartAsync(ct);
 
         using var collector = new OutcomeCollector(kafka.BootstrapServers, topics);
         collector.Start();
@@ -120,10 +125,10 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options)
         var topics = settings.Kafka.Topics;
         var runbooks = NovaOps.Remediation.Runbooks.RunbookLoader.Load(settings.Remediation.Runbooks);
         var remediationOptions = settings.Remediation with { DryRun = settings.Remediation.DryRun || options.Remediation == RemediationMode.DryRun };
-        var actuator = new NovaOps.Streams.Remediation.Actuators.SimulatorActuator(bootstrapServers, topics);
+        var actuator = NovaOps.Streams.Remediation.Actuators.RemediationActuators.Create(remediationOptions with { Actuator = "simulator" }, bootstrapServers, topics);
         var executor = new NovaOps.Remediation.RemediationExecutor(runbooks, remediationOptions, actuator, new NovaOps.Remediation.Guardrails.FleetInventory());
         var app = new NovaOps.Streams.Remediation.RemediationApp(bootstrapServers, topics, executor,
-            new NovaOps.Streams.Remediation.RemediationMetrics(new PipelineMetrics("remediation", metrics.Registry)), $"novaops-remediation-demo-{Guid.NewGuid():N}", disposeWith: actuator);
+            new NovaOps.Streams.Remediation.RemediationMetrics(new PipelineMetrics("remediation", metrics.Registry)), $"novaops-remediation-demo-{Guid.NewGuid():N}", disposeWith: (IDisposable)actuator);
         await app.StartAsync(ct);
         return app;
     }

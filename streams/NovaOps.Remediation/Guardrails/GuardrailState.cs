@@ -40,14 +40,17 @@ public sealed class GuardrailState(GuardrailOptions options, FleetInventory inve
         int inZone = _inFlightPerZone.GetValueOrDefault(a.Zone);
         if (inZone >= Options.MaxConcurrentPerZone)
             return new("zone_concurrency", $"{inZone} actions in flight in {a.Zone} (limit {Options.MaxConcurrentPerZone})");
-        if (!escalation && _lastActionAt.TryGetValue(a.Target, out long last) && nowMs - last < Options.Cooldown.TotalMilliseconds)
+        // The cooldown holds automation back from flapping on a target; an operator's move (a VM leaving a failing host
+        // under an approved plan) goes even if the VM was just restarted.
+        bool operatorMove = a.Trigger.Source == NovaOps.Remediation.Triggers.TriggerSource.Operator;
+        if (!escalation && !operatorMove && _lastActionAt.TryGetValue(a.Target, out long last) && nowMs - last < Options.Cooldown.TotalMilliseconds)
             return new("cooldown", $"{a.Target} was acted on {(nowMs - last) / 1000} s ago (cooldown {Options.Cooldown.TotalMinutes:0.#} min)");
         if (_executed.Count >= Options.MaxActionsPerWindow)
             return new("rate_limit", $"{_executed.Count} actions in the last {Options.RateWindow.TotalSeconds:0} s (limit {Options.MaxActionsPerWindow})");
         // A zone evacuation is the whole zone by design: it needs an approval instead. An operator's own actions
         // (the moves of an approved failover plan) are the operator's call on the blast radius; rate and
         // concurrency still pace them.
-        if (a.TargetKind != NodeKind.Zone && a.Trigger.Source != NovaOps.Remediation.Triggers.TriggerSource.Operator)
+        if (a.TargetKind != NodeKind.Zone && !operatorMove)
         {
             if (a.VmsTouched == 0)
                 return new("blast_radius_zone", $"the VMs {a.Target} would touch are not known yet (no telemetry seen): not acting blind");

@@ -11,8 +11,8 @@ public sealed record CommandEffect(IReadOnlyList<InjectedFault> Resolved, IReadO
 /// <summary>
 /// The simulated fleet's control plane: applies remediation commands at the current tick, the way the real
 /// actions would change the metrics. A restart ends a VM's memory leak or runaway process; a disk grown by
-/// <c>disk_grow_percent</c> ends its filling; a live migration, a host drain or a zone evacuation moves VMs
-/// off a failing host or zone (a moved VM reports its new host and zone); a CPU cap (<c>cpu_cap_percent</c>)
+/// <c>disk_grow_percent</c> ends its filling; a live migration (to its <c>to_host</c> when a plan chose one), a host
+/// drain or a zone evacuation moves VMs off a failing host or zone (a moved VM reports its new host and zone); a CPU cap (<c>cpu_cap_percent</c>)
 /// holds a runaway's CPU and most of its latency down but ends nothing. Undo lifts a cap or a disk growth.
 /// Paging a human changes nothing here: the fault lasts until its planned end.
 /// </summary>
@@ -62,7 +62,13 @@ public sealed class FleetControl
                 else _cpuCap[vm] = Math.Clamp(Parameter(command, "cpu_cap_percent", 60), 1, 100);
                 break;
             case ActionKind.LiveMigrate when Vm(command.Target) is { } vm:
-                if (!Move(vm, sameZone: true)) return new([], [], $"no other host in {_fleet.ZoneName(_fleet.ZoneOfHost(HostOf(vm)))}");
+                if (command.Parameters.TryGetValue("to_host", out var toHost))
+                {
+                    // A planned move (the failover planner chose the host).
+                    if (!_hostIndex.TryGetValue(toHost, out int to)) return new([], [], $"unknown host {toHost}");
+                    _hostOverride[vm] = to;
+                }
+                else if (!Move(vm, sameZone: true)) return new([], [], $"no other host in {_fleet.ZoneName(_fleet.ZoneOfHost(HostOf(vm)))}");
                 moved.Add(vm);
                 Release(vm, f => f.Scope == FaultScope.Host);
                 break;

@@ -38,6 +38,15 @@ public sealed class TelemetryEmitter(TelemetryGenerator generator, TopicNames to
         };
         foreach (var node in Fleet.FleetTopology.Records(generator.Fleet, generator.TickToMs(0)))
             Produce(producer, topics.Topology, node.Node, node.ToByteArray(), onDelivery, ct);
+        if (options.AcceptCommands)
+        {
+            // The control plane's inventory, for a placement service to plan moves on: hosts first (the service holds
+            // a VM for a host it does not know yet, but this order saves it the wait).
+            foreach (var host in Fleet.HostInventory.Hosts(generator.Fleet))
+                Produce(producer, topics.Hosts, host.Host, host.ToByteArray(), onDelivery, ct);
+            foreach (var vm in Fleet.HostInventory.Vms(generator.Fleet, generator.Control.HostOf))
+                Produce(producer, topics.PlacementRequests, vm.VmId, vm.ToByteArray(), onDelivery, ct);
+        }
         using var commands = options.AcceptCommands ? CommandConsumer() : null;
         var clock = Stopwatch.StartNew();
         int vms = generator.Fleet.VmCount;

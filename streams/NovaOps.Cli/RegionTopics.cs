@@ -4,7 +4,7 @@ using NovaOps.Streams.Anomaly;
 namespace NovaOps.Cli;
 
 /// <summary>The topics of the configured region (prefix, partitions), internal ones included.</summary>
-internal static class RegionTopics
+public static class RegionTopics
 {
     public static IReadOnlyList<TopicSpec> Specs(NovaOpsSettings settings) =>
     [

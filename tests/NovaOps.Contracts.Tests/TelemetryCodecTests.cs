@@ -100,7 +100,8 @@ public class TelemetryCodecTests
         Assert.Equal("eu-west.approvals", t.Approvals);
         Assert.Equal("eu-west.fleet-commands", t.FleetCommands);
         Assert.Equal("eu-west.placement-requests", t.PlacementRequests);
-        Assert.Equal(13, t.All.Distinct().Count());
+        Assert.Equal("eu-west.failover-plans", t.FailoverPlans);
+        Assert.Equal(15, t.All.Distinct().Count());
     }
 
     private static byte[] With(Action<TelemetrySample> change)

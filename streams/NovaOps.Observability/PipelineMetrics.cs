@@ -13,6 +13,7 @@ public sealed class PipelineMetrics
     private readonly Gauge _lag;
     private readonly Histogram _batchSize, _modelSeconds, _shadowDifference;
     private readonly Counter _shadowDisagreements, _pendingAtCommit, _modelCpu, _modelOnnxCpu, _modelRows;
+    private readonly Counter _anomalies, _alarms, _windows;
 
     public CollectorRegistry Registry { get; }
 
@@ -60,6 +61,12 @@ public sealed class PipelineMetrics
         _modelCpu = f.CreateCounter("novaops_model_cpu_seconds_total", "Thread CPU seconds spent scoring with a model.", ["app", "model"]);
         _modelOnnxCpu = f.CreateCounter("novaops_model_onnx_cpu_seconds_total", "Thread CPU seconds inside ONNX Runtime session runs (part of novaops_model_cpu_seconds_total).", ["app", "model"]);
         _modelRows = f.CreateCounter("novaops_model_rows_total", "Windows scored by a model.", ["app", "model"]);
+        // The fleet as the SRE dashboards slice it: by region, zone and tenant (only tenants with anomalies or alarms
+        // get series; windows are counted per zone, not per VM).
+        _anomalies = f.CreateCounter("novaops_anomalies_total", "Anomalies raised, by region, zone, tenant and detector.", ["app", "region", "zone", "tenant", "detector"]);
+        _alarms = f.CreateCounter("novaops_prediction_alarms_total", "Incident-predictor alarms (probability at the model's threshold), by region, zone and tenant.",
+            ["app", "region", "zone", "tenant"]);
+        _windows = f.CreateCounter("novaops_fleet_windows_total", "Per-VM feature windows closed, by region and zone: one per reporting VM per window.", ["app", "region", "zone"]);
         _pendingAtCommit = f.CreateCounter("novaops_model_windows_pending_at_commit_total",
             "Closed windows still waiting for the model when offsets were committed (kept in the VM state and scored after a restart).", ["app"]);
     }
@@ -83,6 +90,12 @@ public sealed class PipelineMetrics
     public Counter.Child ShadowDisagreements(string active, string shadow) => _shadowDisagreements.WithLabels(App, active, shadow);
 
     public Counter.Child RecordsIn(string topic) => _in.WithLabels(App, topic);
+
+    public Counter.Child Anomalies(string region, string zone, string tenant, string detector) => _anomalies.WithLabels(App, region, zone, tenant, detector);
+
+    public Counter.Child PredictionAlarms(string region, string zone, string tenant) => _alarms.WithLabels(App, region, zone, tenant);
+
+    public Counter.Child FleetWindows(string region, string zone) => _windows.WithLabels(App, region, zone);
 
     public Counter.Child RecordsOut(string topic) => _out.WithLabels(App, topic);
 

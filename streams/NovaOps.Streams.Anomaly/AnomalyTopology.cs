@@ -39,11 +39,23 @@ public static class AnomalyTopology
             (_, _, _) => true);
 
         routes[0]
-            .MapValues((_, o, _) => { anomaliesOut.Inc(); return o.Anomaly!; }, "anomaly-record")
+            .MapValues((_, o, _) =>
+            {
+                anomaliesOut.Inc();
+                var a = o.Anomaly!;
+                scoring.Metrics.Anomalies(a.Region, a.Zone, a.TenantId, a.Detector).Inc();
+                return a;
+            }, "anomaly-record")
             .To(topics.Anomalies, new StringSerDes(), anomalySerDes, "anomalies-sink");
 
         routes[1]
-            .MapValues((_, o, _) => { predictionsOut.Inc(); return o.Prediction!; }, "prediction-record")
+            .MapValues((_, o, _) =>
+            {
+                predictionsOut.Inc();
+                var p = o.Prediction!;
+                if (p.Alarm) scoring.Metrics.PredictionAlarms(p.Region, p.Zone, p.TenantId).Inc();
+                return p;
+            }, "prediction-record")
             .To(topics.Predictions, new StringSerDes(), new ProtobufSerDes<PredictionEvent>(), "predictions-sink");
 
         // Rejected records: to dead-letter with their reason and origin; the app carries on.

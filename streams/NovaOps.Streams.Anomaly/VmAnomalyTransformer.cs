@@ -153,6 +153,7 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
         AnomalyEvent? anomaly = null;
         if (closed is { } window)
         {
+            FleetWindows(sample).Inc();
             double score = 0;
             if (windows is null || _scoring.Model!.Mode == Scoring.DetectorMode.Combined)
             {
@@ -188,6 +189,22 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
         _latency.Observe(Math.Max(0, now - record.Timestamp.UnixTimestampMs) / 1000.0);
         return anomaly is null ? null : Record<string, ScoringOutput>.Create(vm, ScoringOutput.Of(anomaly));
     }
+
+    // A VM's zone rarely changes: the counter child of the last zone seen, by reference (no label lookup per window).
+    private Prometheus.Counter.Child FleetWindows(TelemetrySample sample)
+    {
+        if (!ReferenceEquals(sample.Zone, _windowsZone) || _windows is null)
+        {
+            if (!_windowsByZone.TryGetValue(sample.Zone, out _windows))
+                _windowsByZone[sample.Zone] = _windows = _scoring.Metrics.FleetWindows(sample.Region, sample.Zone);
+            _windowsZone = sample.Zone;
+        }
+        return _windows;
+    }
+
+    private readonly Dictionary<string, Prometheus.Counter.Child> _windowsByZone = new(StringComparer.Ordinal);
+    private Prometheus.Counter.Child? _windows;
+    private string? _windowsZone;
 
     public void Close()
     {

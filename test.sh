@@ -4,6 +4,17 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# Real servers the tests start themselves: Prometheus (and promtool) from Debian's package, installed when missing.
+# Tests that need one fail rather than skip here (NOVAOPS_REQUIRE_SERVICES=1): a green run has run them all.
+if ! command -v prometheus >/dev/null 2>&1 || ! command -v promtool >/dev/null 2>&1; then
+  echo "installing Debian's prometheus (for promtool and the live dashboard checks)"
+  sudo=$([ "$(id -u)" -eq 0 ] && echo "" || echo sudo)
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+  # The package's service is not wanted: the tests start their own Prometheus on a free port.
+  $sudo pkill -x prometheus 2>/dev/null || true
+fi
+export NOVAOPS_REQUIRE_SERVICES=1
 # The notebook tests run training/notebooks/*.ipynb headlessly with dotnet-repl (a .NET tool, kept in .tools/)
 # against the Release build of the training CLI, which the notebooks load.
 [ -x .tools/dotnet-repl ] || dotnet tool install --tool-path .tools dotnet-repl --version 0.3.259 >/dev/null

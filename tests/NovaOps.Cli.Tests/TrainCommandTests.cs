@@ -9,13 +9,7 @@ public class TrainCommandTests
 {
     private static readonly string Cli = Path.Combine(AppContext.BaseDirectory, "novaops.dll");
 
-    private static string TrainingTool()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "NovaOps.sln")))
-                return Path.Combine(d.FullName, "training", "NovaOps.Training.Cli", "bin", "Release", "net10.0", "novaops-train");
-        throw new DirectoryNotFoundException("repository root not found");
-    }
+    private static string TrainingTool() => NovaOps.Tests.Shared.Repository.Path("training", "NovaOps.Training.Cli", "bin", "Release", "net10.0", "novaops-train");
 
     private static async Task<(int Code, string Output)> Run(string? trainingTool, string workDir, params string[] args)
     {

@@ -9,12 +9,7 @@ namespace NovaOps.Failover.Tests;
 
 public class PlanExecutionTests
 {
-    private static string ShippedRunbook()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "NovaOps.sln"))) return Path.Combine(d.FullName, "streams", "NovaOps.Remediation", "runbooks", "30-failover.yaml");
-        throw new DirectoryNotFoundException("repository root not found");
-    }
+    private static string ShippedRunbook() => NovaOps.Tests.Shared.Repository.Path("streams", "NovaOps.Remediation", "runbooks", "30-failover.yaml");
 
     private sealed class Recording : IActuator
     {

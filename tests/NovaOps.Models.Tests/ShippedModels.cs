@@ -11,14 +11,7 @@ internal static class ShippedModels
 {
     public static readonly RunningFeatures Running = new(new FeatureSchema(MetricNames.Standard), TimeSpan.FromMinutes(1));
 
-    public static string Directory { get; } = FindModels();
-
-    private static string FindModels()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "NovaOps.sln"))) return Path.Combine(d.FullName, "models");
-        throw new DirectoryNotFoundException("repository root (NovaOps.sln) not found above the test binaries");
-    }
+    public static string Directory { get; } = NovaOps.Tests.Shared.Repository.Path("models");
 
     /// <summary>A temporary models folder holding <paramref name="name"/> version 1 as shipped.</summary>
     public static string CopyToTemp(string name)

@@ -6,12 +6,7 @@ namespace NovaOps.Remediation.Tests;
 
 public class RunbookLoaderTests
 {
-    private static string ShippedRunbooks()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "NovaOps.sln"))) return Path.Combine(d.FullName, "streams", "NovaOps.Remediation", "runbooks");
-        throw new DirectoryNotFoundException("repository root not found");
-    }
+    private static string ShippedRunbooks() => NovaOps.Tests.Shared.Repository.Path("streams", "NovaOps.Remediation", "runbooks");
 
     [Fact]
     public void The_shipped_runbooks_load_and_answer_the_simulators_faults()

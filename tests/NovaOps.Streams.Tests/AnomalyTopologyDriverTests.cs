@@ -68,12 +68,7 @@ public class AnomalyTopologyDriverTests
         Assert.Equal(anomalies.Count, metrics.RecordsOut(Topics.Anomalies).Value);
     }
 
-    internal static string ModelsDirectory()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "NovaOps.sln"))) return Path.Combine(d.FullName, "models");
-        throw new DirectoryNotFoundException("repository root not found");
-    }
+    internal static string ModelsDirectory() => NovaOps.Tests.Shared.Repository.Path("models");
 
     [Theory]
     [InlineData(1)]   // a batch of one: scored as soon as the window closes

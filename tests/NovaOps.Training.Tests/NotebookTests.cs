@@ -9,12 +9,7 @@ namespace NovaOps.Training.Tests;
 /// </summary>
 public class NotebookTests
 {
-    private static string Root()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "NovaOps.sln"))) return d.FullName;
-        throw new DirectoryNotFoundException("repository root (NovaOps.sln) not found");
-    }
+    private static string Root() => NovaOps.Tests.Shared.Repository.Root;
 
     public static TheoryData<string> Notebooks() =>
         [.. Directory.GetFiles(Path.Combine(Root(), "training", "notebooks"), "*.ipynb").Select(Path.GetFileName).OfType<string>().Order()];

@@ -11,7 +11,7 @@ namespace NovaOps.Cli.Commands;
 internal static class RunCommand
 {
     public static Command Create(NovaOpsSettings settings) =>
-        new("run", "Run a NovaOps app as a service") { Anomaly(settings), Rca(settings), Remediation(settings), Placement(settings) };
+        new("run", "Run a NovaOps app as a service") { Anomaly(settings), Rca(settings), Remediation(settings), Placement(settings), Ingest(settings) };
 
     private static Command Anomaly(NovaOpsSettings settings)
     {
@@ -80,6 +80,22 @@ internal static class RunCommand
             await using var app = new NovaOps.Streams.Placement.PlacementApp(host.Servers, host.Topics, settings.Placement, host.Metrics, $"{host.Topics.Prefix}-placement");
             await app.StartAsync(ct);
             return await Running($"placement service running on {host.Topics.PlacementRequests} → {host.Topics.PlacementResponses} ({app.Engine.HostCount} hosts, {settings.Placement.Strategy}); metrics on {host.MetricsUrl}", null, ct);
+        });
+        return cmd;
+    }
+
+    private static Command Ingest(NovaOpsSettings settings)
+    {
+        var bootstrap = Bootstrap();
+        var listen = new Option<string?>("--listen") { Description = "host:port of the remote_write endpoint (overrides Ingest:Listen)" };
+        var cmd = new Command("ingest", "Run the Prometheus remote_write endpoint: a fleet's Prometheus series → telemetry samples on Kafka") { bootstrap, listen };
+        cmd.SetAction(async (parse, ct) =>
+        {
+            var options = parse.GetValue(listen) is { } l ? settings.Ingest with { Listen = l } : settings.Ingest;
+            using var host = await Host.PrepareAsync(settings, parse.GetValue(bootstrap), "ingest", ct);
+            await using var app = new NovaOps.Ingest.IngestApp(host.Servers, host.Topics, options, host.Metrics);
+            await app.StartAsync(ct);
+            return await Running($"remote_write endpoint on [link]{app.Url}[/] → {host.Topics.Telemetry}{(options.BearerToken == "" && options.BearerTokenFile == "" ? " (no bearer token: anyone may write)" : "")}; metrics on {host.MetricsUrl}", null, ct);
         });
         return cmd;
     }

@@ -5,15 +5,18 @@ set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # Tests that need a server fail rather than skip here (NOVAOPS_REQUIRE_SERVICES=1): a green run has run them all.
-# Real servers the tests start themselves, from Debian's packages, installed when missing: Prometheus (and promtool)
-# and the node exporter. The packages' own services are not wanted: the tests start their own on free ports.
-if ! command -v prometheus >/dev/null 2>&1 || ! command -v promtool >/dev/null 2>&1 || ! command -v prometheus-node-exporter >/dev/null 2>&1; then
-  echo "installing Debian's prometheus and prometheus-node-exporter (promtool, live dashboard and remote_write checks)"
+# Real servers the tests start themselves, from Debian's packages, installed when missing: Prometheus (and promtool),
+# the node exporter and ClickHouse. The packages' own services are not wanted: the tests start their own, on free
+# ports, with their data in temporary folders, and stop them.
+if ! command -v prometheus >/dev/null 2>&1 || ! command -v promtool >/dev/null 2>&1 \
+   || ! command -v prometheus-node-exporter >/dev/null 2>&1 || ! command -v clickhouse-server >/dev/null 2>&1; then
+  echo "installing Debian's prometheus, prometheus-node-exporter and clickhouse-server"
   sudo=$([ "$(id -u)" -eq 0 ] && echo "" || echo sudo)
   $sudo apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends prometheus prometheus-node-exporter >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends prometheus prometheus-node-exporter clickhouse-server >/dev/null
   $sudo pkill -x prometheus 2>/dev/null || true
   $sudo pkill -f prometheus-node-exporter 2>/dev/null || true
+  $sudo pkill -f 'clickhouse-server --config-file=/etc' 2>/dev/null || true
 fi
 export NOVAOPS_REQUIRE_SERVICES=1
 # The notebook tests run training/notebooks/*.ipynb headlessly with dotnet-repl (a .NET tool, kept in .tools/)

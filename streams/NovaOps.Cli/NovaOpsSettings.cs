@@ -24,7 +24,7 @@ public sealed record KafkaOptions
 /// </summary>
 public sealed record NovaOpsSettings(KafkaOptions Kafka, MetricsOptions Metrics, StreamAppOptions Streams, AnomalyTopologyOptions Anomaly,
     SeriesDetectionOptions Series, NovaOps.Streams.Rca.RcaTopologyOptions Rca, NovaOps.Remediation.RemediationOptions Remediation,
-    NovaOps.Placement.PlacementOptions Placement, NovaOps.Ingest.IngestOptions Ingest)
+    NovaOps.Placement.PlacementOptions Placement, NovaOps.Ingest.IngestOptions Ingest, NovaOps.History.HistoryOptions History)
 {
     public static NovaOpsSettings Load()
     {
@@ -42,7 +42,8 @@ public sealed record NovaOpsSettings(KafkaOptions Kafka, MetricsOptions Metrics,
             config.GetSection("Rca").Get<NovaOps.Streams.Rca.RcaTopologyOptions>() ?? new NovaOps.Streams.Rca.RcaTopologyOptions(),
             WithRunbooksFolder(config.GetSection("Remediation").Get<NovaOps.Remediation.RemediationOptions>() ?? new NovaOps.Remediation.RemediationOptions()),
             config.GetSection("Placement").Get<NovaOps.Placement.PlacementOptions>() ?? new NovaOps.Placement.PlacementOptions(),
-            config.GetSection("Ingest").Get<NovaOps.Ingest.IngestOptions>() ?? new NovaOps.Ingest.IngestOptions());
+            config.GetSection("Ingest").Get<NovaOps.Ingest.IngestOptions>() ?? new NovaOps.Ingest.IngestOptions(),
+            config.GetSection("History").Get<NovaOps.History.HistoryOptions>() ?? new NovaOps.History.HistoryOptions());
     }
 
     /// <summary>Runbooks as models: the working directory first, then the example runbooks shipped next to the executable.</summary>

@@ -11,7 +11,7 @@ namespace NovaOps.Cli.Commands;
 internal static class RunCommand
 {
     public static Command Create(NovaOpsSettings settings) =>
-        new("run", "Run a NovaOps app as a service") { Anomaly(settings), Rca(settings), Remediation(settings), Placement(settings), Ingest(settings) };
+        new("run", "Run a NovaOps app as a service") { Anomaly(settings), Rca(settings), Remediation(settings), Placement(settings), Ingest(settings), History(settings) };
 
     private static Command Anomaly(NovaOpsSettings settings)
     {
@@ -96,6 +96,22 @@ internal static class RunCommand
             await using var app = new NovaOps.Ingest.IngestApp(host.Servers, host.Topics, options, host.Metrics);
             await app.StartAsync(ct);
             return await Running($"remote_write endpoint on [link]{app.Url}[/] → {host.Topics.Telemetry}{(options.BearerToken == "" && options.BearerTokenFile == "" ? " (no bearer token: anyone may write)" : "")}; metrics on {host.MetricsUrl}", null, ct);
+        });
+        return cmd;
+    }
+
+    private static Command History(NovaOpsSettings settings)
+    {
+        var bootstrap = Bootstrap();
+        var cmd = new Command("history", "Run the ClickHouse history sink: telemetry rollups, anomalies, predictions, root causes and actions → ClickHouse (History:ConnectionString)") { bootstrap };
+        cmd.SetAction(async (parse, ct) =>
+        {
+            using var host = await Host.PrepareAsync(settings, parse.GetValue(bootstrap), "history", ct);
+            using var store = new NovaOps.History.HistoryStore(settings.History);
+            await using var app = new NovaOps.Streams.History.HistoryApp(host.Servers, host.Topics, store, host.Metrics, $"{host.Topics.Prefix}-history");
+            try { await app.StartAsync(ct); }
+            catch (HttpRequestException e) { throw new CliException($"ClickHouse is not reachable ({e.Message}): set History:ConnectionString (NOVAOPS__HISTORY__CONNECTIONSTRING)"); }
+            return await Running($"history sink running on {host.Topics.Telemetry}, {host.Topics.Anomalies}, {host.Topics.Predictions}, {host.Topics.RootCauses}, {host.Topics.Actions} → ClickHouse database {settings.History.Database}; metrics on {host.MetricsUrl}", null, ct);
         });
         return cmd;
     }

@@ -13,6 +13,7 @@ var root = new RootCommand("NovaOps: operations intelligence for a VM fleet")
     RunCommand.Create(settings),
     FailoverCommand.Create(settings),
     QueryCommand.Create(settings),
+    ReportCommand.Create(),
     DetectCommand.Create(settings),
     TrainCommand.Create(),
     new Command("eval", "Evaluate detectors on public benchmarks") { EvalNabCommand.Create(settings), EvalIncidentCommand.Create(settings), EvalRcaCommand.Create(settings) },

@@ -16,7 +16,8 @@ public class DemoRunnerTests
         // 300 VMs at 7.5k records/s for 40 s: 1000 ticks, about 2.8 simulated hours, several faults after the 40-minute
         // warm-up. Not faster: on a CI machine busy with the other test projects, an executor a few wall seconds behind
         // acted after short faults had already ended (seen once at 15k records/s: no fault ended by an action).
-        var options = new DemoOptions { Vms = 300, Duration = TimeSpan.FromSeconds(40), Rate = 7_500, Seed = 7, Live = false };
+        var runDir = Directory.CreateTempSubdirectory("novaops-run-");
+        var options = new DemoOptions { Vms = 300, Duration = TimeSpan.FromSeconds(40), Rate = 7_500, Seed = 7, Live = false, RunDirectory = runDir.FullName };
         var (summary, report, loop) = await new DemoRunner(settings, options).RunAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(300_000, summary.EventsIn);
@@ -37,5 +38,21 @@ public class DemoRunnerTests
         Assert.NotNull(summary.MttrMedianSeconds);
         Assert.NotNull(summary.AutomationRate);
         Assert.All(loop.Faults.Where(f => f.ResolvedBy is not null), f => Assert.NotNull(f.FirstActionSeconds));
+
+        // The recorded run renders: a PNG of every fault on one time axis and a page with the faults' table.
+        try
+        {
+            var rendered = NovaOps.Cli.Report.RunReport.Render(runDir.FullName, runDir.FullName);
+            Assert.Equal(Math.Min(8, summary.FaultsInjected), rendered.Faults);
+            var png = File.ReadAllBytes(rendered.Png);
+            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
+            Assert.True(png.Length > 50_000, $"the PNG is {png.Length} bytes");
+            string html = File.ReadAllText(rendered.Html);
+            Assert.Contains("report.png", html);
+            var shown = RunRecord.Read(runDir.FullName, RunRecord.Faults, NovaOps.Contracts.FaultLabel.Parser).OrderBy(f => f.OnsetMs).Take(rendered.Faults);
+            Assert.All(shown, f => Assert.Contains(f.FaultId, html));
+            Assert.True(File.ReadAllLines(Path.Combine(runDir.FullName, RunRecord.Telemetry)).Length > 1000, "the run recorded the telemetry of the faults' VMs");
+        }
+        finally { runDir.Delete(recursive: true); }
     }
 }

@@ -28,8 +28,9 @@ internal static class DemoCommand
             Description = "Simulated minutes after which the demo's on-call approves a destructive action (drain, evacuate); 0: nobody approves",
             DefaultValueFactory = _ => defaults.ApproveAfter!.Value.TotalMinutes,
         };
+        var runDir = new Option<string?>("--run-dir") { Description = "Record the run in this folder (faults, telemetry of the VMs they hit, anomalies, predictions, actions) for `novaops report`" };
         var cmd = new Command("demo", "Run broker, simulator, anomaly, RCA and remediation end to end and score the loop against the ground truth")
-            { vms, duration, seed, rate, bootstrap, summaryJson, detector, remediation, approveAfter };
+            { vms, duration, seed, rate, bootstrap, summaryJson, detector, remediation, approveAfter, runDir };
         cmd.SetAction(async (parse, ct) =>
         {
             var options = defaults with
@@ -42,6 +43,7 @@ internal static class DemoCommand
                 Detector = parse.GetValue(detector),
                 Remediation = parse.GetValue(remediation) switch { "off" => RemediationMode.Off, "dry-run" => RemediationMode.DryRun, _ => RemediationMode.On },
                 ApproveAfter = parse.GetValue(approveAfter) > 0 ? TimeSpan.FromMinutes(parse.GetValue(approveAfter)) : null,
+                RunDirectory = parse.GetValue(runDir),
             };
             if (options.Vms < 1 || options.Duration <= TimeSpan.Zero || options.Rate <= 0)
                 throw new CliException("--vms, --duration and --rate must be positive");

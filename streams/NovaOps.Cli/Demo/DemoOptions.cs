@@ -18,6 +18,8 @@ public sealed record DemoOptions
     public RemediationMode Remediation { get; init; } = RemediationMode.On;
     /// <summary>The simulated on-call approves destructive actions this long (simulated time) after they are asked for; null: nobody approves.</summary>
     public TimeSpan? ApproveAfter { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>Where to record the run for <c>novaops report</c> (<see cref="RunRecord"/>); null: not recorded.</summary>
+    public string? RunDirectory { get; init; }
 }
 
 public enum RemediationMode

@@ -57,13 +57,15 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options)
             new PipelineMetrics("placement", metrics.Registry), $"novaops-placement-demo-{Guid.NewGuid():N}");
         if (placement is not null) await placement.StartAsync(ct);
 
-        using var collector = new OutcomeCollector(kafka.BootstrapServers, topics);
+        using var collector = new OutcomeCollector(kafka.BootstrapServers, topics, recordTelemetry: options.RunDirectory is not null);
         collector.Start();
 
         long ticks = Math.Max(1, (long)(options.Duration.TotalSeconds * options.Rate / options.Vms));
         var simOptions = new SimulatorOptions { Seed = options.Seed, Vms = options.Vms }.EndingAt(DateTimeOffset.UtcNow, ticks);
         var fleet = new FleetLayout(simOptions);
         var generator = new TelemetryGenerator(fleet, FaultPlan.Generate(fleet, ticks));
+        if (options.RunDirectory is not null)
+            collector.RecordTelemetryOf(RunRecord.VmsToRecord(generator.Plan.Faults.Select(f => FaultPlan.ToLabel(f, fleet, generator.TickToMs))));
         var emitter = new TelemetryEmitter(generator, topics, kafka.BootstrapServers,
             new EmitterOptions { Ticks = ticks, RecordsPerSecond = options.Rate, MalformedPerMillion = options.MalformedPerMillion, AcceptCommands = remediation is not null });
 
@@ -116,6 +118,8 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options)
             FaultsPrevented: loop.Prevented,
             MttrMedianSeconds: loop.MttrMedianSeconds,
             AutomationRate: loop.AutomationRate is { } rate ? Math.Round(rate, 4) : null);
+        if (options.RunDirectory is { } dir)
+            RunRecord.Write(dir, summary, labels, collector.Telemetry, anomalies, collector.Predictions, collector.Actions);
         return (summary, report, loop);
     }
 

@@ -6,10 +6,19 @@ namespace NovaOps.Cli.Demo;
 
 /// <summary>
 /// Reads the run's outputs back from Kafka with its own consumer, as any downstream service
-/// would: anomalies, predictions, root causes, actions, fault labels (the ground truth) and dead letters.
+/// would: anomalies, predictions, root causes, actions, fault labels (the ground truth) and dead letters; with
+/// <paramref name="recordTelemetry"/>, also the telemetry of the VMs named by <see cref="RecordTelemetryOf"/> (for the
+/// run's record: filtered by key, the others are not parsed).
 /// </summary>
-internal sealed class OutcomeCollector(string bootstrapServers, TopicNames topics) : IDisposable
+internal sealed class OutcomeCollector(string bootstrapServers, TopicNames topics, bool recordTelemetry = false) : IDisposable
 {
+    private volatile IReadOnlySet<string>? _telemetryOf;
+
+    public ConcurrentQueue<TelemetrySample> Telemetry { get; } = new();
+
+    /// <summary>The VMs whose telemetry to keep; set before the simulator starts publishing.</summary>
+    public void RecordTelemetryOf(IReadOnlySet<string> vms) => _telemetryOf = vms;
+
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
     private long _deadLetters;
@@ -35,11 +44,18 @@ internal sealed class OutcomeCollector(string bootstrapServers, TopicNames topic
             AutoOffsetReset = AutoOffsetReset.Earliest,
             EnableAutoCommit = false,
         }).Build();
-        consumer.Subscribe([topics.Anomalies, topics.FaultLabels, topics.DeadLetter, topics.Predictions, topics.RootCauses, topics.Actions]);
+        consumer.Subscribe([topics.Anomalies, topics.FaultLabels, topics.DeadLetter, topics.Predictions, topics.RootCauses, topics.Actions,
+            .. recordTelemetry ? new[] { topics.Telemetry } : []]);
         while (!_stop.IsCancellationRequested)
         {
             var r = consumer.Consume(TimeSpan.FromMilliseconds(200));
             if (r?.Message?.Value is null) continue;
+            if (r.Topic == topics.Telemetry)
+            {
+                if (_telemetryOf?.Contains(r.Message.Key ?? "") == true)
+                    try { Telemetry.Enqueue(TelemetrySample.Parser.ParseFrom(r.Message.Value)); } catch (Google.Protobuf.InvalidProtocolBufferException) { }
+                continue;
+            }
             if (r.Topic == topics.Anomalies) Anomalies.Enqueue(AnomalyEvent.Parser.ParseFrom(r.Message.Value));
             else if (r.Topic == topics.FaultLabels) Labels.Enqueue(FaultLabel.Parser.ParseFrom(r.Message.Value));
             else if (r.Topic == topics.Predictions) Predictions.Enqueue(PredictionEvent.Parser.ParseFrom(r.Message.Value));

@@ -28,15 +28,14 @@ public sealed class HistoryApp : IAsyncDisposable
     private readonly PipelineMetrics _metrics;
     private readonly string _groupId;
     private readonly ILogger _log;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly TaskCompletionSource _assigned = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly NovaOps.Streams.Consumer.ServiceLoop _loop = new();
     private readonly IProducer<string, byte[]> _producer;
+    private readonly NovaOps.Streams.Consumer.DeadLetterSink _deadLetters;
     private readonly TelemetryCodec _codec = new();
     private readonly PendingOffsets _pending = new();
     private readonly Dictionary<string, TableBatch> _batches;
     private readonly Dictionary<string, (MinuteRollup Rollup, TopicPartition Tp, long Offset, long LastWall)> _open = new(StringComparer.Ordinal);
     private readonly Prometheus.Counter _rows, _insertFailures;
-    private Task? _loop;
     private long _retryAfter, _storedAt;
 
     public HistoryApp(string bootstrapServers, TopicNames topics, HistoryStore store, PipelineMetrics metrics, string groupId, ILoggerFactory? logging = null)
@@ -49,6 +48,7 @@ public sealed class HistoryApp : IAsyncDisposable
         _log = (logging ?? NullLoggerFactory.Instance).CreateLogger<HistoryApp>();
         _batches = HistoryTables.All.ToDictionary(t => t.Name, t => new TableBatch(t));
         _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = bootstrapServers, LingerMs = 5 }).Build();
+        _deadLetters = new NovaOps.Streams.Consumer.DeadLetterSink(_producer, topics, metrics);
         var f = Prometheus.Metrics.WithCustomRegistry(metrics.Registry);
         _rows = f.CreateCounter("novaops_history_rows_total", "Rows inserted into ClickHouse, by table.", ["app", "table"]);
         _insertFailures = f.CreateCounter("novaops_history_insert_failures_total", "Inserts ClickHouse refused or did not answer (retried), by table.", ["app", "table"]);
@@ -62,9 +62,7 @@ public sealed class HistoryApp : IAsyncDisposable
     {
         var applied = await _store.MigrateAsync(ct);
         if (applied.Count > 0) _log.LogInformation("Applied schema migrations {Versions}", string.Join(", ", applied));
-        _loop = Task.Factory.StartNew(() => Loop(_stop.Token), TaskCreationOptions.LongRunning).Unwrap();
-        await Task.WhenAny(_assigned.Task, _loop).WaitAsync(ct);
-        if (_loop.IsFaulted) await _loop;
+        await _loop.StartAsync(Loop, ct);
     }
 
     private async Task Loop(CancellationToken ct)
@@ -74,7 +72,7 @@ public sealed class HistoryApp : IAsyncDisposable
             BootstrapServers = _bootstrapServers, GroupId = _groupId, AutoOffsetReset = AutoOffsetReset.Earliest,
             EnableAutoCommit = true, EnableAutoOffsetStore = false, SessionTimeoutMs = 10_000,
         })
-            .SetPartitionsAssignedHandler((_, _) => _assigned.TrySetResult())
+            .SetPartitionsAssignedHandler((_, _) => _loop.Assigned())
             .SetPartitionsRevokedHandler((_, revoked) => Forget(revoked.Select(p => p.TopicPartition).ToList()))
             .Build();
         consumer.Subscribe([_topics.Telemetry, _topics.Anomalies, _topics.Predictions, _topics.RootCauses, _topics.Actions]);
@@ -121,12 +119,7 @@ public sealed class HistoryApp : IAsyncDisposable
         }
         catch (Exception e) when (e is InvalidProtocolBufferException or InvalidDataException)
         {
-            _metrics.DeadLettered(RejectReasons.Malformed).Inc();
-            var letter = DeadLetters.Create(_metrics.App, RejectReasons.Malformed, $"the history sink cannot read this {r.Topic} record: {e.Message}", r.Topic,
-                r.Partition.Value, r.Offset.Value, r.Message.Key is null ? [] : System.Text.Encoding.UTF8.GetBytes(r.Message.Key), value,
-                DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-            _producer.Produce(_topics.DeadLetter, new Message<string, byte[]> { Key = r.Message.Key ?? "", Value = letter.ToByteArray() });
-            _metrics.RecordsOut(_topics.DeadLetter).Inc();
+            _deadLetters.Write(r, RejectReasons.Malformed, $"the history sink cannot read this {r.Topic} record: {e.Message}");
         }
     }
 
@@ -229,13 +222,7 @@ public sealed class HistoryApp : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _stop.Cancel();
-        if (_loop is not null)
-        {
-            try { await _loop.WaitAsync(TimeSpan.FromSeconds(30)); }
-            catch (Exception e) when (e is OperationCanceledException or TimeoutException) { }
-        }
+        await _loop.DisposeAsync();
         _producer.Dispose();
-        _stop.Dispose();
     }
 }

@@ -27,9 +27,9 @@ public sealed class PlacementApp : IAsyncDisposable
     private readonly string _groupId;
     private readonly PipelineMetrics _metrics;
     private readonly ILogger _log;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly TaskCompletionSource _assigned = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly NovaOps.Streams.Consumer.ServiceLoop _loop = new();
     private readonly IProducer<string, byte[]> _producer;
+    private readonly NovaOps.Streams.Consumer.DeadLetterSink _deadLetters;
     private readonly HostAvailability _availability;
     private readonly Prometheus.Counter _decisions;
     private readonly Prometheus.Counter _plans;
@@ -40,7 +40,6 @@ public sealed class PlacementApp : IAsyncDisposable
     private readonly Dictionary<string, List<PlacementRequest>> _awaitingHost = new(StringComparer.Ordinal);
     private int _awaiting;
     private const int MaxAwaiting = 1_000_000;
-    private Task? _loop;
 
     public PlacementApp(string bootstrapServers, TopicNames topics, PlacementOptions options, PipelineMetrics metrics, string groupId, ILoggerFactory? logging = null)
     {
@@ -62,6 +61,7 @@ public sealed class PlacementApp : IAsyncDisposable
                 LabelNames = ["app"], Buckets = Prometheus.Histogram.ExponentialBuckets(0.0005, 4, 8),
             });
         _failover = new FailoverPlanning(Engine, _availability);
+        _deadLetters = new NovaOps.Streams.Consumer.DeadLetterSink(_producer, topics, metrics);
     }
 
     /// <summary>The engine (in-process API). Not thread-safe: use it from the app's loop, or before starting the app.</summary>
@@ -80,9 +80,7 @@ public sealed class PlacementApp : IAsyncDisposable
 
     public async Task StartAsync(CancellationToken ct = default)
     {
-        _loop = Task.Factory.StartNew(() => Loop(_stop.Token), TaskCreationOptions.LongRunning).Unwrap();
-        await Task.WhenAny(_assigned.Task, _loop).WaitAsync(ct);
-        if (_loop.IsFaulted) await _loop;
+        await _loop.StartAsync(Loop, ct);
     }
 
     private async Task Loop(CancellationToken ct)
@@ -108,7 +106,7 @@ public sealed class PlacementApp : IAsyncDisposable
         {
             BootstrapServers = _bootstrapServers, GroupId = _groupId, AutoOffsetReset = AutoOffsetReset.Earliest,
             EnableAutoCommit = true, EnableAutoOffsetStore = false, SessionTimeoutMs = 10_000,
-        }).SetPartitionsAssignedHandler((_, _) => _assigned.TrySetResult()).Build();
+        }).SetPartitionsAssignedHandler((_, _) => _loop.Assigned()).Build();
         consumer.Subscribe([_topics.Hosts, _topics.PlacementRequests, _topics.Predictions, _topics.FailoverRequests]);
         try
         {
@@ -133,7 +131,7 @@ public sealed class PlacementApp : IAsyncDisposable
                 }
                 catch (Exception e) when (e is InvalidProtocolBufferException or InvalidDataException)
                 {
-                    DeadLetter(r, e.Message);
+                    _deadLetters.Write(r, RejectReasons.Malformed, $"the placement service cannot read this {r.Topic} record: {e.Message}");
                 }
                 consumer.StoreOffset(r);
             }
@@ -262,25 +260,9 @@ public sealed class PlacementApp : IAsyncDisposable
         string.IsNullOrEmpty(r.Region) ? null : r.Region, string.IsNullOrEmpty(r.Zone) ? null : r.Zone,
         string.IsNullOrEmpty(r.AntiAffinityGroup) ? null : r.AntiAffinityGroup, r.RequiredTags.Count == 0 ? null : [.. r.RequiredTags], r.SpreadFaultDomains);
 
-    private void DeadLetter(ConsumeResult<string, byte[]> r, string why)
-    {
-        _metrics.DeadLettered(RejectReasons.Malformed).Inc();
-        var letter = DeadLetters.Create(_metrics.App, RejectReasons.Malformed, $"the placement service cannot read this {r.Topic} record: {why}", r.Topic,
-            r.Partition.Value, r.Offset.Value, r.Message.Key is null ? [] : System.Text.Encoding.UTF8.GetBytes(r.Message.Key), r.Message.Value,
-            DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        _producer.Produce(_topics.DeadLetter, new Message<string, byte[]> { Key = r.Message.Key ?? "", Value = letter.ToByteArray() });
-        _metrics.RecordsOut(_topics.DeadLetter).Inc();
-    }
-
     public async ValueTask DisposeAsync()
     {
-        _stop.Cancel();
-        if (_loop is not null)
-        {
-            try { await _loop.WaitAsync(TimeSpan.FromSeconds(30)); }
-            catch (Exception e) when (e is OperationCanceledException or TimeoutException) { }
-        }
+        await _loop.DisposeAsync();
         _producer.Dispose();
-        _stop.Dispose();
     }
 }

@@ -30,10 +30,9 @@ public sealed class RemediationApp : IAsyncDisposable
     private readonly string _groupId;
     private readonly RemediationMetrics _metrics;
     private readonly ILogger _log;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly TaskCompletionSource _assigned = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly NovaOps.Streams.Consumer.ServiceLoop _loop = new();
     private readonly IProducer<string, byte[]> _producer;
-    private Task? _loop;
+    private readonly NovaOps.Streams.Consumer.DeadLetterSink _deadLetters;
     private readonly TelemetryCodec _codec = new();
     private long _published;
     private readonly List<PlanExecution> _plans = [];
@@ -57,6 +56,7 @@ public sealed class RemediationApp : IAsyncDisposable
         {
             BootstrapServers = bootstrapServers, Acks = Acks.All, EnableIdempotence = true, LingerMs = 5,
         }).Build();
+        _deadLetters = new NovaOps.Streams.Consumer.DeadLetterSink(_producer, topics, metrics.Pipeline);
     }
 
     public RemediationExecutor Executor { get; }
@@ -85,9 +85,7 @@ public sealed class RemediationApp : IAsyncDisposable
     {
         int restored = await Task.Run(Replay, ct);
         if (restored > 0) _log.LogInformation("Restored {Count} decisions from {Topic}", restored, _topics.Actions);
-        _loop = Task.Factory.StartNew(() => Loop(_stop.Token), TaskCreationOptions.LongRunning).Unwrap();
-        await Task.WhenAny(_assigned.Task, _loop).WaitAsync(ct);
-        if (_loop.IsFaulted) await _loop;
+        await _loop.StartAsync(Loop, ct);
     }
 
     private int Replay()
@@ -148,7 +146,7 @@ public sealed class RemediationApp : IAsyncDisposable
         {
             BootstrapServers = _bootstrapServers, GroupId = _groupId, AutoOffsetReset = AutoOffsetReset.Earliest,
             EnableAutoCommit = true, EnableAutoOffsetStore = false, SessionTimeoutMs = 10_000,
-        }).SetPartitionsAssignedHandler((_, _) => _assigned.TrySetResult()).Build();
+        }).SetPartitionsAssignedHandler((_, _) => _loop.Assigned()).Build();
         consumer.Subscribe([_topics.Telemetry, _topics.Predictions, _topics.Anomalies, _topics.RootCauses, _topics.Approvals, _topics.FailoverPlans]);
         try
         {
@@ -203,13 +201,8 @@ public sealed class RemediationApp : IAsyncDisposable
         }
         catch (Exception e) when (e is InvalidProtocolBufferException or InvalidDataException)
         {
-            string code = e is InvalidDataException ? RejectReasons.MissingField : RejectReasons.Malformed;
-            _metrics.Pipeline.DeadLettered(code).Inc();
-            var letter = DeadLetters.Create(_metrics.Pipeline.App, code, $"the remediation executor cannot read this {topic} record: {e.Message}",
-                topic, r.Partition.Value, r.Offset.Value, r.Message.Key is null ? [] : System.Text.Encoding.UTF8.GetBytes(r.Message.Key), value,
-                DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-            _producer.Produce(_topics.DeadLetter, new Message<string, byte[]> { Key = r.Message.Key ?? "", Value = letter.ToByteArray() });
-            _metrics.Pipeline.RecordsOut(_topics.DeadLetter).Inc();
+            _deadLetters.Write(r, e is InvalidDataException ? RejectReasons.MissingField : RejectReasons.Malformed,
+                $"the remediation executor cannot read this {topic} record: {e.Message}");
             return [];
         }
     }
@@ -230,14 +223,8 @@ public sealed class RemediationApp : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _stop.Cancel();
-        if (_loop is not null)
-        {
-            try { await _loop.WaitAsync(TimeSpan.FromSeconds(30)); }
-            catch (Exception e) when (e is OperationCanceledException or TimeoutException) { }
-        }
+        await _loop.DisposeAsync();
         _producer.Dispose();
         _disposeWith?.Dispose();
-        _stop.Dispose();
     }
 }

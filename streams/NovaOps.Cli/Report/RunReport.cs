@@ -62,24 +62,10 @@ public static class RunReport
                 line.MarkerSize = 0;
                 line.LegendText = name;
             }
-            var scores = anomalies.Where(a => a.VmId == vm).ToList();
-            if (scores.Count > 0)
-            {
-                var marks = plot.Add.Scatter(scores.Select(a => Minutes(a.WindowEndMs)).ToArray(), scores.Select(a => a.Score * 100).ToArray(), Colors.Red);
-                marks.LineWidth = 0;
-                marks.MarkerSize = 6;
-                marks.MarkerShape = MarkerShape.FilledCircle;
-                marks.LegendText = "anomaly score ×100";
-            }
-            var alarms = predictions.Where(p => p.VmId == vm && p.Alarm).ToList();
-            if (alarms.Count > 0)
-            {
-                var marks = plot.Add.Scatter(alarms.Select(p => Minutes(p.WindowEndMs)).ToArray(), alarms.Select(p => p.Probability * 100).ToArray(), Colors.DarkOrange);
-                marks.LineWidth = 0;
-                marks.MarkerSize = 7;
-                marks.MarkerShape = MarkerShape.FilledTriangleUp;
-                marks.LegendText = "incident alarm (probability ×100)";
-            }
+            Markers(plot, [.. anomalies.Where(a => a.VmId == vm).Select(a => (Minutes(a.WindowEndMs), a.Score * 100))],
+                Colors.Red, MarkerShape.FilledCircle, "anomaly score ×100");
+            Markers(plot, [.. predictions.Where(p => p.VmId == vm && p.Alarm).Select(p => (Minutes(p.WindowEndMs), p.Probability * 100))],
+                Colors.DarkOrange, MarkerShape.FilledTriangleUp, "incident alarm (probability ×100)");
             foreach (var a in actions.Where(a => a.Outcome == ActionOutcome.Executed && (a.Target == vm || a.Target == f.RootCause || a.Target == f.Host)))
             {
                 var line = plot.Add.VerticalLine(Minutes(a.AtMs), 2, Colors.DarkGreen);
@@ -101,6 +87,16 @@ public static class RunReport
         string html = Path.Combine(outDirectory, "report.html");
         File.WriteAllText(html, Html(runDirectory, faults, actions, anomalies, Path.GetFileName(png), Minutes));
         return new Output(png, html, faults.Count);
+    }
+
+    private static void Markers(Plot plot, List<(double X, double Y)> points, Color color, MarkerShape shape, string legend)
+    {
+        if (points.Count == 0) return;
+        var marks = plot.Add.Scatter(points.Select(p => p.X).ToArray(), points.Select(p => p.Y).ToArray(), color);
+        marks.LineWidth = 0;
+        marks.MarkerSize = 7;
+        marks.MarkerShape = shape;
+        marks.LegendText = legend;
     }
 
     private static string Html(string runDirectory, List<FaultLabel> faults, List<ActionRecord> actions, List<AnomalyEvent> anomalies, string png, Func<long, double> minutes)

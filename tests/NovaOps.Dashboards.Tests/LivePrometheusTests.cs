@@ -73,7 +73,7 @@ public sealed class LivePrometheusTests : IDisposable
         string bootstrap = await bootstrapSeen.Task.WaitAsync(TimeSpan.FromSeconds(60), ct);
 
         int metricsPort = FreePort(), prometheusPort = FreePort();
-        var demo = Start("dotnet", [Cli, "demo", "--bootstrap-servers", bootstrap, "--vms", "300", "--duration", "100", "--rate", "6000", "--approve-after", "2"],
+        var demo = Start("dotnet", [Cli, "demo", "--bootstrap-servers", bootstrap, "--vms", "300", "--duration", "180", "--rate", "6000", "--approve-after", "2"],
             new(env) { ["NOVAOPS__METRICS__PORT"] = metricsPort.ToString() });
 
         string config = Path.Combine(_dir.FullName, "prometheus.yml");
@@ -103,16 +103,20 @@ public sealed class LivePrometheusTests : IDisposable
         }
         Assert.True((await Query(http, "up{job=\"novaops\"} == 1")).GetArrayLength() == 1, $"Prometheus never scraped the demo:\n{_log}");
 
-        // An operator evacuates a zone mid-run: a plan, then live migrations paced by the executor.
-        await Task.Delay(TimeSpan.FromSeconds(15), ct);
-        var failover = Start("dotnet", [Cli, "failover", "--bootstrap-servers", bootstrap, "--zone", "eu-west-b", "--reason", "test"], env);
-        await failover.WaitForExitAsync(ct).WaitAsync(TimeSpan.FromSeconds(60), ct);
+        // An operator evacuates a zone mid-run: a plan, then live migrations paced by the executor. First the demo must be
+        // running: its placement service has adopted the simulator's 300 VMs (on a CI machine running the other test
+        // projects beside it, the apps took over 30 s to start).
+        while (clock.Elapsed < TimeSpan.FromSeconds(180) && !demo.HasExited
+            && (await Query(http, "sum(novaops_placement_decisions_total{outcome=\"adopted\"}) >= 300")).GetArrayLength() == 0)
+            await Task.Delay(1000, ct);
+        var failover = Start("dotnet", [Cli, "failover", "--bootstrap-servers", bootstrap, "--zone", "eu-west-b", "--reason", "test", "--timeout", "90"], env);
+        await failover.WaitForExitAsync(ct).WaitAsync(TimeSpan.FromSeconds(120), ct);
         Assert.True(failover.ExitCode == 0, $"novaops failover failed:\n{_log}");
 
         // Every query, as Grafana sends it with every variable at All, until it has data (recording rules run every 15 s).
         var queries = Catalog.All.SelectMany(d => d.ResolvedQueries("1m", "1h").Select(q => (Where: $"{d.Uid} / {q.Panel}", q.Expr))).ToList();
         var empty = queries.ToList();
-        while (empty.Count > 0 && clock.Elapsed < TimeSpan.FromSeconds(240) && !demo.HasExited)
+        while (empty.Count > 0 && clock.Elapsed < TimeSpan.FromSeconds(300) && !demo.HasExited)
         {
             var still = new List<(string, string)>();
             foreach (var q in empty)

@@ -45,18 +45,12 @@ public class ProcessesTests
         return result ?? throw new InvalidOperationException($"process ended without printing {prefix}: {p.StandardError.ReadToEnd()}");
     }
 
-    private static int FreePort()
-    {
-        using var l = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        l.Start();
-        return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
-    }
 
     [Fact]
     public async Task Broker_app_and_simulator_as_separate_processes()
     {
         var ct = TestContext.Current.CancellationToken;
-        int port = FreePort(), rcaPort = FreePort(), remediationPort = FreePort();
+        int port = NovaOps.Tests.Shared.LocalPorts.Free(), rcaPort = NovaOps.Tests.Shared.LocalPorts.Free(), remediationPort = NovaOps.Tests.Shared.LocalPorts.Free();
         using var broker = Start("proc", 0, "broker");
         Process? app = null, rca = null, remediation = null;
         try
@@ -129,7 +123,7 @@ public class ProcessesTests
     public async Task A_killed_app_resumes_from_its_committed_offsets()
     {
         var ct = TestContext.Current.CancellationToken;
-        int port = FreePort();
+        int port = NovaOps.Tests.Shared.LocalPorts.Free();
         using var broker = Start("crash", 0, "broker");
         Process? app = null;
         try

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using NovaOps.Tests.Shared;
@@ -14,39 +13,21 @@ namespace NovaOps.Dashboards.Tests;
 public sealed class LivePrometheusTests : IDisposable
 {
     private static readonly string Cli = Path.Combine(AppContext.BaseDirectory, "novaops.dll");
-    private readonly List<Process> _processes = [];
+    private readonly List<BackgroundProcess> _processes = [];
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("novaops-prom-");
     private readonly StringBuilder _log = new();
 
     public void Dispose()
     {
-        foreach (var p in _processes)
-        {
-            try { if (!p.HasExited) p.Kill(entireProcessTree: true); p.WaitForExit(10_000); } catch (InvalidOperationException) { }
-            p.Dispose();
-        }
+        foreach (var p in _processes) p.Dispose();
         try { _dir.Delete(recursive: true); } catch (IOException) { }
     }
 
-    private Process Start(string file, IEnumerable<string> args, Dictionary<string, string>? env = null, Action<string>? onLine = null)
+    private BackgroundProcess Start(string file, string[] args, Dictionary<string, string>? env = null, Action<string>? onLine = null)
     {
-        var psi = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var (k, v) in env ?? []) psi.Environment[k] = v;
-        var p = Process.Start(psi)!;
-        string name = Path.GetFileName(file) == "dotnet" ? args.Skip(1).First() : Path.GetFileName(file);
-        p.OutputDataReceived += (_, e) => { if (e.Data is { } l) { lock (_log) _log.AppendLine($"[{name}] {l}"); onLine?.Invoke(l); } };
-        p.ErrorDataReceived += (_, e) => { if (e.Data is { } l) lock (_log) _log.AppendLine($"[{name}!] {l}"); };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
+        var p = BackgroundProcess.Start(file, args, env, _log, file == "dotnet" ? args[1] : null, onLine);
         _processes.Add(p);
         return p;
-    }
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        l.Start();
-        return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
     }
 
     private static async Task<JsonElement> Query(HttpClient http, string query)
@@ -72,7 +53,7 @@ public sealed class LivePrometheusTests : IDisposable
         Start("dotnet", [Cli, "broker"], env, l => { if (l.StartsWith("BOOTSTRAP=", StringComparison.Ordinal)) bootstrapSeen.TrySetResult(l["BOOTSTRAP=".Length..]); });
         string bootstrap = await bootstrapSeen.Task.WaitAsync(TimeSpan.FromSeconds(60), ct);
 
-        int metricsPort = FreePort(), prometheusPort = FreePort();
+        int metricsPort = LocalPorts.Free(), prometheusPort = LocalPorts.Free();
         var demo = Start("dotnet", [Cli, "demo", "--bootstrap-servers", bootstrap, "--vms", "300", "--duration", "180", "--rate", "6000", "--approve-after", "2"],
             new(env) { ["NOVAOPS__METRICS__PORT"] = metricsPort.ToString() });
 
@@ -110,8 +91,8 @@ public sealed class LivePrometheusTests : IDisposable
             && (await Query(http, "sum(novaops_placement_decisions_total{outcome=\"adopted\"}) >= 300")).GetArrayLength() == 0)
             await Task.Delay(1000, ct);
         var failover = Start("dotnet", [Cli, "failover", "--bootstrap-servers", bootstrap, "--zone", "eu-west-b", "--reason", "test", "--timeout", "90"], env);
-        await failover.WaitForExitAsync(ct).WaitAsync(TimeSpan.FromSeconds(120), ct);
-        Assert.True(failover.ExitCode == 0, $"novaops failover failed:\n{_log}");
+        await failover.Process.WaitForExitAsync(ct).WaitAsync(TimeSpan.FromSeconds(120), ct);
+        Assert.True(failover.Process.ExitCode == 0, $"novaops failover failed:\n{_log}");
 
         // Every query, as Grafana sends it with every variable at All, until it has data (recording rules run every 15 s).
         var queries = Catalog.All.SelectMany(d => d.ResolvedQueries("1m", "1h").Select(q => (Where: $"{d.Uid} / {q.Panel}", q.Expr))).ToList();

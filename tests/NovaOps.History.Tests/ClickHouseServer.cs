@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using NovaOps.Tests.Shared;
 
 namespace NovaOps.History.Tests;
@@ -11,7 +9,7 @@ namespace NovaOps.History.Tests;
 /// </summary>
 public sealed class ClickHouseServer : IAsyncLifetime
 {
-    private Process? _process;
+    private BackgroundProcess? _process;
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("novaops-clickhouse-");
 
     public int HttpPort { get; private set; }
@@ -23,7 +21,7 @@ public sealed class ClickHouseServer : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         if (Repository.Which("clickhouse-server") is not { } server) return;
-        HttpPort = FreePort();
+        HttpPort = LocalPorts.Free();
         string d = _dir.FullName;
         File.WriteAllText(Path.Combine(d, "users.xml"), """
             <?xml version="1.0"?>
@@ -38,7 +36,7 @@ public sealed class ClickHouseServer : IAsyncLifetime
             <yandex>
               <logger><level>warning</level><console>1</console></logger>
               <http_port>{HttpPort}</http_port>
-              <tcp_port>{FreePort()}</tcp_port>
+              <tcp_port>{LocalPorts.Free()}</tcp_port>
               <listen_host>127.0.0.1</listen_host>
               <path>{d}/data/</path>
               <tmp_path>{d}/tmp/</tmp_path>
@@ -50,38 +48,23 @@ public sealed class ClickHouseServer : IAsyncLifetime
               <mark_cache_size>536870912</mark_cache_size>
             </yandex>
             """);
-        var psi = new ProcessStartInfo(server, [$"--config-file={Path.Combine(d, "config.xml")}"]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        _process = Process.Start(psi)!;
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        _process = BackgroundProcess.Start(server, [$"--config-file={Path.Combine(d, "config.xml")}"]);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(30))
         {
             try { if ((await http.GetStringAsync($"http://127.0.0.1:{HttpPort}/ping")).StartsWith("Ok", StringComparison.Ordinal)) return; }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { }
-            if (_process.HasExited) throw new InvalidOperationException($"clickhouse-server exited with {_process.ExitCode}");
+            if (_process.HasExited) throw new InvalidOperationException($"clickhouse-server exited with {_process.Process.ExitCode}");
             await Task.Delay(200);
         }
         throw new TimeoutException("clickhouse-server did not answer /ping within 30 s");
     }
 
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
-
     public async ValueTask DisposeAsync()
     {
-        if (_process is not null)
-        {
-            try { if (!_process.HasExited) _process.Kill(entireProcessTree: true); await _process.WaitForExitAsync(); } catch (InvalidOperationException) { }
-            _process.Dispose();
-        }
+        _process?.Dispose();
         try { _dir.Delete(recursive: true); } catch (IOException) { }
+        await ValueTask.CompletedTask;
     }
 }

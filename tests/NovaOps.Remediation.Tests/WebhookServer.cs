@@ -15,7 +15,7 @@ internal sealed class WebhookServer : IDisposable
 
     public WebhookServer(Func<string, int> status)
     {
-        int port = FreePort();
+        int port = NovaOps.Tests.Shared.LocalPorts.Free();
         Url = $"http://127.0.0.1:{port}/actions/";
         _listener.Prefixes.Add(Url);
         _listener.Start();
@@ -48,12 +48,6 @@ internal sealed class WebhookServer : IDisposable
     /// <summary>Idempotency key and body of every request, in arrival order.</summary>
     public ConcurrentQueue<(string Key, string Body)> Requests { get; } = new();
 
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 
     public void Dispose()
     {

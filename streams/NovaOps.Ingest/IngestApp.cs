@@ -107,12 +107,11 @@ public sealed class IngestApp : IAsyncDisposable
             throw new RemoteWriteException(401, "a bearer token is required (Authorization: Bearer …)");
     }
 
-    private async Task<byte[]> ReadBody(HttpContext http)
+    // Kestrel enforces MaxBodyBytes while the body streams in (BadHttpRequestException 413, answered in Write).
+    private static async Task<byte[]> ReadBody(HttpContext http)
     {
         using var buffer = new MemoryStream();
         await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
-        if (buffer.Length > _options.MaxBodyBytes)
-            throw new RemoteWriteException(413, $"the body is larger than the {_options.MaxBodyBytes:N0} bytes accepted");
         return buffer.ToArray();
     }
 

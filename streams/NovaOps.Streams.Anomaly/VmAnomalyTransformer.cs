@@ -190,21 +190,15 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
         return anomaly is null ? null : Record<string, ScoringOutput>.Create(vm, ScoringOutput.Of(anomaly));
     }
 
-    // A VM's zone rarely changes: the counter child of the last zone seen, by reference (no label lookup per window).
+    // The counter child of a zone, looked up once per closed window (not per record) in the task's own map.
     private Prometheus.Counter.Child FleetWindows(TelemetrySample sample)
     {
-        if (!ReferenceEquals(sample.Zone, _windowsZone) || _windows is null)
-        {
-            if (!_windowsByZone.TryGetValue(sample.Zone, out _windows))
-                _windowsByZone[sample.Zone] = _windows = _scoring.Metrics.FleetWindows(sample.Region, sample.Zone);
-            _windowsZone = sample.Zone;
-        }
-        return _windows;
+        if (!_windowsByZone.TryGetValue(sample.Zone, out var windows))
+            _windowsByZone[sample.Zone] = windows = _scoring.Metrics.FleetWindows(sample.Region, sample.Zone);
+        return windows;
     }
 
     private readonly Dictionary<string, Prometheus.Counter.Child> _windowsByZone = new(StringComparer.Ordinal);
-    private Prometheus.Counter.Child? _windows;
-    private string? _windowsZone;
 
     public void Close()
     {

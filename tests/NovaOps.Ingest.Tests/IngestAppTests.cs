@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using Confluent.Kafka;
 using NovaOps.Broker;
 using NovaOps.Contracts;
@@ -18,17 +17,13 @@ public sealed class IngestAppTests : IAsyncDisposable
 {
     private readonly EmbeddedKafkaCluster _cluster = new();
     private readonly TopicNames _topics = new($"in-{Guid.NewGuid():N}"[..11]);
-    private readonly List<Process> _processes = [];
+    private readonly List<BackgroundProcess> _processes = [];
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("novaops-ingest-");
     private const string Token = "s3cret-token";
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var p in _processes)
-        {
-            try { if (!p.HasExited) p.Kill(entireProcessTree: true); await p.WaitForExitAsync(); } catch (InvalidOperationException) { }
-            p.Dispose();
-        }
+        foreach (var p in _processes) p.Dispose();
         _cluster.Dispose();
         try { _dir.Delete(recursive: true); } catch (IOException) { }
     }
@@ -96,29 +91,25 @@ public sealed class IngestAppTests : IAsyncDisposable
             Assert.Contains("snappy", await garbage.Content.ReadAsStringAsync(ct));
         }
         using (var large = await http.SendAsync(Post(app.Url, new byte[100 * 1024], Token), ct)) Assert.Equal(HttpStatusCode.RequestEntityTooLarge, large.StatusCode);
+        // Without a Content-Length (chunked), the limit holds while the body streams in: Kestrel answers 413 and closes
+        // the connection, which a client still uploading sees as the response ending early. Either way nothing is written.
+        var chunked = Post(app.Url, [], Token);
+        chunked.Content = new StreamContent(new MemoryStream(new byte[100 * 1024]));
+        chunked.Content.Headers.ContentEncoding.Add("snappy");
+        chunked.Headers.TransferEncodingChunked = true;
+        try
+        {
+            using var large = await http.SendAsync(chunked, ct);
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, large.StatusCode);
+        }
+        catch (HttpRequestException e) when (e.InnerException is HttpIOException) { }
 
         var letter = Assert.Single(Read(_topics.DeadLetter, DeadLetter.Parser.ParseFrom, 1, TimeSpan.FromSeconds(20)));
         Assert.Equal(("remote_write", RejectReasons.Malformed), (letter.SourceTopic, letter.ReasonCode));
         Assert.Equal(2, metrics.RecordsOut(_topics.Telemetry).Value);
     }
 
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
-
-    private Process Start(string file, params string[] args)
-    {
-        var p = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, _) => { };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        _processes.Add(p);
-        return p;
-    }
+    private void Start(string file, params string[] args) => _processes.Add(BackgroundProcess.Start(file, args));
 
     [Fact]
     public async Task A_real_prometheus_remote_writes_node_exporter_telemetry_that_the_anomaly_app_reads()
@@ -134,7 +125,7 @@ public sealed class IngestAppTests : IAsyncDisposable
             schema => new StatisticalDetector(schema), anomalyMetrics);
         await anomaly.StartAsync(ct);
 
-        int exporterPort = FreePort(), prometheusPort = FreePort();
+        int exporterPort = LocalPorts.Free(), prometheusPort = LocalPorts.Free();
         Start(nodeExporter, $"--web.listen-address=127.0.0.1:{exporterPort}");
         // The shipped rules, evaluated every 2 s instead of 15 s so the test need not wait.
         string rules = Path.Combine(_dir.FullName, "remote-write.rules.yml");

@@ -111,6 +111,21 @@ public sealed class HistoryTests(ClickHouseServer clickHouse) : IClassFixture<Cl
             while (again.RowsWritten < 12 && clock.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(200, ct);
             Assert.Equal(12, again.RowsWritten);
         }
+        // The unreadable record went to the dead-letter topic with its reason and origin, once per reader.
+        using (var reader = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = _cluster.BootstrapServers, GroupId = $"r-{Guid.NewGuid():N}", AutoOffsetReset = AutoOffsetReset.Earliest, EnableAutoCommit = false,
+        }).Build())
+        {
+            reader.Assign(new TopicPartitionOffset(_topics.DeadLetter, 0, Offset.Beginning));
+            var letters = new List<DeadLetter>();
+            var clock = Stopwatch.StartNew();
+            while (letters.Count < 2 && clock.Elapsed < TimeSpan.FromSeconds(20))
+                if (reader.Consume(TimeSpan.FromMilliseconds(200))?.Message?.Value is { } v) letters.Add(DeadLetter.Parser.ParseFrom(v));
+            Assert.Equal(2, letters.Count);
+            Assert.All(letters, l => Assert.Equal((RejectReasons.Malformed, _topics.Anomalies), (l.ReasonCode, l.SourceTopic)));
+            Assert.Contains("history sink cannot read", letters[0].Reason);
+        }
         string db = _database;
         Assert.Equal(7, await CountAsync(store, $"SELECT count() AS n FROM {db}.telemetry_1m FINAL"));
         Assert.Equal(1, await CountAsync(store, $"SELECT count() AS n FROM {db}.actions FINAL"));

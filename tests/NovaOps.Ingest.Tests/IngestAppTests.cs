@@ -90,6 +90,15 @@ public sealed class IngestAppTests : IAsyncDisposable
             Assert.Equal(HttpStatusCode.BadRequest, garbage.StatusCode);
             Assert.Contains("snappy", await garbage.Content.ReadAsStringAsync(ct));
         }
+        // Before the size checks: a refused oversized body closes the connection.
+        var gzipped = Post(app.Url, body, Token);
+        gzipped.Content!.Headers.ContentEncoding.Clear();
+        gzipped.Content.Headers.ContentEncoding.Add("gzip");
+        using (var wrongEncoding = await http.SendAsync(gzipped, ct))
+        {
+            Assert.Equal(HttpStatusCode.UnsupportedMediaType, wrongEncoding.StatusCode);
+            Assert.Contains("snappy", await wrongEncoding.Content.ReadAsStringAsync(ct));
+        }
         using (var large = await http.SendAsync(Post(app.Url, new byte[100 * 1024], Token), ct)) Assert.Equal(HttpStatusCode.RequestEntityTooLarge, large.StatusCode);
         // Without a Content-Length (chunked), the limit holds while the body streams in: Kestrel answers 413 and closes
         // the connection, which a client still uploading sees as the response ending early. Either way nothing is written.
@@ -99,10 +108,11 @@ public sealed class IngestAppTests : IAsyncDisposable
         chunked.Headers.TransferEncodingChunked = true;
         try
         {
-            using var large = await http.SendAsync(chunked, ct);
+            using var fresh = new HttpClient(); // the 413 above closed the pooled connection
+            using var large = await fresh.SendAsync(chunked, ct);
             Assert.Equal(HttpStatusCode.RequestEntityTooLarge, large.StatusCode);
         }
-        catch (HttpRequestException e) when (e.InnerException is HttpIOException) { }
+        catch (HttpRequestException e) when (e.InnerException is IOException) { }
 
         var letter = Assert.Single(Read(_topics.DeadLetter, DeadLetter.Parser.ParseFrom, 1, TimeSpan.FromSeconds(20)));
         Assert.Equal(("remote_write", RejectReasons.Malformed), (letter.SourceTopic, letter.ReasonCode));

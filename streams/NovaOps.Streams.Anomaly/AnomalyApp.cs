@@ -38,7 +38,8 @@ public sealed class AnomalyApp : IAsyncDisposable
         {
             // Refuses to start on a missing model or one trained for other features (ModelLoadException).
             _models = NovaOps.Models.Registry.ModelRegistry.Open(options.Model, NovaOps.Models.Cards.ModelKinds.Anomaly,
-                new NovaOps.Models.Registry.RunningFeatures(schema, options.Features.Window), (logging ?? NullLoggerFactory.Instance).CreateLogger("models"));
+                new NovaOps.Models.Registry.RunningFeatures(schema, options.Features.Window), (logging ?? NullLoggerFactory.Instance).CreateLogger("models"),
+                warmUpRows: options.MicroBatch.MaxBatch);
         }
         var model = _models is null ? null : new Scoring.ModelScoring(_models, options.Detector, options.MicroBatch, metrics);
         Scoring.PredictionScoring? prediction = null;
@@ -50,7 +51,7 @@ public sealed class AnomalyApp : IAsyncDisposable
             // later versions must read the same.
             int? windows = null;
             _incidents = NovaOps.Models.Registry.ModelRegistry.Open(options.Prediction.Model, NovaOps.Models.Cards.ModelKinds.Incident, running, log,
-                compatible: m => windows is { } w ? Scoring.PredictionScoring.SameSequenceLength(w)(m) : null);
+                compatible: m => windows is { } w ? Scoring.PredictionScoring.SameSequenceLength(w)(m) : null, warmUpRows: options.MicroBatch.MaxBatch);
             windows = _incidents.Active.Card.SequenceWindows;
             prediction = new Scoring.PredictionScoring(_incidents, options.Prediction, options.MicroBatch, metrics);
         }

@@ -44,3 +44,39 @@ public class BatchShapesTests
         }
     }
 }
+
+/// <summary>Models are run once for every padded shape when loaded, at start and when swapped in.</summary>
+public class WarmUpTests
+{
+    [Fact]
+    public void Sizes_are_every_padded_shape_up_to_the_largest_batch()
+    {
+        Assert.Equal([1, 2, 4, 8, 16, 32, 64, 128, 192], BatchShapes.Sizes(150));
+        Assert.Equal(Enumerable.Range(1, 512).Select(BatchShapes.Padded).Distinct(), BatchShapes.Sizes(512));
+        Assert.Equal([1], BatchShapes.Sizes(1));
+    }
+
+    [Fact]
+    public void The_registry_warms_up_every_shape_of_both_model_kinds_and_each_new_version()
+    {
+        using (var incidents = ModelRegistry.Open(new() { Directory = ShippedModels.Directory, Name = "incident-gru" }, ModelKinds.Incident, ShippedModels.Running,
+            poll: false, warmUpRows: 100))
+            Assert.Equal([1, 2, 4, 8, 16, 32, 64, 128], incidents.Active.WarmShapes); // [n, 10, 32] sequences
+
+        string root = ShippedModels.CopyToTemp("anomaly-autoencoder");
+        try
+        {
+            using var registry = ModelRegistry.Open(new() { Directory = root, Name = "anomaly-autoencoder" }, ModelKinds.Anomaly, ShippedModels.Running,
+                poll: false, warmUpRows: 512);
+            Assert.Equal(BatchShapes.Sizes(512), registry.Active.WarmShapes);
+            ShippedModels.CopyVersion(Path.Combine(root, "anomaly-autoencoder", "1"), Path.Combine(root, "anomaly-autoencoder", "2"));
+            Assert.True(registry.Refresh());
+            Assert.Equal("anomaly-autoencoder/2", registry.Active.Id);
+            Assert.Equal(BatchShapes.Sizes(512), registry.Active.WarmShapes); // before it was swapped in
+        }
+        finally { Directory.Delete(root, true); }
+
+        using var cold = ModelRegistry.Open(new() { Directory = ShippedModels.Directory, Name = "anomaly-autoencoder" }, ModelKinds.Anomaly, ShippedModels.Running, poll: false);
+        Assert.Empty(cold.Active.WarmShapes);
+    }
+}

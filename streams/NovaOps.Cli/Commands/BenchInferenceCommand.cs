@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace NovaOps.Cli.Commands;
 
-/// <summary><c>novaops bench inference</c>: the anomaly model standalone vs inside the topology.</summary>
+/// <summary><c>novaops bench inference</c>: the topology's ONNX models standalone vs inside the topology.</summary>
 internal static class BenchInferenceCommand
 {
     public static Command Create(NovaOpsSettings settings)
@@ -12,7 +12,7 @@ internal static class BenchInferenceCommand
         var records = new Option<long>("--records") { Description = "Telemetry records the topology processes (one window per VM per minute is scored)", DefaultValueFactory = _ => 600_000 };
         var bootstrap = CommonOptions.BootstrapServers();
         var json = CommonOptions.Json("the figures");
-        var cmd = new Command("inference", "Rows/s of the ONNX anomaly model standalone (batch 1, 64, 1024) vs scored inside the topology") { records, bootstrap, json };
+        var cmd = new Command("inference", "Rows/s of the ONNX anomaly and incident models standalone (batch 1, 64, 1024) vs scored inside the topology") { records, bootstrap, json };
         cmd.SetAction(async (parse, ct) =>
         {
             long n = parse.GetValue(records);
@@ -22,13 +22,16 @@ internal static class BenchInferenceCommand
             {
                 result = await new InferenceBenchmark(settings).RunAsync(n, CommonOptions.BootstrapServers(parse.GetValue(bootstrap), settings), s => ctx.Status(s), ct);
             });
-            var table = new Table().Title($"bench inference: {result.Model}").AddColumns("measure", "rows/s");
-            foreach (var (batch, rate) in result.StandaloneByBatch) table.AddRow($"standalone ONNX Runtime, batch {batch}", $"{rate:N0}");
-            table.AddRow($"ONNX Runtime in the topology ({result.InTopologyWindows:N0} windows, mean batch {result.InTopologyMeanBatch:N1})", $"{result.InTopologyPerSecond:N0}");
-            table.AddRow("whole scoring step in the topology (+ calibration, contributions)", $"{result.InTopologyScoringPerSecond:N0}");
-            table.AddRow("ratio to the best standalone (goal ≥ 0.7)", $"{result.Ratio:F3}");
-            if (result.OnnxShareOfStreamCpu is { } onnxShare && result.ScoringShareOfStreamCpu is { } scoringShare)
-                table.AddRow("share of the stream threads' CPU: ONNX Runtime / whole scoring step", $"{onnxShare:P2} / {scoringShare:P2}");
+            var table = new Table().Title($"bench inference: {result.Records:N0} records, {result.Windows:N0} windows")
+                .AddColumns(["measure (rows/s unless said)", .. result.Models.Select(m => m.Model)]);
+            foreach (string batch in result.Models[0].StandaloneByBatch.Keys)
+                table.AddRow([$"standalone ONNX Runtime, batch {batch}", .. result.Models.Select(m => $"{m.StandaloneByBatch[batch]:N0}")]);
+            table.AddRow(["ONNX Runtime in the topology", .. result.Models.Select(m => $"{m.InTopologyPerSecond:N0}")]);
+            table.AddRow(["whole scoring step in the topology", .. result.Models.Select(m => $"{m.InTopologyScoringPerSecond:N0}")]);
+            table.AddRow(["mean micro-batch (rows)", .. result.Models.Select(m => $"{m.InTopologyMeanBatch:N1}")]);
+            table.AddRow(["ratio to the best standalone (goal ≥ 0.7)", .. result.Models.Select(m => m.Ratio >= 0.7 ? $"[green]{m.Ratio:F3}[/]" : $"[red]{m.Ratio:F3}[/]")]);
+            table.AddRow(["share of the stream threads' CPU: ONNX Runtime / scoring step",
+                .. result.Models.Select(m => m.OnnxShareOfStreamCpu is { } o && m.ScoringShareOfStreamCpu is { } s ? $"{o:P2} / {s:P2}" : "-")]);
             AnsiConsole.Write(table);
             JsonOutput.Write(parse.GetValue(json), result);
             return 0;

@@ -20,6 +20,17 @@ public static class BatchShapes
         return rows <= Step ? (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)rows) : (rows + Step - 1) / Step * Step;
     }
 
+    /// <summary>Every padded row count a batch of 1 to <paramref name="maxRows"/> rows can get, smallest first.</summary>
+    public static IEnumerable<int> Sizes(int maxRows)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxRows, 1);
+        for (int rows = 1; ; rows = rows < Step ? rows * 2 : rows + Step)
+        {
+            yield return rows;
+            if (rows >= Padded(maxRows)) yield break;
+        }
+    }
+
     /// <summary>
     /// A pooled buffer of <see cref="Padded"/>(<paramref name="rows"/>) rows of <paramref name="width"/>
     /// values, the padding rows zeroed; return it with <see cref="PaddedBuffer.Dispose"/>.

@@ -8,8 +8,11 @@ namespace NovaOps.Models.Onnx;
 /// probability of an incident within the card's horizon. Sequences with a NaN or infinite feature get
 /// NaN, for the caller to dead-letter.
 /// </summary>
-public sealed class IncidentModelScorer(LoadedModel model)
+/// <param name="clock">Seconds on the clock the time inside ONNX Runtime is measured by (a topology passes
+/// thread CPU time); wall time by default.</param>
+public sealed class IncidentModelScorer(LoadedModel model, Func<double>? clock = null)
 {
+    private readonly Func<double> _clock = clock ?? (() => System.Diagnostics.Stopwatch.GetTimestamp() / (double)System.Diagnostics.Stopwatch.Frequency);
     private readonly string[] _inputNames = [model.Card.Inputs[0].Name];
     private readonly string[] _outputs = [model.Card.Outputs[0].Name];
     private readonly RunOptions _runOptions = new();
@@ -19,13 +22,14 @@ public sealed class IncidentModelScorer(LoadedModel model)
     public int Features { get; } = model.Card.Features.Names.Count;
     public TimeSpan Horizon { get; } = TimeSpan.FromSeconds(model.Card.HorizonSeconds ?? throw new ModelLoadException($"{model.Id}: an incident card needs horizon_s"));
 
-    public void Score(Memory<float> sequences, Span<double> probabilities)
+    /// <summary>Scores <paramref name="sequences"/>; returns the seconds spent inside ONNX Runtime, on the scorer's clock.</summary>
+    public double Score(Memory<float> sequences, Span<double> probabilities)
     {
         int stride = SequenceWindows * Features;
         int n = sequences.Length / stride;
         if (sequences.Length != n * stride) throw new ArgumentException($"{sequences.Length} values are not sequences of {SequenceWindows}×{Features}");
         if (probabilities.Length < n) throw new ArgumentException("output span too short");
-        if (n == 0) return;
+        if (n == 0) return 0;
         var span = sequences.Span;
         // Copied into a padded batch (see BatchShapes); a sequence with a non-finite value is zeroed for the
         // run and its result discarded: one bad VM must not fail the batch.
@@ -41,9 +45,12 @@ public sealed class IncidentModelScorer(LoadedModel model)
             else padded.Row(i).Clear();
         }
         using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, padded.Memory, [padded.Rows, SequenceWindows, Features]);
+        double runStart = _clock();
         using var results = Model.Session.Run(_runOptions, _inputNames, [value], _outputs);
+        double runSeconds = _clock() - runStart;
         var p = results[0].GetTensorDataAsSpan<float>();
         for (int i = 0; i < n; i++) probabilities[i] = bad[i] ? double.NaN : p[i];
+        return runSeconds;
     }
 
     /// <summary>

@@ -46,11 +46,13 @@ public sealed class ModelRegistry : IDisposable
     private volatile LoadedModel? _shadow;
 
     private readonly Func<LoadedModel, string?>? _compatible;
+    private readonly int _warmUpRows;
 
     private ModelRegistry(ModelRegistryOptions options, string kind, RunningFeatures running, ILogger log, LoadedModel active, LoadedModel? shadow, bool poll,
-        Func<LoadedModel, string?>? compatible)
+        Func<LoadedModel, string?>? compatible, int warmUpRows)
     {
         _compatible = compatible;
+        _warmUpRows = warmUpRows;
         _options = options;
         _kind = kind;
         _running = running;
@@ -63,31 +65,44 @@ public sealed class ModelRegistry : IDisposable
     /// <summary>
     /// Loads the configured model (and shadow). Throws <see cref="ModelLoadException"/> when there is
     /// none or it does not fit the running features: an app must not start on a wrong model.
+    /// <paramref name="warmUpRows"/>: the largest batch the app will run; each model loaded (at start and
+    /// when swapped in) is run once for every batch shape up to it first (<see cref="LoadedModel.WarmUp"/>).
     /// </summary>
     public static ModelRegistry Open(ModelRegistryOptions options, string kind, RunningFeatures running, ILogger? log = null, bool poll = true,
-        Func<LoadedModel, string?>? compatible = null)
+        Func<LoadedModel, string?>? compatible = null, int warmUpRows = 0)
     {
         string root = Path.Combine(options.Directory, options.Name);
         if (!System.IO.Directory.Exists(root)) throw new ModelLoadException($"no model '{options.Name}' in {Path.GetFullPath(options.Directory)}");
         string version = string.IsNullOrEmpty(options.Version)
             ? HighestVersion(root, exclude: options.ShadowVersion) ?? throw new ModelLoadException($"model '{options.Name}' has no version in {root}")
             : options.Version;
-        var active = Checked(ModelLoader.Load(Path.Combine(root, version), kind, running), compatible);
+        var active = Checked(ModelLoader.Load(Path.Combine(root, version), kind, running), compatible, warmUpRows);
         LoadedModel? shadow = null;
         if (!string.IsNullOrEmpty(options.ShadowVersion))
         {
-            try { shadow = Checked(ModelLoader.Load(Path.Combine(root, options.ShadowVersion), kind, running), compatible); }
+            try { shadow = Checked(ModelLoader.Load(Path.Combine(root, options.ShadowVersion), kind, running), compatible, warmUpRows); }
             catch { active.Dispose(); throw; }
         }
-        return new ModelRegistry(options, kind, running, log ?? NullLogger.Instance, active, shadow, poll && string.IsNullOrEmpty(options.Version), compatible);
+        return new ModelRegistry(options, kind, running, log ?? NullLogger.Instance, active, shadow, poll && string.IsNullOrEmpty(options.Version), compatible, warmUpRows);
     }
 
-    /// <summary>Applies the app's own check (e.g. the sequence length its state was sized for); disposes and throws on a refusal.</summary>
-    private static LoadedModel Checked(LoadedModel model, Func<LoadedModel, string?>? compatible)
+    /// <summary>
+    /// Applies the app's own check (e.g. the sequence length its state was sized for), then warms the model up;
+    /// disposes and throws on a refusal or a failed run.
+    /// </summary>
+    private static LoadedModel Checked(LoadedModel model, Func<LoadedModel, string?>? compatible, int warmUpRows)
     {
-        if (compatible?.Invoke(model) is not { } problem) return model;
-        model.Dispose();
-        throw new ModelLoadException($"model {model.Id} ({model.Directory}): {problem}");
+        try
+        {
+            if (compatible?.Invoke(model) is { } problem) throw new ModelLoadException($"model {model.Id} ({model.Directory}): {problem}");
+            model.WarmUp(warmUpRows);
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The model whose scores are acted on. Read it once per batch: it may change between batches.</summary>
@@ -110,7 +125,7 @@ public sealed class ModelRegistry : IDisposable
         LoadedModel loaded;
         try
         {
-            loaded = Checked(ModelLoader.Load(Path.Combine(root, highest), _kind, _running), _compatible);
+            loaded = Checked(ModelLoader.Load(Path.Combine(root, highest), _kind, _running), _compatible, _warmUpRows);
         }
         catch (ModelLoadException e)
         {

@@ -50,7 +50,7 @@ internal sealed class PredictionBatch
         var scorer = _model.Scorer();
         string id = scorer.Model.Id;
         double cpuStart = NovaOps.Observability.ThreadCpuClock.Now();
-        scorer.Score(_sequences.AsMemory(0, n * _stride), _probabilities);
+        double onnxCpu = scorer.Score(_sequences.AsMemory(0, n * _stride), _probabilities);
         double threshold = scorer.Model.Card.Threshold, publishAbove = _model.Options.PublishAbove ?? threshold;
 
         // Contributions for the alarms only, all in one run.
@@ -70,6 +70,7 @@ internal sealed class PredictionBatch
         }
         var metrics = _model.Metrics;
         metrics.ModelCpuSeconds(id).Inc(NovaOps.Observability.ThreadCpuClock.Now() - cpuStart);
+        metrics.ModelOnnxCpuSeconds(id).Inc(onnxCpu);
         metrics.ModelRows(id).Inc(n);
         metrics.ModelBatchSize(id).Observe(n);
 

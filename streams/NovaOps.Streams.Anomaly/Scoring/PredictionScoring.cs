@@ -47,7 +47,7 @@ public sealed class PredictionScoring
     {
         var active = Registry.Active;
         var scorer = Volatile.Read(ref _scorer);
-        if (scorer is null || !ReferenceEquals(scorer.Model, active)) Volatile.Write(ref _scorer, scorer = new IncidentModelScorer(active));
+        if (scorer is null || !ReferenceEquals(scorer.Model, active)) Volatile.Write(ref _scorer, scorer = new IncidentModelScorer(active, ThreadCpuClock.Now));
         return scorer;
     }
 

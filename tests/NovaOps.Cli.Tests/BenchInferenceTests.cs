@@ -1,0 +1,31 @@
+using NovaOps.Cli;
+using NovaOps.Cli.Bench;
+
+namespace NovaOps.Cli.Tests;
+
+/// <summary><c>bench inference</c> end to end on the embedded broker, small: figures for both models, consistent with each other.</summary>
+public class BenchInferenceTests
+{
+    [Fact]
+    public async Task Both_models_are_measured_standalone_and_inside_the_topology()
+    {
+        var result = await new InferenceBenchmark(NovaOpsSettings.Load()).RunAsync(30_000, bootstrapServers: null, _ => { }, CancellationToken.None);
+
+        Assert.Equal(["anomaly-autoencoder/1", "incident-gru/1"], result.Models.Select(m => m.Model));
+        Assert.True(result.Windows > 1000, $"{result.Windows} windows");
+        foreach (var m in result.Models)
+        {
+            Assert.Equal(["1", "64", "1024"], m.StandaloneByBatch.Keys);
+            Assert.All(m.StandaloneByBatch.Values, rate => Assert.True(rate > 0));
+            Assert.Equal(m.StandaloneByBatch.Values.Max(), m.StandalonePerSecond, 0);
+            // Every window is scored by the anomaly model; the incident model scores the windows of VMs with a full history.
+            Assert.True(m.InTopologyRows > 0 && m.InTopologyRows <= result.Windows, $"{m.Model}: {m.InTopologyRows} rows of {result.Windows} windows");
+            Assert.True(m.InTopologyPerSecond > 0 && m.InTopologyScoringPerSecond > 0 && m.InTopologyScoringPerSecond <= m.InTopologyPerSecond, m.ToString());
+            Assert.Equal(Math.Round(m.InTopologyPerSecond / m.StandalonePerSecond, 3), m.Ratio, 3);
+            Assert.True(m.OnnxShareOfStreamCpu is > 0 and < 1, m.ToString());
+        }
+        Assert.Equal(result.Windows, result.Models[0].InTopologyRows);
+        var lowest = result.Models.MinBy(m => m.Ratio)!;
+        Assert.Equal((lowest.Model, lowest.Ratio), (result.LowestRatioModel, result.Ratio));
+    }
+}

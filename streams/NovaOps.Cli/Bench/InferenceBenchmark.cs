@@ -42,7 +42,7 @@ public sealed record InferenceBenchResult(
 /// <summary>
 /// The models the anomaly topology runs (the anomaly model on every closed window, the incident model on every
 /// window's history), each in ONNX Runtime on its own (one session, the app's session options, batches of 1, 64
-/// and 1024 rows in a hot loop) vs its session runs inside the topology, both scoring in one run as the demo
+/// and 1024 rows in a hot loop, before and after the topology) vs its session runs inside the topology, both scoring in one run as the demo
 /// does: rows per CPU second the stream threads spent inside ONNX Runtime (thread CPU time, because wall time
 /// around a 10 µs call inside a busy topology on 2 cores mostly measures pre-emption). Both sides time the same
 /// thing, bare session runs; the baseline is the model's best standalone batch size, so the ratio says how
@@ -63,18 +63,25 @@ public sealed class InferenceBenchmark(NovaOpsSettings settings)
             Prediction = settings.Anomaly.Prediction with { Enabled = true },
         };
         var running = new RunningFeatures(schema, anomaly.Features.Window);
-        var standalone = new Dictionary<string, Dictionary<string, double>>();
-        foreach (var (options, kind) in new[] { (anomaly.Model, ModelKinds.Anomaly), (anomaly.Prediction.Model, ModelKinds.Incident) })
+        // Standalone runs before and after the topology, their median per batch size: this machine's speed drifts
+        // by up to 2× over minutes, and a baseline taken on one side only tilted the ratio with it.
+        var rates = new Dictionary<string, Dictionary<string, List<double>>>();
+        void MeasureStandalone(string when)
         {
-            using var registry = ModelRegistry.Open(options, kind, running, poll: false);
-            var model = registry.Active;
-            var byBatch = standalone[model.Id] = [];
-            foreach (int batch in Batches)
+            foreach (var (options, kind) in new[] { (anomaly.Model, ModelKinds.Anomaly), (anomaly.Prediction.Model, ModelKinds.Incident) })
             {
-                status($"standalone ONNX Runtime: {model.Id}, batch {batch}");
-                byBatch[batch.ToString()] = Standalone(model, batch);
+                using var registry = ModelRegistry.Open(options, kind, running, poll: false);
+                var model = registry.Active;
+                if (!rates.TryGetValue(model.Id, out var byBatch)) rates[model.Id] = byBatch = [];
+                foreach (int batch in Batches)
+                {
+                    status($"standalone ONNX Runtime ({when}): {model.Id}, batch {batch}");
+                    if (!byBatch.TryGetValue(batch.ToString(), out var list)) byBatch[batch.ToString()] = list = [];
+                    list.AddRange(Standalone(model, batch));
+                }
             }
         }
+        MeasureStandalone("before the topology");
 
         status("in the topology");
         var topics = new TopicNames($"bench-{Guid.NewGuid():N}"[..14]);
@@ -101,7 +108,8 @@ public sealed class InferenceBenchmark(NovaOpsSettings settings)
             streamCpu = ThreadGroupCpu.Seconds(anomaly.ApplicationId); // the stream threads are named after the app
         }
 
-        var results = standalone.Select(kv => InTopology(kv.Key, kv.Value, metrics, streamCpu)).ToList();
+        MeasureStandalone("after the topology");
+        var results = rates.Select(kv => InTopology(kv.Key, kv.Value.ToDictionary(b => b.Key, b => Median(b.Value)), metrics, streamCpu)).ToList();
         var lowest = results.MinBy(r => r.Ratio)!;
         return new InferenceBenchResult(results, total, (long)metrics.ModelRows(results[0].Model).Value, lowest.Model,
             lowest.StandalonePerSecond, lowest.InTopologyPerSecond, lowest.Ratio);
@@ -119,11 +127,17 @@ public sealed class InferenceBenchmark(NovaOpsSettings settings)
             Math.Round(inTopology / best.Value, 3));
     }
 
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
     /// <summary>
-    /// Rows per second of bare session runs at one batch size: median of 5 runs of at least 0.3 s. Inputs are
-    /// the card's feature means ± a standard deviation, whatever the input's shape (windows or sequences of them).
+    /// Rows per second of bare session runs at one batch size: 5 runs of at least 0.3 s each. Inputs are the
+    /// card's feature means ± a standard deviation, whatever the input's shape (windows or sequences of them).
     /// </summary>
-    private static double Standalone(LoadedModel model, int batch)
+    private static List<double> Standalone(LoadedModel model, int batch)
     {
         var card = model.Card;
         int f = card.Features.Names.Count;
@@ -149,7 +163,6 @@ public sealed class InferenceBenchmark(NovaOpsSettings settings)
             while (clock.Elapsed < TimeSpan.FromSeconds(0.3)) { Once(); n += batch; }
             rates.Add(n / clock.Elapsed.TotalSeconds);
         }
-        rates.Sort();
-        return rates[rates.Count / 2];
+        return rates;
     }
 }

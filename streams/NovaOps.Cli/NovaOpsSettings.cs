@@ -43,8 +43,17 @@ public sealed record NovaOpsSettings(KafkaOptions Kafka, MetricsOptions Metrics,
             WithRunbooksFolder(config.GetSection("Remediation").Get<NovaOps.Remediation.RemediationOptions>() ?? new NovaOps.Remediation.RemediationOptions()),
             config.GetSection("Placement").Get<NovaOps.Placement.PlacementOptions>() ?? new NovaOps.Placement.PlacementOptions(),
             config.GetSection("Ingest").Get<NovaOps.Ingest.IngestOptions>() ?? new NovaOps.Ingest.IngestOptions(),
-            config.GetSection("History").Get<NovaOps.History.HistoryOptions>() ?? new NovaOps.History.HistoryOptions());
+            config.GetSection("History").Get<NovaOps.History.HistoryOptions>() ?? new NovaOps.History.HistoryOptions())
+        {
+            Logging = config.GetSection("Logging"),
+        };
     }
+
+    /// <summary>
+    /// The services' log levels, the .NET way: <c>Logging:LogLevel:Default</c> and one entry per category prefix
+    /// (e.g. <c>Logging:LogLevel:Streamiz</c>, <c>NOVAOPS__LOGGING__LOGLEVEL__STREAMIZ=Debug</c>).
+    /// </summary>
+    public IConfiguration Logging { get; init; } = new ConfigurationBuilder().Build();
 
     /// <summary>Runbooks as models: the working directory first, then the example runbooks shipped next to the executable.</summary>
     private static NovaOps.Remediation.RemediationOptions WithRunbooksFolder(NovaOps.Remediation.RemediationOptions remediation) =>

@@ -13,7 +13,14 @@ public class ProcessesTests
 {
     private static readonly string Cli = Path.Combine(AppContext.BaseDirectory, "novaops.dll");
 
-    private static Process Start(string prefix, int metricsPort, params string[] args)
+    // What each process wrote to standard error (the services' logs), read as it comes so a full pipe never blocks it.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Process, System.Collections.Concurrent.ConcurrentQueue<string>> Errors = new();
+
+    private static string ErrorsOf(Process p) => Errors.TryGetValue(p, out var lines) ? string.Join("\n", lines) : "";
+
+    private static Process Start(string prefix, int metricsPort, params string[] args) => Start(prefix, metricsPort, new Dictionary<string, string>(), args);
+
+    private static Process Start(string prefix, int metricsPort, Dictionary<string, string> environment, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet", [Cli, .. args])
         {
@@ -29,7 +36,13 @@ public class ProcessesTests
                 ["NOVAOPS__STREAMS__COMMITINTERVALMS"] = "1000",
             },
         };
-        return Process.Start(psi)!;
+        foreach (var (key, value) in environment) psi.Environment[key] = value;
+        var process = Process.Start(psi)!;
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        Errors.Add(process, lines);
+        process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) lines.Enqueue(line); };
+        process.BeginErrorReadLine();
+        return process;
     }
 
     private static async Task<string> WaitForLine(Process p, string prefix, TimeSpan timeout)
@@ -42,7 +55,7 @@ public class ProcessesTests
             return null;
         });
         var result = await read.WaitAsync(timeout);
-        return result ?? throw new InvalidOperationException($"process ended without printing {prefix}: {p.StandardError.ReadToEnd()}");
+        return result ?? throw new InvalidOperationException($"process ended without printing {prefix}: {ErrorsOf(p)}");
     }
 
 
@@ -117,6 +130,60 @@ public class ProcessesTests
             broker.Kill(entireProcessTree: true);
             await broker.WaitForExitAsync(ct);
         }
+    }
+
+    [Fact]
+    public async Task A_service_logs_why_it_refused_a_new_model_version_and_keeps_scoring_with_the_old_one()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string models = Path.Combine(Path.GetTempPath(), $"novaops-proc-models-{Guid.NewGuid():N}");
+        string shipped = Path.Combine(NovaOps.Tests.Shared.Repository.Root, "models");
+        foreach (string model in new[] { "anomaly-autoencoder", "incident-gru" })
+            CopyDirectory(Path.Combine(shipped, model, "1"), Path.Combine(models, model, "1"));
+        using var broker = Start("logs", 0, "broker");
+        Process? app = null;
+        try
+        {
+            string bootstrap = (await WaitForLine(broker, "BOOTSTRAP=", TimeSpan.FromSeconds(60)))["BOOTSTRAP=".Length..];
+            app = Start("logs", NovaOps.Tests.Shared.LocalPorts.Free(), new Dictionary<string, string>
+            {
+                ["NOVAOPS__ANOMALY__MODEL__DIRECTORY"] = models,
+                ["NOVAOPS__ANOMALY__MODEL__POLLINTERVAL"] = "00:00:01",
+                ["NOVAOPS__ANOMALY__PREDICTION__MODEL__DIRECTORY"] = models,
+            }, "run", "anomaly", "--bootstrap-servers", bootstrap);
+            await WaitForLine(app, "RUNNING", TimeSpan.FromSeconds(90));
+
+            // Version 2, trained (says its card) on 5-minute windows: the app cuts 1-minute ones.
+            string v2 = Path.Combine(models, "anomaly-autoencoder", "2");
+            CopyDirectory(Path.Combine(models, "anomaly-autoencoder", "1"), v2);
+            var card = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(v2, "card.json")))!;
+            card["version"] = "2";
+            card["features"]!["window_s"] = 300;
+            File.WriteAllText(Path.Combine(v2, "card.json"), card.ToJsonString());
+
+            string? refused = null;
+            for (var clock = Stopwatch.StartNew(); refused is null && clock.Elapsed < TimeSpan.FromSeconds(30); await Task.Delay(200, ct))
+                refused = ErrorsOf(app).Split('\n').FirstOrDefault(l => l.Contains("New model version refused"));
+            Assert.True(refused is not null, $"no refusal logged; standard error was:\n{ErrorsOf(app)}");
+            Assert.Contains("anomaly-autoencoder/1", refused);   // the model kept
+            Assert.Contains("300 s windows", refused);           // why
+            Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z fail: ", refused); // one line, UTC time, level
+            Assert.False(app.HasExited);
+            Assert.DoesNotContain("stream-task[", ErrorsOf(app)); // Streamiz's per-task chatter stays below its Warning level
+        }
+        finally
+        {
+            if (app is not null) { app.Kill(entireProcessTree: true); await app.WaitForExitAsync(ct); app.Dispose(); }
+            broker.Kill(entireProcessTree: true);
+            await broker.WaitForExitAsync(ct);
+            Directory.Delete(models, recursive: true);
+        }
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (string file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
     }
 
     [Fact]

@@ -95,7 +95,8 @@ CAD OSE 71.6 / 67.3 / 75.5, KNN CAD 57.1 / 46.6 / 62.1, AWS RCF 53.7 / 44.9 / 60
 
 The two models the anomaly topology runs, `anomaly-autoencoder` on every closed window and `incident-gru` on each
 window's history (the VM's last 10 windows), each in ONNX Runtime alone (one session, the app's options: 1 intra-op
-thread, bare session runs in a hot loop) at three batch sizes, vs its session runs inside the anomaly topology, both
+thread, bare session runs in a hot loop; medians of runs before and after the topology, as this machine's speed drifts)
+at three batch sizes, vs its session runs inside the anomaly topology, both
 models on in one run as in the demo, on {i['records']:,} records ({i['windows']:,} windows): rows per CPU second the
 stream threads spent inside ONNX Runtime (thread CPU time). Each model's baseline is its best standalone batch size.
 The whole scoring step in the topology (padding, ONNX Runtime, calibration, contributions) is shown beside it, and both

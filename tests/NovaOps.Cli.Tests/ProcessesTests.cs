@@ -153,13 +153,15 @@ public class ProcessesTests
             }, "run", "anomaly", "--bootstrap-servers", bootstrap);
             await WaitForLine(app, "RUNNING", TimeSpan.FromSeconds(90));
 
-            // Version 2, trained (says its card) on 5-minute windows: the app cuts 1-minute ones.
-            string v2 = Path.Combine(models, "anomaly-autoencoder", "2");
-            CopyDirectory(Path.Combine(models, "anomaly-autoencoder", "1"), v2);
-            var card = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(v2, "card.json")))!;
+            // Version 2, trained (says its card) on 5-minute windows: the app cuts 1-minute ones. Written beside the
+            // models folder and moved in whole, as a release would be (the registry polls every second).
+            string staged = models + "-v2";
+            CopyDirectory(Path.Combine(models, "anomaly-autoencoder", "1"), staged);
+            var card = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(staged, "card.json")))!;
             card["version"] = "2";
             card["features"]!["window_s"] = 300;
-            File.WriteAllText(Path.Combine(v2, "card.json"), card.ToJsonString());
+            File.WriteAllText(Path.Combine(staged, "card.json"), card.ToJsonString());
+            Directory.Move(staged, Path.Combine(models, "anomaly-autoencoder", "2"));
 
             string? refused = null;
             for (var clock = Stopwatch.StartNew(); refused is null && clock.Elapsed < TimeSpan.FromSeconds(30); await Task.Delay(200, ct))
@@ -168,6 +170,8 @@ public class ProcessesTests
             Assert.Contains("anomaly-autoencoder/1", refused);   // the model kept
             Assert.Contains("300 s windows", refused);           // why
             Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z fail: ", refused); // one line, UTC time, level
+            await Task.Delay(2000, ct); // more polls of the folder: the refusal is said once, on one line
+            Assert.Single(ErrorsOf(app).Split('\n'), l => l.Contains("New model version refused"));
             Assert.False(app.HasExited);
             Assert.DoesNotContain("stream-task[", ErrorsOf(app)); // Streamiz's per-task chatter stays below its Warning level
         }

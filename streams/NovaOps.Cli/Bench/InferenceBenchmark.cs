@@ -141,9 +141,9 @@ public sealed class InferenceBenchmark(NovaOpsSettings settings)
     {
         var card = model.Card;
         int f = card.Features.Names.Count;
-        long[] shape = [.. card.Inputs[0].Shape.Select(d => d < 0 ? batch : d)];
+        long[] shape = card.Inputs[0].ForBatch(batch);
         var rng = new Random(1);
-        var rows = new float[shape.Aggregate(1L, (a, d) => a * d)];
+        var rows = new float[card.Inputs[0].Length(batch)];
         for (int i = 0; i < rows.Length; i++)
             rows[i] = card.Standardization.Mean[i % f] + (float)(rng.NextDouble() * 2 - 1) * card.Standardization.Std[i % f];
         string input = card.Inputs[0].Name;

@@ -48,7 +48,14 @@ public sealed record OnnxFile(
 /// <summary>A tensor's name and shape; -1 is the dynamic batch.</summary>
 public sealed record TensorSpec(
     [property: JsonPropertyName("name")] string Name,
-    [property: JsonPropertyName("shape")] IReadOnlyList<long> Shape);
+    [property: JsonPropertyName("shape")] IReadOnlyList<long> Shape)
+{
+    /// <summary>The shape of a batch of <paramref name="rows"/>: the dynamic dimension set to it.</summary>
+    public long[] ForBatch(int rows) => [.. Shape.Select(d => d < 0 ? rows : d)];
+
+    /// <summary>Values in a batch of <paramref name="rows"/>.</summary>
+    public long Length(int rows) => ForBatch(rows).Aggregate(1L, (a, d) => a * d);
+}
 
 /// <summary>The feature vector the model reads: the metrics, the derived feature names in order, the window length.</summary>
 public sealed record FeatureSpec(

@@ -45,10 +45,7 @@ public sealed class LoadedModel : IDisposable
             try
             {
                 for (int i = 0; i < values.Length; i++)
-                {
-                    long[] shape = [.. Card.Inputs[i].Shape.Select(d => d < 0 ? rows : d)];
-                    values[i] = OrtValue.CreateTensorValueFromMemory(new float[shape.Aggregate(1L, (a, d) => a * d)], shape);
-                }
+                    values[i] = OrtValue.CreateTensorValueFromMemory(new float[Card.Inputs[i].Length(rows)], Card.Inputs[i].ForBatch(rows));
                 using var results = Session.Run(runOptions, inputs, values, outputs);
                 _warmShapes.Add(rows);
             }

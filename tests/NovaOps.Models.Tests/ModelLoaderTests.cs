@@ -149,6 +149,30 @@ public class ModelRegistryTests
     }
 
     [Fact]
+    public void A_refused_version_is_tried_again_once_its_files_change()
+    {
+        string root = ShippedModels.CopyToTemp(Anomaly);
+        try
+        {
+            using var registry = ModelRegistry.Open(Options(root), ModelKinds.Anomaly, ShippedModels.Running, poll: false);
+            string v2 = Path.Combine(root, Anomaly, "2");
+            ShippedModels.CopyVersion(Path.Combine(root, Anomaly, "1"), v2, card => card["features"]!["window_s"] = 300);
+            Assert.False(registry.Refresh());
+            Assert.False(registry.Refresh()); // unchanged: not loaded again (nor logged again)
+
+            // The card is fixed in place, as after a copy caught half-way.
+            string cardPath = Path.Combine(v2, ModelLoader.CardFile);
+            var card = JsonNode.Parse(File.ReadAllText(cardPath))!;
+            card["features"]!["window_s"] = 60;
+            File.WriteAllText(cardPath, card.ToJsonString());
+            File.SetLastWriteTimeUtc(cardPath, DateTime.UtcNow.AddSeconds(5)); // past any coarse timestamp of the refused copy
+            Assert.True(registry.Refresh());
+            Assert.Equal("anomaly-autoencoder/2", registry.Active.Id);
+        }
+        finally { Directory.Delete(root, true); }
+    }
+
+    [Fact]
     public void In_shadow_mode_a_new_version_is_scored_beside_not_instead()
     {
         string root = ShippedModels.CopyToTemp(Anomaly);

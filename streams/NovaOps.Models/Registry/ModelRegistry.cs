@@ -39,7 +39,7 @@ public sealed class ModelRegistry : IDisposable
     private readonly ILogger _log;
     private readonly Lock _swap = new();
     private readonly List<(LoadedModel Model, DateTime RetiredAt)> _retired = [];
-    private readonly HashSet<string> _rejected = [];
+    private readonly Dictionary<string, DateTime> _rejected = []; // refused version → its files' latest write then
     private readonly CancellationTokenSource _stop = new();
     private readonly Task? _polling;
     private volatile LoadedModel _active;
@@ -120,17 +120,21 @@ public sealed class ModelRegistry : IDisposable
         string root = Path.Combine(_options.Directory, _options.Name);
         var current = _options.ShadowNewVersions ? (_shadow ?? _active) : _active;
         string? highest = HighestVersion(root, exclude: null);
-        if (highest is null || Compare(highest, Path.GetFileName(current.Directory)) <= 0 || _rejected.Contains(highest)) return false;
+        if (highest is null || Compare(highest, Path.GetFileName(current.Directory)) <= 0) return false;
+        // A refused version is tried again only once its files change (a folder caught half-copied, a card fixed).
+        string candidate = Path.Combine(root, highest);
+        var written = LastWrite(candidate);
+        if (_rejected.TryGetValue(highest, out var refusedAt) && written == refusedAt) return false;
 
         LoadedModel loaded;
         try
         {
-            loaded = Checked(ModelLoader.Load(Path.Combine(root, highest), _kind, _running), _compatible, _warmUpRows);
+            loaded = Checked(ModelLoader.Load(candidate, _kind, _running), _compatible, _warmUpRows);
         }
         catch (ModelLoadException e)
         {
             // Keep scoring with the model that works; say once why the new one is refused.
-            _rejected.Add(highest);
+            _rejected[highest] = written;
             _log.LogError("New model version refused, keeping {Active}: {Reason}", _active.Id, e.Message);
             return false;
         }
@@ -162,6 +166,11 @@ public sealed class ModelRegistry : IDisposable
         }
         catch (OperationCanceledException) { }
     }
+
+    private static DateTime LastWrite(string directory) =>
+        System.IO.Directory.Exists(directory)
+            ? System.IO.Directory.EnumerateFiles(directory).Select(File.GetLastWriteTimeUtc).DefaultIfEmpty(DateTime.MinValue).Max()
+            : DateTime.MinValue;
 
     private static string? HighestVersion(string root, string? exclude) =>
         System.IO.Directory.Exists(root)

@@ -63,23 +63,21 @@ public sealed class InferenceBenchmark(NovaOpsSettings settings)
             Prediction = settings.Anomaly.Prediction with { Enabled = true },
         };
         var running = new RunningFeatures(schema, anomaly.Features.Window);
+        // Loaded once for both sides of the topology run (the anomaly app loads its own).
+        using var anomalyModels = ModelRegistry.Open(anomaly.Model, ModelKinds.Anomaly, running, poll: false);
+        using var incidentModels = ModelRegistry.Open(anomaly.Prediction.Model, ModelKinds.Incident, running, poll: false);
+        LoadedModel[] models = [anomalyModels.Active, incidentModels.Active];
         // Standalone runs before and after the topology, their median per batch size: this machine's speed drifts
         // by up to 2× over minutes, and a baseline taken on one side only tilted the ratio with it.
-        var rates = new Dictionary<string, Dictionary<string, List<double>>>();
+        var rates = models.ToDictionary(m => m.Id, _ => Batches.ToDictionary(b => b.ToString(), _ => new List<double>()));
         void MeasureStandalone(string when)
         {
-            foreach (var (options, kind) in new[] { (anomaly.Model, ModelKinds.Anomaly), (anomaly.Prediction.Model, ModelKinds.Incident) })
-            {
-                using var registry = ModelRegistry.Open(options, kind, running, poll: false);
-                var model = registry.Active;
-                if (!rates.TryGetValue(model.Id, out var byBatch)) rates[model.Id] = byBatch = [];
+            foreach (var model in models)
                 foreach (int batch in Batches)
                 {
                     status($"standalone ONNX Runtime ({when}): {model.Id}, batch {batch}");
-                    if (!byBatch.TryGetValue(batch.ToString(), out var list)) byBatch[batch.ToString()] = list = [];
-                    list.AddRange(Standalone(model, batch));
+                    rates[model.Id][batch.ToString()].AddRange(Standalone(model, batch));
                 }
-            }
         }
         MeasureStandalone("before the topology");
 

@@ -1,7 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using NovaOps.Detection;
 using NovaOps.Models.Calibration;
-using System.Diagnostics;
 using NovaOps.Models.Registry;
 
 namespace NovaOps.Models.Onnx;
@@ -16,7 +15,7 @@ namespace NovaOps.Models.Onnx;
 /// thread CPU time); wall time by default.</param>
 public sealed class AnomalyModelScorer(LoadedModel model, Func<double>? clock = null)
 {
-    private readonly Func<double> _clock = clock ?? (() => Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency);
+    private readonly Func<double> _clock = clock ?? WallClock.Seconds;
     private readonly EmpiricalCdf _calibration = new(model.Card.Calibration?.Quantiles ?? throw new ModelLoadException($"{model.Id}: no calibration"));
     private readonly string[] _inputNames = [model.Card.Inputs[0].Name];
     private readonly RunOptions _runOptions = new();

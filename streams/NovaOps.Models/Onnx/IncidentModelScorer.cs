@@ -12,7 +12,7 @@ namespace NovaOps.Models.Onnx;
 /// thread CPU time); wall time by default.</param>
 public sealed class IncidentModelScorer(LoadedModel model, Func<double>? clock = null)
 {
-    private readonly Func<double> _clock = clock ?? (() => System.Diagnostics.Stopwatch.GetTimestamp() / (double)System.Diagnostics.Stopwatch.Frequency);
+    private readonly Func<double> _clock = clock ?? WallClock.Seconds;
     private readonly string[] _inputNames = [model.Card.Inputs[0].Name];
     private readonly string[] _outputs = [model.Card.Outputs[0].Name];
     private readonly RunOptions _runOptions = new();

@@ -67,6 +67,17 @@ public sealed class EmbeddedKafkaCluster : IDisposable
 
     public void SetBrokerUp(int brokerId) => Check(LibrdkafkaNative.rd_kafka_mock_broker_set_up(Cluster, brokerId));
 
+    /// <summary>
+    /// Fails the cluster's next requests of one kind with these errors, one request each, whichever client
+    /// sends them: for tests of how the apps ride out a broker's refusals (a commit refused mid-rebalance).
+    /// </summary>
+    public void FailNextRequests(KafkaRequest request, params Confluent.Kafka.ErrorCode[] errors)
+    {
+        if (errors.Length == 0) throw new ArgumentException("at least one error", nameof(errors));
+        int[] codes = [.. errors.Select(e => (int)e)];
+        LibrdkafkaNative.rd_kafka_mock_push_request_errors_array(Cluster, (short)request, (UIntPtr)codes.Length, codes);
+    }
+
     private IntPtr Cluster
     {
         get
@@ -102,4 +113,15 @@ public sealed class EmbeddedKafkaCluster : IDisposable
             }
         }
     }
+}
+
+/// <summary>Kafka protocol request kinds (their API keys) the embedded broker can be told to fail.</summary>
+public enum KafkaRequest : short
+{
+    Produce = 0,
+    Fetch = 1,
+    OffsetCommit = 8,
+    JoinGroup = 11,
+    Heartbeat = 12,
+    SyncGroup = 14,
 }

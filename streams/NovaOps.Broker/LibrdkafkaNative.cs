@@ -83,6 +83,8 @@ internal static partial class LibrdkafkaNative
 
     [LibraryImport(Lib)] internal static partial void rd_kafka_mock_group_initial_rebalance_delay_ms(IntPtr mcluster, int delayMs);
 
+    [LibraryImport(Lib)] internal static partial void rd_kafka_mock_push_request_errors_array(IntPtr mcluster, short apiKey, UIntPtr count, int[] errors);
+
     [LibraryImport(Lib)] internal static partial IntPtr rd_kafka_err2str(int err);
 
     internal static string ErrorText(int err) => Marshal.PtrToStringUTF8(rd_kafka_err2str(err)) ?? $"error {err}";

@@ -59,7 +59,8 @@ public sealed class AnomalyApp : IAsyncDisposable
             model, prediction);
         var decoder = new TelemetryDecoder(new TelemetryCodec(), metrics, TimeProvider.System);
         var topology = AnomalyTopology.Build(topics, scoring, decoder);
-        _stream = new KafkaStream(topology, CreateConfig(bootstrapServers, options, app, logging));
+        var config = CreateConfig(bootstrapServers, options, app, logging);
+        _stream = new KafkaStream(topology, config, new RebalanceSafeSupplier(config));
         _stream.StateChanged += (_, now) =>
         {
             State = now;

@@ -24,7 +24,7 @@ public sealed class RcaApp : IAsyncDisposable
         _log = (logging ?? NullLoggerFactory.Instance).CreateLogger<RcaApp>();
         // The incident processor's one partition needs one thread; the other carries the anomalies over.
         var config = StreamConfigs.Create(bootstrapServers, options.ApplicationId, app with { Threads = Math.Min(app.Threads, 2) }, logging);
-        _stream = new KafkaStream(RcaTopology.Build(topics, options, Metrics), config);
+        _stream = new KafkaStream(RcaTopology.Build(topics, options, Metrics), config, new RebalanceSafeSupplier(config));
         _stream.StateChanged += (_, now) =>
         {
             if (now == KafkaStream.State.RUNNING) _running.TrySetResult();

@@ -9,11 +9,7 @@ public class BenchInferenceTests
     [Fact]
     public async Task Both_models_are_measured_standalone_and_inside_the_topology()
     {
-        // One stream thread: with two, about one start in ten on the embedded broker has the second thread's
-        // consumer join late, the first thread fenced, and Streamiz 1.8.2 never gives that thread its partitions
-        // back (docs/benchmarks.md); the bench then stops with "made no progress". Not what this test is about.
-        var settings = NovaOpsSettings.Load();
-        settings = settings with { Streams = settings.Streams with { Threads = 1 } };
+        var settings = NovaOpsSettings.Load(); // stream threads: one per core, as the services run
         var result = await new InferenceBenchmark(settings).RunAsync(30_000, bootstrapServers: null, _ => { }, CancellationToken.None);
 
         Assert.Equal(["anomaly-autoencoder/1", "incident-gru/1"], result.Models.Select(m => m.Model));

@@ -3,6 +3,8 @@ using NovaOps.Broker;
 using NovaOps.Contracts;
 using NovaOps.Observability;
 using NovaOps.Streams.Anomaly;
+using NovaOps.Streams.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace NovaOps.Streams.Tests;
 
@@ -153,5 +155,70 @@ public sealed class EmbeddedBrokerTests : IDisposable
         Assert.True(m1.RecordsIn(s.Topics.Telemetry).Value > 0 && m2.RecordsIn(s.Topics.Telemetry).Value > 0, "both instances must get partitions");
         var anomalies = s.Read(s.Topics.Anomalies, AnomalyEvent.Parser.ParseFrom, l => l.Any(a => a.VmId == "vm-5"), TimeSpan.FromSeconds(30));
         Assert.Single(anomalies, a => a.VmId == "vm-5" && a.WindowStartMs == Telemetry.Start + 12 * 60_000L);
+    }
+
+    // Streamiz 1.8.2 left such a thread asleep for good (see RebalanceSafeSupplier): these two failed before it.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_instance_holding_uncommitted_records_when_a_second_joins_keeps_processing(bool commitRefused)
+    {
+        await using var s = new KafkaScenario(_cluster.BootstrapServers, new EmbeddedTopicProvisioner(_cluster));
+        await s.ProvisionAsync();
+        var m1 = new PipelineMetrics("anomaly");
+        var m2 = new PipelineMetrics("anomaly");
+        var logs1 = new RecordedLogs();
+        // No periodic commit: the first instance's records are all uncommitted when the second joins.
+        static StreamAppOptions NoPeriodicCommit(StreamAppOptions o) => o with { CommitIntervalMs = 600_000 };
+        await using var app1 = await s.StartAppAsync(m1, streams: NoPeriodicCommit, logging: logs1);
+        var first = Telemetry.Steady(vms: 8, 0, 6).ToList();
+        s.Produce(first);
+        await KafkaScenario.WaitFor(() => m1.RecordsIn(s.Topics.Telemetry).Value >= first.Count, TimeSpan.FromSeconds(30));
+        Assert.Equal(first.Count, m1.RecordsIn(s.Topics.Telemetry).Value);
+
+        // The embedded broker refuses commits while the group rebalances; a real one in some phases of it. Forced here too.
+        if (commitRefused) _cluster.FailNextRequests(KafkaRequest.OffsetCommit, ErrorCode.RebalanceInProgress);
+        await using var app2 = await s.StartAppAsync(m2, streams: NoPeriodicCommit);
+        var second = Telemetry.Steady(vms: 8, 6, 14, spikeVm: "vm-5", spikeWindow: 12).ToList();
+        s.Produce(second);
+        double before = m1.RecordsIn(s.Topics.Telemetry).Value;
+        double Total() => m1.RecordsIn(s.Topics.Telemetry).Value + m2.RecordsIn(s.Topics.Telemetry).Value;
+        // At least once: what the first instance had not committed is read again by whoever owns it now.
+        await KafkaScenario.WaitFor(() => m1.RecordsIn(s.Topics.Telemetry).Value > before && Total() >= first.Count + second.Count, TimeSpan.FromSeconds(60));
+
+
+        Assert.True(m1.RecordsIn(s.Topics.Telemetry).Value > before, "the first instance must get partitions again and process them");
+        Assert.True(Total() >= first.Count + second.Count, $"processed {Total()} of {first.Count + second.Count}");
+        var anomalies = s.Read(s.Topics.Anomalies, AnomalyEvent.Parser.ParseFrom, l => l.Any(a => a.VmId == "vm-5"), TimeSpan.FromSeconds(30));
+        Assert.Contains(anomalies, a => a.VmId == "vm-5" && a.WindowStartMs == Telemetry.Start + 12 * 60_000L);
+        Assert.DoesNotContain(logs1.Entries, e => e.Level >= LogLevel.Error);
+        if (commitRefused) Assert.Contains(logs1.Entries, e => e.Message.Contains("refused the commit"));
+    }
+
+    [Fact]
+    public async Task An_instance_that_loses_its_partitions_closes_their_tasks_rejoins_and_processes_them_again()
+    {
+        await using var s = new KafkaScenario(_cluster.BootstrapServers, new EmbeddedTopicProvisioner(_cluster));
+        await s.ProvisionAsync();
+        var metrics = new PipelineMetrics("anomaly");
+        var logs = new RecordedLogs();
+        await using var app = await s.StartAppAsync(metrics, streams: o => o with { Threads = 1, CommitIntervalMs = 600_000 }, logging: logs);
+        var first = Telemetry.Steady(vms: 8, 0, 6).ToList();
+        s.Produce(first);
+        await KafkaScenario.WaitFor(() => metrics.RecordsIn(s.Topics.Telemetry).Value >= first.Count, TimeSpan.FromSeconds(30));
+
+        // The group no longer knows the member (as after a lapsed session): its assignment is lost, nothing may be committed.
+        _cluster.FailNextRequests(KafkaRequest.Heartbeat, ErrorCode.UnknownMemberId);
+        await KafkaScenario.WaitFor(() => logs.Entries.Any(e => e.Message.Contains("lost")), TimeSpan.FromSeconds(30));
+        var second = Telemetry.Steady(vms: 8, 6, 14, spikeVm: "vm-5", spikeWindow: 12).ToList();
+        s.Produce(second);
+        // Nothing was committed, so the rejoined thread reads the first records again, then the second.
+        await KafkaScenario.WaitFor(() => metrics.RecordsIn(s.Topics.Telemetry).Value >= 2 * first.Count + second.Count, TimeSpan.FromSeconds(60));
+
+        Assert.Contains(logs.Entries, e => e.Message.Contains("lost"));
+        Assert.Equal(2 * first.Count + second.Count, metrics.RecordsIn(s.Topics.Telemetry).Value);
+        Assert.DoesNotContain(logs.Entries, e => e.Level >= LogLevel.Error);
+        var anomalies = s.Read(s.Topics.Anomalies, AnomalyEvent.Parser.ParseFrom, l => l.Any(a => a.VmId == "vm-5"), TimeSpan.FromSeconds(30));
+        Assert.Contains(anomalies, a => a.VmId == "vm-5" && a.WindowStartMs == Telemetry.Start + 12 * 60_000L);
     }
 }

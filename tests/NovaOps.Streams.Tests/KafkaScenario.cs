@@ -25,14 +25,17 @@ internal sealed class KafkaScenario(string bootstrapServers, ITopicProvisioner p
         await provisioner.EnsureTopicsAsync([.. AnomalyTopology.RequiredTopics(Topics, Options, partitions: 4), .. NovaOps.Streams.Rca.RcaTopology.RequiredTopics(Topics, partitions: 4)]);
     }
 
-    public async Task<AnomalyApp> StartAppAsync(PipelineMetrics metrics, string? stateDir = null, Func<AnomalyTopologyOptions, AnomalyTopologyOptions>? configure = null)
+    /// <summary>Stream settings of the apps started here: a new member waits one session timeout to join a group on the embedded broker, so keep it short.</summary>
+    private static StreamAppOptions StreamSettings(string stateDir) => new() { StateDirectory = stateDir, CommitIntervalMs = 200, SessionTimeoutMs = 6000 };
+
+    public async Task<AnomalyApp> StartAppAsync(PipelineMetrics metrics, string? stateDir = null, Func<AnomalyTopologyOptions, AnomalyTopologyOptions>? configure = null,
+        Func<StreamAppOptions, StreamAppOptions>? streams = null, Microsoft.Extensions.Logging.ILoggerFactory? logging = null)
     {
         stateDir ??= Path.Combine(Path.GetTempPath(), $"novaops-it-{Guid.NewGuid():N}");
         _stateDirs.Add(stateDir);
         var app = new AnomalyApp(bootstrapServers, Topics, configure is null ? Options : configure(Options),
-            // A new member waits one session timeout to join a group on the embedded broker: keep it short here.
-            new StreamAppOptions { StateDirectory = stateDir, CommitIntervalMs = 200, SessionTimeoutMs = 6000 },
-            schema => new StatisticalDetector(schema), metrics);
+            streams is null ? StreamSettings(stateDir) : streams(StreamSettings(stateDir)),
+            schema => new StatisticalDetector(schema), metrics, logging);
         await app.StartAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
         return app;
     }

@@ -1,0 +1,69 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace NovaOps.Streams.Hosting;
+
+/// <summary>
+/// A stream thread's consumer whose commit, while the thread hands partitions over, may be refused without
+/// aborting the hand-over (see <see cref="RebalanceSafeSupplier"/>): the tasks then close as usual, only without their
+/// offsets committed, and the next owner processes their records since the last commit again (at least once).
+/// Outside a hand-over a refused commit throws as before, and Streamiz rejoins the group cleanly.
+/// </summary>
+internal sealed class HandOverConsumer(IConsumer<byte[], byte[]> inner, ILogger log) : IConsumer<byte[], byte[]>
+{
+    /// <summary>Set by the rebalance listener for the length of a revocation, on the thread that polls.</summary>
+    public bool HandingOver { get; set; }
+
+    public void Commit(IEnumerable<TopicPartitionOffset> offsets)
+    {
+        var list = offsets as IReadOnlyCollection<TopicPartitionOffset> ?? [.. offsets];
+        try
+        {
+            inner.Commit(list);
+        }
+        catch (KafkaException e) when (HandingOver)
+        {
+            log.LogWarning("The group refused the commit of {Count} partitions being handed over ({Reason}); their tasks close without it " +
+                "and the next owner processes their records since the last commit again.", list.Count, e.Error.Reason);
+        }
+    }
+
+    public Handle Handle => inner.Handle;
+    public string Name => inner.Name;
+    public int AddBrokers(string brokers) => inner.AddBrokers(brokers);
+    public void SetSaslCredentials(string username, string password) => inner.SetSaslCredentials(username, password);
+    public string MemberId => inner.MemberId;
+    public List<TopicPartition> Assignment => inner.Assignment;
+    public List<string> Subscription => inner.Subscription;
+    public IConsumerGroupMetadata ConsumerGroupMetadata => inner.ConsumerGroupMetadata;
+    public ConsumeResult<byte[], byte[]> Consume(int millisecondsTimeout) => inner.Consume(millisecondsTimeout);
+    public ConsumeResult<byte[], byte[]> Consume(CancellationToken cancellationToken = default) => inner.Consume(cancellationToken);
+    public ConsumeResult<byte[], byte[]> Consume(TimeSpan timeout) => inner.Consume(timeout);
+    public void Subscribe(IEnumerable<string> topics) => inner.Subscribe(topics);
+    public void Subscribe(string topic) => inner.Subscribe(topic);
+    public void Unsubscribe() => inner.Unsubscribe();
+    public void Assign(TopicPartition partition) => inner.Assign(partition);
+    public void Assign(TopicPartitionOffset partition) => inner.Assign(partition);
+    public void Assign(IEnumerable<TopicPartitionOffset> partitions) => inner.Assign(partitions);
+    public void Assign(IEnumerable<TopicPartition> partitions) => inner.Assign(partitions);
+    public void IncrementalAssign(IEnumerable<TopicPartitionOffset> partitions) => inner.IncrementalAssign(partitions);
+    public void IncrementalAssign(IEnumerable<TopicPartition> partitions) => inner.IncrementalAssign(partitions);
+    public void IncrementalUnassign(IEnumerable<TopicPartition> partitions) => inner.IncrementalUnassign(partitions);
+    public void Unassign() => inner.Unassign();
+    public void StoreOffset(ConsumeResult<byte[], byte[]> result) => inner.StoreOffset(result);
+    public void StoreOffset(TopicPartitionOffset offset) => inner.StoreOffset(offset);
+    public List<TopicPartitionOffset> Commit() => inner.Commit();
+    public void Commit(ConsumeResult<byte[], byte[]> result) => inner.Commit(result);
+    public void Seek(TopicPartitionOffset tpo) => inner.Seek(tpo);
+    public void Pause(IEnumerable<TopicPartition> partitions) => inner.Pause(partitions);
+    public void Resume(IEnumerable<TopicPartition> partitions) => inner.Resume(partitions);
+    public List<TopicPartitionOffset> Committed(TimeSpan timeout) => inner.Committed(timeout);
+    public List<TopicPartitionOffset> Committed(IEnumerable<TopicPartition> partitions, TimeSpan timeout) => inner.Committed(partitions, timeout);
+    public Offset Position(TopicPartition partition) => inner.Position(partition);
+    public List<TopicPartitionOffset> OffsetsForTimes(IEnumerable<TopicPartitionTimestamp> timestampsToSearch, TimeSpan timeout) =>
+        inner.OffsetsForTimes(timestampsToSearch, timeout);
+    public WatermarkOffsets GetWatermarkOffsets(TopicPartition topicPartition) => inner.GetWatermarkOffsets(topicPartition);
+    public WatermarkOffsets QueryWatermarkOffsets(TopicPartition topicPartition, TimeSpan timeout) => inner.QueryWatermarkOffsets(topicPartition, timeout);
+    public void Close() => inner.Close();
+    public void Dispose() => inner.Dispose();
+}

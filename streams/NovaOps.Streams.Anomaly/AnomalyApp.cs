@@ -65,6 +65,8 @@ public sealed class AnomalyApp : IAsyncDisposable
         {
             State = now;
             if (now == KafkaStream.State.RUNNING) _running.TrySetResult();
+            // ERROR: every stream thread has stopped (Streamiz logs why); nothing reads the partitions any more.
+            if (now == KafkaStream.State.ERROR) Failure = "every stream thread stopped (the log says why)";
             if (now == KafkaStream.State.ERROR || now == KafkaStream.State.NOT_RUNNING)
                 _running.TrySetException(new InvalidOperationException($"the anomaly app stopped in state {now}"));
         };
@@ -76,6 +78,9 @@ public sealed class AnomalyApp : IAsyncDisposable
         var config = StreamConfigs.Create(bootstrapServers, options.ApplicationId, app, logging);
         return config;
     }
+
+    /// <summary>Why the app stopped processing on its own, or null while it runs: the service exits on it so that its service manager restarts it.</summary>
+    public string? Failure { get; private set; }
 
     /// <summary>Starts the app and returns once it is RUNNING (partitions assigned, state restored).</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)

@@ -21,7 +21,18 @@ public sealed class ServiceLoop : IAsyncDisposable
         if (_task.IsFaulted) await _task;
     }
 
-    /// <summary>Stops the loop and waits, at most 30 s, for it to write what it holds and close its consumer.</summary>
+    /// <summary>
+    /// Why the loop ended on its own (an error it could not ride out), or null while it runs or once it was stopped:
+    /// the service exits on it, so that its service manager restarts it rather than leaving a process that reads nothing.
+    /// </summary>
+    public string? Failure => _task switch
+    {
+        { IsFaulted: true } t => t.Exception!.GetBaseException().Message,
+        { IsCompleted: true } when !_stop.IsCancellationRequested => "its loop ended",
+        _ => null,
+    };
+
+    /// <summary>Stops the loop and waits, at most 30 s, for it to write what it holds and close its consumer. Does not rethrow the loop's error (see <see cref="Failure"/>).</summary>
     public async ValueTask DisposeAsync()
     {
         _stop.Cancel();
@@ -29,6 +40,7 @@ public sealed class ServiceLoop : IAsyncDisposable
         {
             try { await _task.WaitAsync(TimeSpan.FromSeconds(30)); }
             catch (Exception e) when (e is OperationCanceledException or TimeoutException) { }
+            catch (Exception) when (_task.IsFaulted) { } // the loop's own error: reported by Failure, which the service exits on
         }
         _stop.Dispose();
     }

@@ -57,6 +57,9 @@ public sealed class HistoryApp : IAsyncDisposable
     /// <summary>Rows inserted so far, all tables.</summary>
     public long RowsWritten { get; private set; }
 
+    /// <summary>Why the service stopped processing on its own, or null while it runs (<see cref="NovaOps.Streams.Consumer.ServiceLoop.Failure"/>).</summary>
+    public string? Failure => _loop.Failure;
+
     /// <summary>Applies the schema migrations, then starts reading; returns once partitions are assigned.</summary>
     public async Task StartAsync(CancellationToken ct = default)
     {

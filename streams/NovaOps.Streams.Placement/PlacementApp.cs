@@ -78,6 +78,9 @@ public sealed class PlacementApp : IAsyncDisposable
         new(topics.FailoverPlans, 1),
     ];
 
+    /// <summary>Why the service stopped processing on its own, or null while it runs (<see cref="NovaOps.Streams.Consumer.ServiceLoop.Failure"/>).</summary>
+    public string? Failure => _loop.Failure;
+
     public async Task StartAsync(CancellationToken ct = default)
     {
         await _loop.StartAsync(Loop, ct);

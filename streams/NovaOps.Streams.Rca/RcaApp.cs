@@ -28,10 +28,15 @@ public sealed class RcaApp : IAsyncDisposable
         _stream.StateChanged += (_, now) =>
         {
             if (now == KafkaStream.State.RUNNING) _running.TrySetResult();
+            // ERROR: every stream thread has stopped (Streamiz logs why); nothing reads the partitions any more.
+            if (now == KafkaStream.State.ERROR) Failure = "every stream thread stopped (the log says why)";
             if (now == KafkaStream.State.ERROR || now == KafkaStream.State.NOT_RUNNING)
                 _running.TrySetException(new InvalidOperationException($"the RCA app stopped in state {now}"));
         };
     }
+
+    /// <summary>Why the app stopped processing on its own, or null while it runs: the service exits on it so that its service manager restarts it.</summary>
+    public string? Failure { get; private set; }
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {

@@ -80,6 +80,9 @@ public sealed class RemediationApp : IAsyncDisposable
     /// <summary>Audit records published so far.</summary>
     public long Published => Interlocked.Read(ref _published);
 
+    /// <summary>Why the service stopped processing on its own, or null while it runs (<see cref="NovaOps.Streams.Consumer.ServiceLoop.Failure"/>).</summary>
+    public string? Failure => _loop.Failure;
+
     /// <summary>Replays the actions topic into the executor, then starts reading; returns once partitions are assigned.</summary>
     public async Task StartAsync(CancellationToken ct = default)
     {

@@ -5,6 +5,7 @@ using NovaOps.Observability;
 using NovaOps.Streams.Anomaly;
 using NovaOps.Streams.Hosting;
 using Microsoft.Extensions.Logging;
+using NovaOps.Tests.Shared;
 
 namespace NovaOps.Streams.Tests;
 
@@ -220,5 +221,25 @@ public sealed class EmbeddedBrokerTests : IDisposable
         Assert.DoesNotContain(logs.Entries, e => e.Level >= LogLevel.Error);
         var anomalies = s.Read(s.Topics.Anomalies, AnomalyEvent.Parser.ParseFrom, l => l.Any(a => a.VmId == "vm-5"), TimeSpan.FromSeconds(30));
         Assert.Contains(anomalies, a => a.VmId == "vm-5" && a.WindowStartMs == Telemetry.Start + 12 * 60_000L);
+    }
+
+    [Fact]
+    public async Task An_app_whose_stream_threads_all_stop_says_so_for_its_service_to_exit_on()
+    {
+        await using var s = new KafkaScenario(_cluster.BootstrapServers, new EmbeddedTopicProvisioner(_cluster));
+        await s.ProvisionAsync();
+        var metrics = new PipelineMetrics("anomaly");
+        var logs = new RecordedLogs();
+        s.Produce(Telemetry.Steady(vms: 8, 0, 4));
+        // Every write of the app refused for good (as when its credentials lose the right to write its topics):
+        // Streamiz stops a stream thread whose output cannot be written.
+        _cluster.FailNextRequests(KafkaRequest.Produce, [.. Enumerable.Repeat(ErrorCode.TopicAuthorizationFailed, 200)]);
+        await using var app = await s.StartAppAsync(metrics, streams: o => o with { Threads = 1 }, logging: logs);
+        Assert.Null(app.Failure);
+
+        await KafkaScenario.WaitFor(() => app.Failure is not null, TimeSpan.FromSeconds(60));
+        Assert.Equal(Streamiz.Kafka.Net.KafkaStream.State.ERROR, app.State);
+        Assert.Contains("every stream thread stopped", app.Failure);
+        Assert.Contains(logs.Entries, e => e.Level >= LogLevel.Error);
     }
 }

@@ -26,7 +26,7 @@ internal static class RunCommand
             await app.StartAsync(ct);
             using var lag = new ConsumerLagProbe(host.Servers, app.Positions, host.Metrics);
             return await Running($"anomaly app [bold]{settings.Anomaly.ApplicationId}[/] running on {host.Topics.Telemetry} ({app.ActiveModel ?? "statistical detector"}); metrics on {host.MetricsUrl}",
-                () => { try { lag.Measure(TimeSpan.FromSeconds(5)); } catch (Confluent.Kafka.KafkaException) { } }, ct);
+                host, () => app.Failure, () => { try { lag.Measure(TimeSpan.FromSeconds(5)); } catch (Confluent.Kafka.KafkaException) { } }, ct);
         });
         return cmd;
     }
@@ -40,7 +40,7 @@ internal static class RunCommand
             using var host = await Host.PrepareAsync(settings, parse.GetValue(bootstrap), "rca", ct);
             await using var app = new NovaOps.Streams.Rca.RcaApp(host.Servers, host.Topics, settings.Rca, settings.Streams, host.Metrics, host.Logging);
             await app.StartAsync(ct);
-            return await Running($"RCA app [bold]{settings.Rca.ApplicationId}[/] running on {host.Topics.Anomalies} → {host.Topics.RootCauses} ({settings.Rca.Method}); metrics on {host.MetricsUrl}", null, ct);
+            return await Running($"RCA app [bold]{settings.Rca.ApplicationId}[/] running on {host.Topics.Anomalies} → {host.Topics.RootCauses} ({settings.Rca.Method}); metrics on {host.MetricsUrl}", host, () => app.Failure, null, ct);
         });
         return cmd;
     }
@@ -65,7 +65,7 @@ internal static class RunCommand
             await using var app = new NovaOps.Streams.Remediation.RemediationApp(host.Servers, host.Topics, executor,
                 new NovaOps.Streams.Remediation.RemediationMetrics(host.Metrics), $"{host.Topics.Prefix}-remediation", host.Logging, disposeWith: (IDisposable)actuator);
             await app.StartAsync(ct);
-            return await Running($"remediation executor running on {host.Topics.Predictions}, {host.Topics.Anomalies}, {host.Topics.RootCauses} → {host.Topics.Actions} ({runbooks.Runbooks.Count} runbooks, actuator {options.Actuator}, evacuations by {options.Evacuation}{(options.DryRun ? ", dry run" : "")}); metrics on {host.MetricsUrl}", null, ct);
+            return await Running($"remediation executor running on {host.Topics.Predictions}, {host.Topics.Anomalies}, {host.Topics.RootCauses} → {host.Topics.Actions} ({runbooks.Runbooks.Count} runbooks, actuator {options.Actuator}, evacuations by {options.Evacuation}{(options.DryRun ? ", dry run" : "")}); metrics on {host.MetricsUrl}", host, () => app.Failure, null, ct);
         });
         return cmd;
     }
@@ -79,7 +79,7 @@ internal static class RunCommand
             using var host = await Host.PrepareAsync(settings, parse.GetValue(bootstrap), "placement", ct);
             await using var app = new NovaOps.Streams.Placement.PlacementApp(host.Servers, host.Topics, settings.Placement, host.Metrics, $"{host.Topics.Prefix}-placement", host.Logging);
             await app.StartAsync(ct);
-            return await Running($"placement service running on {host.Topics.PlacementRequests} → {host.Topics.PlacementResponses} ({app.Engine.HostCount} hosts, {settings.Placement.Strategy}); metrics on {host.MetricsUrl}", null, ct);
+            return await Running($"placement service running on {host.Topics.PlacementRequests} → {host.Topics.PlacementResponses} ({app.Engine.HostCount} hosts, {settings.Placement.Strategy}); metrics on {host.MetricsUrl}", host, () => app.Failure, null, ct);
         });
         return cmd;
     }
@@ -95,7 +95,7 @@ internal static class RunCommand
             using var host = await Host.PrepareAsync(settings, parse.GetValue(bootstrap), "ingest", ct);
             await using var app = new NovaOps.Ingest.IngestApp(host.Servers, host.Topics, options, host.Metrics, host.Logging);
             await app.StartAsync(ct);
-            return await Running($"remote_write endpoint on [link]{app.Url}[/] → {host.Topics.Telemetry}{(options.BearerToken == "" && options.BearerTokenFile == "" ? " (no bearer token: anyone may write)" : "")}; metrics on {host.MetricsUrl}", null, ct);
+            return await Running($"remote_write endpoint on [link]{app.Url}[/] → {host.Topics.Telemetry}{(options.BearerToken == "" && options.BearerTokenFile == "" ? " (no bearer token: anyone may write)" : "")}; metrics on {host.MetricsUrl}", host, () => null, null, ct); // no loop of its own to stop: each request fails with its own status
         });
         return cmd;
     }
@@ -111,7 +111,7 @@ internal static class RunCommand
             await using var app = new NovaOps.Streams.History.HistoryApp(host.Servers, host.Topics, store, host.Metrics, $"{host.Topics.Prefix}-history", host.Logging);
             try { await app.StartAsync(ct); }
             catch (HttpRequestException e) { throw new CliException($"ClickHouse is not reachable ({e.Message}): set History:ConnectionString (NOVAOPS__HISTORY__CONNECTIONSTRING)"); }
-            return await Running($"history sink running on {host.Topics.Telemetry}, {host.Topics.Anomalies}, {host.Topics.Predictions}, {host.Topics.RootCauses}, {host.Topics.Actions} → ClickHouse database {settings.History.Database}; metrics on {host.MetricsUrl}", null, ct);
+            return await Running($"history sink running on {host.Topics.Telemetry}, {host.Topics.Anomalies}, {host.Topics.Predictions}, {host.Topics.RootCauses}, {host.Topics.Actions} → ClickHouse database {settings.History.Database}; metrics on {host.MetricsUrl}", host, () => app.Failure, null, ct);
         });
         return cmd;
     }
@@ -143,21 +143,12 @@ internal static class RunCommand
         }
     }
 
-    /// <summary>Says the app is up (the process tests wait for RUNNING), then waits for Ctrl-C or SIGTERM, calling <paramref name="every5s"/> meanwhile.</summary>
-    private static async Task<int> Running(FormattableString banner, Action? every5s, CancellationToken ct)
+    /// <summary>Says the app is up (the process tests wait for RUNNING), then runs until stopped or until the app fails (<see cref="ServiceWatch"/>).</summary>
+    private static Task<int> Running(FormattableString banner, Host host, Func<string?> failure, Action? every5s, CancellationToken ct)
     {
         AnsiConsole.MarkupLineInterpolated(banner);
         Console.WriteLine("RUNNING");
         Console.Out.Flush();
-        try
-        {
-            while (!ct.IsCancellationRequested)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(5), ct);
-                every5s?.Invoke();
-            }
-        }
-        catch (OperationCanceledException) { }
-        return 0;
+        return ServiceWatch.UntilStoppedAsync(host.Metrics.App, failure, every5s, host.Logging.CreateLogger("NovaOps.Service"), TimeSpan.FromSeconds(5), ct);
     }
 }

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace NovaOps.Streams.Tests;
+namespace NovaOps.Tests.Shared;
 
 /// <summary>A logger factory that keeps every message at Warning and above, to assert what an app said.</summary>
-internal sealed class RecordedLogs : ILoggerFactory
+public sealed class RecordedLogs : ILoggerFactory
 {
     public ConcurrentQueue<(string Category, LogLevel Level, string Message)> Entries { get; } = new();
 

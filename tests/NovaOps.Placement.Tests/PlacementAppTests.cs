@@ -105,7 +105,8 @@ public sealed class PlacementAppTests : IDisposable
             await Task.Delay(500, TestContext.Current.CancellationToken);
             Produce(_topics.Hosts, "failing", Host("failing", 8).ToByteArray());
             Produce(_topics.Hosts, "spare", Host("spare", 32).ToByteArray());
-            await WaitFor(() => app.Engine.VmCount == 2);
+            // Both hosts known before planning: under load the spare could arrive after the plan (0 moves).
+            await WaitFor(() => app.Engine.VmCount == 2 && app.Engine.HostCount == 2);
             Assert.Equal("failing", app.Engine.HostOf("vm-1"));
 
             // What-if first: a plan, nothing moved, nothing marked.

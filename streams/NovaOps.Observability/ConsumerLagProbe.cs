@@ -17,11 +17,17 @@ public sealed class ConsumerLagProbe(string bootstrapServers, ProcessedPositions
         EnableAutoCommit = false,
     }).Build();
 
-    /// <summary>Total lag over the partitions this instance has processed, also written to the gauge per partition.</summary>
+    /// <summary>
+    /// Total lag over the partitions this instance processes, also written to the gauge per partition; partitions it
+    /// gave up since the last measure leave the gauge (another instance reports them now).
+    /// </summary>
     public long Measure(TimeSpan timeout)
     {
         long total = 0;
-        foreach (var ((topic, partition), last) in positions.Snapshot())
+        var current = positions.Snapshot();
+        foreach (var (topic, partition) in metrics.LagPartitions())
+            if (!current.ContainsKey((topic, partition))) metrics.RemoveLag(topic, partition);
+        foreach (var ((topic, partition), last) in current)
         {
             var w = _client.QueryWatermarkOffsets(new TopicPartition(topic, partition), timeout);
             long lag = Math.Max(0, w.High.Value - (last + 1));

@@ -107,6 +107,13 @@ public sealed class PipelineMetrics
 
     public void SetLag(string topic, int partition, long lag) => _lag.WithLabels(App, topic, partition.ToString()).Set(lag);
 
+    /// <summary>Stops exporting the lag of a partition this instance no longer processes.</summary>
+    public void RemoveLag(string topic, int partition) => _lag.RemoveLabelled(App, topic, partition.ToString());
+
+    /// <summary>The partitions whose lag this instance exports.</summary>
+    public IReadOnlyList<(string Topic, int Partition)> LagPartitions() =>
+        [.. _lag.GetAllLabelValues().Where(l => l[0] == App).Select(l => (l[1], int.Parse(l[2])))];
+
     /// <summary>Sum of dead-lettered records over reasons (for summaries).</summary>
     public double DeadLetteredTotal()
     {

@@ -13,10 +13,24 @@ public sealed class ProcessedPositions
     private readonly ConcurrentDictionary<(string Topic, int Partition), StrongBox<long>> _last = new();
 
     /// <summary>
-    /// The cell of one partition. A task processes one partition: it takes its cell once and then
-    /// only writes a long per record (no hashing on the hot path).
+    /// A new cell for one partition, for the task that now processes it. A task processes one partition: it takes
+    /// its cell once and then only writes a long per record (no hashing on the hot path). A cell taken later for the
+    /// same partition (its next task, on this thread or another) replaces this one.
     /// </summary>
-    public StrongBox<long> For(string topic, int partition) => _last.GetOrAdd((topic, partition), _ => new StrongBox<long>(-1));
+    public StrongBox<long> For(string topic, int partition)
+    {
+        var cell = new StrongBox<long>(-1);
+        _last[(topic, partition)] = cell;
+        return cell;
+    }
+
+    /// <summary>
+    /// The task holding <paramref name="cell"/> has closed: its partition is no longer this instance's (it moved
+    /// to another instance in a rebalance, or the app stops) unless a newer task took it already. Without this, an
+    /// instance kept reporting the growing lag of partitions another instance was consuming.
+    /// </summary>
+    public void Release(string topic, int partition, StrongBox<long> cell) =>
+        _last.TryRemove(new KeyValuePair<(string, int), StrongBox<long>>((topic, partition), cell));
 
     public IReadOnlyDictionary<(string Topic, int Partition), long> Snapshot() =>
         _last.Where(kv => Volatile.Read(ref kv.Value.Value) >= 0).ToDictionary(kv => kv.Key, kv => Volatile.Read(ref kv.Value.Value));

@@ -29,7 +29,8 @@ namespace NovaOps.Streams.Hosting;
 public sealed class RebalanceSafeSupplier(IStreamConfig config) : IKafkaSupplier
 {
     private readonly DefaultKafkaClientSupplier _defaults = new(new KafkaLoggerAdapter(config), config);
-    private readonly ILogger _clientLog = config.Logger.CreateLogger("NovaOps.Streams.KafkaClient");
+    // The category of Streamiz's own client log, so that Logging:LogLevel:Streamiz governs librdkafka's lines as before.
+    private readonly ILogger _clientLog = config.Logger.CreateLogger(typeof(KafkaLoggerAdapter).FullName!);
     private readonly ILogger _log = config.Logger.CreateLogger("NovaOps.Streams.Rebalance");
 
     public StreamMetricsRegistry MetricsRegistry

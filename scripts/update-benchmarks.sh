@@ -132,7 +132,7 @@ stop with "made no progress for 60 s". Cause: a stream thread handing its partit
 first; the embedded broker refuses commits while the group rebalances (a real broker in some phases), and Streamiz
 1.8.2 then leaves the thread marked as rebalancing, asleep for good, its next partitions unread. The apps' consumers
 now let a refused hand-over commit pass (the tasks close uncommitted, the next owner reads those records again) and
-close lost partitions without committing (`RebalanceSafeSupplier`, docs/deploy.md); 10 runs of 600,000 records with
+close lost partitions without committing (`RebalanceSafeSupplier`, docs/deploy.md); 20 runs of 600,000 records with
 two stream threads in a row ended normally, and the bench's test runs two threads again.
 
 ## Incident prediction — `{incident_cmd}`

@@ -187,7 +187,6 @@ public sealed class EmbeddedBrokerTests : IDisposable
         // At least once: what the first instance had not committed is read again by whoever owns it now.
         await KafkaScenario.WaitFor(() => m1.RecordsIn(s.Topics.Telemetry).Value > before && Total() >= first.Count + second.Count, TimeSpan.FromSeconds(60));
 
-
         Assert.True(m1.RecordsIn(s.Topics.Telemetry).Value > before, "the first instance must get partitions again and process them");
         Assert.True(Total() >= first.Count + second.Count, $"processed {Total()} of {first.Count + second.Count}");
         var anomalies = s.Read(s.Topics.Anomalies, AnomalyEvent.Parser.ParseFrom, l => l.Any(a => a.VmId == "vm-5"), TimeSpan.FromSeconds(30));

@@ -26,11 +26,15 @@ public sealed class ProcessedPositions
 
     /// <summary>
     /// The task holding <paramref name="cell"/> has closed: its partition is no longer this instance's (it moved
-    /// to another instance in a rebalance, or the app stops) unless a newer task took it already. Without this, an
-    /// instance kept reporting the growing lag of partitions another instance was consuming.
+    /// to another instance in a rebalance, or the app stops) unless a newer task took it already, whose own cell
+    /// stays. Without this, an instance kept reporting the growing lag of partitions another instance was consuming.
+    /// A scan of this instance's partitions, once per task closed.
     /// </summary>
-    public void Release(string topic, int partition, StrongBox<long> cell) =>
-        _last.TryRemove(new KeyValuePair<(string, int), StrongBox<long>>((topic, partition), cell));
+    public void Release(StrongBox<long> cell)
+    {
+        foreach (var entry in _last)
+            if (ReferenceEquals(entry.Value, cell)) _last.TryRemove(entry);
+    }
 
     public IReadOnlyDictionary<(string Topic, int Partition), long> Snapshot() =>
         _last.Where(kv => Volatile.Read(ref kv.Value.Value) >= 0).ToDictionary(kv => kv.Key, kv => Volatile.Read(ref kv.Value.Value));

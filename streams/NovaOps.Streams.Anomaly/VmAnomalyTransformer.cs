@@ -27,7 +27,6 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
     private Prometheus.Histogram.Child _scores = null!;
     private Prometheus.Histogram.Child _latency = null!;
     private System.Runtime.CompilerServices.StrongBox<long>? _position; // a task reads one partition: one cell
-    private (string Topic, int Partition) _positionOf;
     private ProcessorContext<string, ScoringOutput> _context = null!;
     private bool _batching; // ONNX modes or prediction on: windows wait in the thread's micro-batches
     private long _threadRecordsAtTick = -1;
@@ -121,11 +120,7 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
             Drain(); // before this record: a VM's scored window is marked done before its next one is set
         }
         var origin = record.TopicPartitionOffset;
-        if (_position is null)
-        {
-            _positionOf = (origin.Topic, origin.Partition.Value);
-            _position = _scoring.Positions.For(origin.Topic, origin.Partition.Value);
-        }
+        _position ??= _scoring.Positions.For(origin.Topic, origin.Partition.Value);
         Volatile.Write(ref _position.Value, origin.Offset.Value);
         var decoded = _decoder.Decode(record.Key, record.Value, origin.Topic, origin.Partition.Value, origin.Offset.Value);
         if (decoded.Sample is not { } sample)
@@ -207,7 +202,7 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
 
     public void Close()
     {
-        if (_position is not null) _scoring.Positions.Release(_positionOf.Topic, _positionOf.Partition, _position);
+        if (_position is not null) _scoring.Positions.Release(_position);
         if (_writeBehind is not null) _writeBehind.Flushing -= CountPendingAtCommit;
         _outbox.Close();
         _cache.Clear();

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
 namespace NovaOps.Cli.Tests;
@@ -57,7 +56,6 @@ public class ProcessesTests
         var result = await read.WaitAsync(timeout);
         return result ?? throw new InvalidOperationException($"process ended without printing {prefix}: {ErrorsOf(p)}");
     }
-
 
     [Fact]
     public async Task Broker_app_and_simulator_as_separate_processes()

@@ -47,11 +47,11 @@ public sealed class ConsumerLagProbeTests : IDisposable
         // The partition's next task (after a rebalance that kept it here) takes a new cell; the old task's release changes nothing.
         var task2 = positions.For("lag", 0);
         task2.Value = 8;
-        positions.Release("lag", 0, task1);
+        positions.Release(task1);
         Assert.Equal(1, probe.Measure(TimeSpan.FromSeconds(5)));
 
         // Given up (moved to another instance): no longer measured, and its gauge is gone.
-        positions.Release("lag", 0, task2);
+        positions.Release(task2);
         Assert.Equal(0, probe.Measure(TimeSpan.FromSeconds(5)));
         Assert.Empty(metrics.LagPartitions());
     }

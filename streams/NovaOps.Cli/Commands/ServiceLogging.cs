@@ -6,7 +6,7 @@ namespace NovaOps.Cli.Commands;
 /// <summary>
 /// The logs of a <c>run</c> service: one line per event on standard error (standard output keeps the banner
 /// and the RUNNING line), UTC timestamps, levels per category from the <c>Logging</c> section. Without it a
-/// refused model version, a fenced stream thread or a failing sink would go unseen.
+/// refused model version, a hand-over commit refused in a rebalance or a failing sink would go unseen.
 /// </summary>
 internal static class ServiceLogging
 {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using NovaOps.Tests.Shared;
 
 namespace NovaOps.Cli.Tests;
 
@@ -12,71 +13,43 @@ public class ProcessesTests
 {
     private static readonly string Cli = Path.Combine(AppContext.BaseDirectory, "novaops.dll");
 
-    // What each process wrote to standard error (the services' logs), read as it comes so a full pipe never blocks it.
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Process, System.Collections.Concurrent.ConcurrentQueue<string>> Errors = new();
+    private static BackgroundProcess Start(string prefix, int metricsPort, params string[] args) => Start(prefix, metricsPort, new Dictionary<string, string>(), args);
 
-    private static string ErrorsOf(Process p) => Errors.TryGetValue(p, out var lines) ? string.Join("\n", lines) : "";
-
-    private static Process Start(string prefix, int metricsPort, params string[] args) => Start(prefix, metricsPort, new Dictionary<string, string>(), args);
-
-    private static Process Start(string prefix, int metricsPort, Dictionary<string, string> environment, params string[] args)
+    private static BackgroundProcess Start(string prefix, int metricsPort, Dictionary<string, string> environment, params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet", [Cli, .. args])
+        var env = new Dictionary<string, string>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment =
-            {
-                ["NOVAOPS__KAFKA__TOPICPREFIX"] = prefix,
-                ["NOVAOPS__KAFKA__PARTITIONS"] = "4",
-                ["NOVAOPS__METRICS__PORT"] = metricsPort.ToString(),
-                ["NOVAOPS__STREAMS__STATEDIRECTORY"] = Path.Combine(Path.GetTempPath(), $"novaops-proc-{Guid.NewGuid():N}"),
-                ["NOVAOPS__STREAMS__SESSIONTIMEOUTMS"] = "6000",
-                ["NOVAOPS__STREAMS__COMMITINTERVALMS"] = "1000",
-            },
+            ["NOVAOPS__KAFKA__TOPICPREFIX"] = prefix,
+            ["NOVAOPS__KAFKA__PARTITIONS"] = "4",
+            ["NOVAOPS__METRICS__PORT"] = metricsPort.ToString(),
+            ["NOVAOPS__STREAMS__STATEDIRECTORY"] = Path.Combine(Path.GetTempPath(), $"novaops-proc-{Guid.NewGuid():N}"),
+            ["NOVAOPS__STREAMS__SESSIONTIMEOUTMS"] = "6000",
+            ["NOVAOPS__STREAMS__COMMITINTERVALMS"] = "1000",
         };
-        foreach (var (key, value) in environment) psi.Environment[key] = value;
-        var process = Process.Start(psi)!;
-        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        Errors.Add(process, lines);
-        process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) lines.Enqueue(line); };
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task<string> WaitForLine(Process p, string prefix, TimeSpan timeout)
-    {
-        var read = Task.Run(() =>
-        {
-            string? line;
-            while ((line = p.StandardOutput.ReadLine()) is not null)
-                if (line.StartsWith(prefix, StringComparison.Ordinal)) return line;
-            return null;
-        });
-        var result = await read.WaitAsync(timeout);
-        return result ?? throw new InvalidOperationException($"process ended without printing {prefix}: {ErrorsOf(p)}");
+        foreach (var (key, value) in environment) env[key] = value;
+        return BackgroundProcess.Start("dotnet", [Cli, .. args], env);
     }
 
     [Fact]
     public async Task Broker_app_and_simulator_as_separate_processes()
     {
         var ct = TestContext.Current.CancellationToken;
-        int port = NovaOps.Tests.Shared.LocalPorts.Free(), rcaPort = NovaOps.Tests.Shared.LocalPorts.Free(), remediationPort = NovaOps.Tests.Shared.LocalPorts.Free();
+        int port = LocalPorts.Free(), rcaPort = LocalPorts.Free(), remediationPort = LocalPorts.Free();
         using var broker = Start("proc", 0, "broker");
-        Process? app = null, rca = null, remediation = null;
+        BackgroundProcess? app = null, rca = null, remediation = null;
         try
         {
-            string bootstrap = (await WaitForLine(broker, "BOOTSTRAP=", TimeSpan.FromSeconds(60)))["BOOTSTRAP=".Length..];
+            string bootstrap = (await broker.WaitForLineAsync("BOOTSTRAP=", TimeSpan.FromSeconds(60)))["BOOTSTRAP=".Length..];
             app = Start("proc", port, "run", "anomaly", "--bootstrap-servers", bootstrap);
-            await WaitForLine(app, "RUNNING", TimeSpan.FromSeconds(90));
+            await app.WaitForLineAsync("RUNNING", TimeSpan.FromSeconds(90));
             rca = Start("proc", rcaPort, "run", "rca", "--bootstrap-servers", bootstrap);
-            await WaitForLine(rca, "RUNNING", TimeSpan.FromSeconds(90));
+            await rca.WaitForLineAsync("RUNNING", TimeSpan.FromSeconds(90));
             remediation = Start("proc", remediationPort, "run", "remediation", "--bootstrap-servers", bootstrap, "--dry-run");
-            await WaitForLine(remediation, "RUNNING", TimeSpan.FromSeconds(90));
+            await remediation.WaitForLineAsync("RUNNING", TimeSpan.FromSeconds(90));
 
             using var sim = Start("proc", 0, "simulate", "--bootstrap-servers", bootstrap, "--vms", "50", "--ticks", "60", "--malformed-per-million", "20000");
-            long published = long.Parse((await WaitForLine(sim, "PUBLISHED=", TimeSpan.FromSeconds(60)))["PUBLISHED=".Length..]);
-            await sim.WaitForExitAsync(ct);
+            long published = long.Parse((await sim.WaitForLineAsync("PUBLISHED=", TimeSpan.FromSeconds(60)))["PUBLISHED=".Length..]);
+            await sim.Process.WaitForExitAsync(ct);
             Assert.Equal(0, sim.ExitCode);
             Assert.Equal(3000, published);
 
@@ -122,11 +95,9 @@ public class ProcessesTests
         }
         finally
         {
-            if (remediation is not null) { remediation.Kill(entireProcessTree: true); await remediation.WaitForExitAsync(ct); remediation.Dispose(); }
-            if (rca is not null) { rca.Kill(entireProcessTree: true); await rca.WaitForExitAsync(ct); rca.Dispose(); }
-            if (app is not null) { app.Kill(entireProcessTree: true); await app.WaitForExitAsync(ct); app.Dispose(); }
-            broker.Kill(entireProcessTree: true);
-            await broker.WaitForExitAsync(ct);
+            remediation?.Dispose();
+            rca?.Dispose();
+            app?.Dispose();
         }
     }
 
@@ -135,21 +106,21 @@ public class ProcessesTests
     {
         var ct = TestContext.Current.CancellationToken;
         string models = Path.Combine(Path.GetTempPath(), $"novaops-proc-models-{Guid.NewGuid():N}");
-        string shipped = Path.Combine(NovaOps.Tests.Shared.Repository.Root, "models");
+        string shipped = Path.Combine(Repository.Root, "models");
         foreach (string model in new[] { "anomaly-autoencoder", "incident-gru" })
             CopyDirectory(Path.Combine(shipped, model, "1"), Path.Combine(models, model, "1"));
         using var broker = Start("logs", 0, "broker");
-        Process? app = null;
+        BackgroundProcess? app = null;
         try
         {
-            string bootstrap = (await WaitForLine(broker, "BOOTSTRAP=", TimeSpan.FromSeconds(60)))["BOOTSTRAP=".Length..];
-            app = Start("logs", NovaOps.Tests.Shared.LocalPorts.Free(), new Dictionary<string, string>
+            string bootstrap = (await broker.WaitForLineAsync("BOOTSTRAP=", TimeSpan.FromSeconds(60)))["BOOTSTRAP=".Length..];
+            app = Start("logs", LocalPorts.Free(), new Dictionary<string, string>
             {
                 ["NOVAOPS__ANOMALY__MODEL__DIRECTORY"] = models,
                 ["NOVAOPS__ANOMALY__MODEL__POLLINTERVAL"] = "00:00:01",
                 ["NOVAOPS__ANOMALY__PREDICTION__MODEL__DIRECTORY"] = models,
             }, "run", "anomaly", "--bootstrap-servers", bootstrap);
-            await WaitForLine(app, "RUNNING", TimeSpan.FromSeconds(90));
+            await app.WaitForLineAsync("RUNNING", TimeSpan.FromSeconds(90));
 
             // Version 2, trained (says its card) on 5-minute windows: the app cuts 1-minute ones. Written beside the
             // models folder and moved in whole, as a release would be (the registry polls every second).
@@ -163,21 +134,19 @@ public class ProcessesTests
 
             string? refused = null;
             for (var clock = Stopwatch.StartNew(); refused is null && clock.Elapsed < TimeSpan.FromSeconds(30); await Task.Delay(200, ct))
-                refused = ErrorsOf(app).Split('\n').FirstOrDefault(l => l.Contains("New model version refused"));
-            Assert.True(refused is not null, $"no refusal logged; standard error was:\n{ErrorsOf(app)}");
+                refused = app.StandardError.Split('\n').FirstOrDefault(l => l.Contains("New model version refused"));
+            Assert.True(refused is not null, $"no refusal logged; standard error was:\n{app.StandardError}");
             Assert.Contains("anomaly-autoencoder/1", refused);   // the model kept
             Assert.Contains("300 s windows", refused);           // why
             Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z fail: ", refused); // one line, UTC time, level
             await Task.Delay(2000, ct); // more polls of the folder: the refusal is said once, on one line
-            Assert.Single(ErrorsOf(app).Split('\n'), l => l.Contains("New model version refused"));
+            Assert.Single(app.StandardError.Split('\n'), l => l.Contains("New model version refused"));
             Assert.False(app.HasExited);
-            Assert.DoesNotContain("stream-task[", ErrorsOf(app)); // Streamiz's per-task chatter stays below its Warning level
+            Assert.DoesNotContain("stream-task[", app.StandardError); // Streamiz's per-task chatter stays below its Warning level
         }
         finally
         {
-            if (app is not null) { app.Kill(entireProcessTree: true); await app.WaitForExitAsync(ct); app.Dispose(); }
-            broker.Kill(entireProcessTree: true);
-            await broker.WaitForExitAsync(ct);
+            app?.Dispose();
             Directory.Delete(models, recursive: true);
         }
     }
@@ -192,23 +161,21 @@ public class ProcessesTests
     public async Task A_killed_app_resumes_from_its_committed_offsets()
     {
         var ct = TestContext.Current.CancellationToken;
-        int port = NovaOps.Tests.Shared.LocalPorts.Free();
+        int port = LocalPorts.Free();
         using var broker = Start("crash", 0, "broker");
-        Process? app = null;
+        BackgroundProcess? app = null;
         try
         {
-            string bootstrap = (await WaitForLine(broker, "BOOTSTRAP=", TimeSpan.FromSeconds(60)))["BOOTSTRAP=".Length..];
+            string bootstrap = (await broker.WaitForLineAsync("BOOTSTRAP=", TimeSpan.FromSeconds(60)))["BOOTSTRAP=".Length..];
             app = Start("crash", port, "run", "anomaly", "--bootstrap-servers", bootstrap);
-            await WaitForLine(app, "RUNNING", TimeSpan.FromSeconds(90));
+            await app.WaitForLineAsync("RUNNING", TimeSpan.FromSeconds(90));
             long first = await Simulate(bootstrap, seed: 1, ct);
             Assert.Equal(first, await ProcessedAtLeast(port, first, ct));
             await Task.Delay(2500, ct); // two commit intervals
 
-            app.Kill(entireProcessTree: true); // no clean shutdown: only what was committed survives
-            await app.WaitForExitAsync(ct);
-            app.Dispose();
+            app.Dispose(); // killed, no clean shutdown: only what was committed survives
             app = Start("crash", port, "run", "anomaly", "--bootstrap-servers", bootstrap);
-            await WaitForLine(app, "RUNNING", TimeSpan.FromSeconds(90));
+            await app.WaitForLineAsync("RUNNING", TimeSpan.FromSeconds(90));
             long second = await Simulate(bootstrap, seed: 2, ct);
             // The new process reads only the second batch: the first one's offsets were committed while running.
             Assert.Equal(second, await ProcessedAtLeast(port, second, ct));
@@ -217,9 +184,7 @@ public class ProcessesTests
         }
         finally
         {
-            if (app is not null) { app.Kill(entireProcessTree: true); await app.WaitForExitAsync(ct); app.Dispose(); }
-            broker.Kill(entireProcessTree: true);
-            await broker.WaitForExitAsync(ct);
+            app?.Dispose();
         }
     }
 
@@ -230,8 +195,8 @@ public class ProcessesTests
     public async Task User_errors_exit_2_with_one_clear_line(string expected, params string[] args)
     {
         using var p = Start("err", 0, args);
-        string output = await p.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await p.WaitForExitAsync(TestContext.Current.CancellationToken);
+        await p.Process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        string output = p.StandardOutput;
         Assert.Equal(2, p.ExitCode);
         Assert.Contains(expected, output.Replace("\n", " "));
         Assert.DoesNotContain("   at ", output); // no stack trace
@@ -240,8 +205,8 @@ public class ProcessesTests
     private static async Task<long> Simulate(string bootstrap, int seed, CancellationToken ct)
     {
         using var sim = Start("crash", 0, "simulate", "--bootstrap-servers", bootstrap, "--vms", "40", "--ticks", "50", "--seed", seed.ToString());
-        long published = long.Parse((await WaitForLine(sim, "PUBLISHED=", TimeSpan.FromSeconds(60)))["PUBLISHED=".Length..]);
-        await sim.WaitForExitAsync(ct);
+        long published = long.Parse((await sim.WaitForLineAsync("PUBLISHED=", TimeSpan.FromSeconds(60)))["PUBLISHED=".Length..]);
+        await sim.Process.WaitForExitAsync(ct);
         return published;
     }
 

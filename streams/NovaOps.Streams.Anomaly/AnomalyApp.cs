@@ -18,14 +18,14 @@ public sealed class AnomalyApp : IAsyncDisposable
     private readonly ILogger _log;
     private readonly NovaOps.Models.Registry.ModelRegistry? _models;
     private readonly NovaOps.Models.Registry.ModelRegistry? _incidents;
-    private readonly TaskCompletionSource _running = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly StreamLiveness _liveness;
 
     public PipelineMetrics Metrics { get; }
 
     /// <summary>Last processed offset per partition, for the lag probe.</summary>
     public ProcessedPositions Positions { get; } = new();
 
-    public KafkaStream.State State { get; private set; } = KafkaStream.State.CREATED;
+    public KafkaStream.State State => _liveness.State;
 
     public AnomalyApp(string bootstrapServers, TopicNames topics, AnomalyTopologyOptions options, StreamAppOptions app,
         Func<FeatureSchema, IAnomalyDetector> detectorFactory, PipelineMetrics metrics, ILoggerFactory? logging = null)
@@ -61,15 +61,7 @@ public sealed class AnomalyApp : IAsyncDisposable
         var topology = AnomalyTopology.Build(topics, scoring, decoder);
         var config = CreateConfig(bootstrapServers, options, app, logging);
         _stream = new KafkaStream(topology, config, new RebalanceSafeSupplier(config));
-        _stream.StateChanged += (_, now) =>
-        {
-            State = now;
-            if (now == KafkaStream.State.RUNNING) _running.TrySetResult();
-            // ERROR: every stream thread has stopped (Streamiz logs why); nothing reads the partitions any more.
-            if (now == KafkaStream.State.ERROR) Failure = "every stream thread stopped (the log says why)";
-            if (now == KafkaStream.State.ERROR || now == KafkaStream.State.NOT_RUNNING)
-                _running.TrySetException(new InvalidOperationException($"the anomaly app stopped in state {now}"));
-        };
+        _liveness = new StreamLiveness(_stream, config.NumStreamThreads, "anomaly");
     }
 
     public static StreamConfig<StringSerDes, ByteArraySerDes> CreateConfig(string bootstrapServers, AnomalyTopologyOptions options,
@@ -79,14 +71,14 @@ public sealed class AnomalyApp : IAsyncDisposable
         return config;
     }
 
-    /// <summary>Why the app stopped processing on its own, or null while it runs: the service exits on it so that its service manager restarts it.</summary>
-    public string? Failure { get; private set; }
+    /// <summary>Why the app stopped processing, or processes on fewer threads than it started with, on its own; null while it runs whole. The service exits on it so that its service manager restarts it.</summary>
+    public string? Failure => _liveness.Failure;
 
     /// <summary>Starts the app and returns once it is RUNNING (partitions assigned, state restored).</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         await _stream.StartAsync(cancellationToken);
-        await _running.Task.WaitAsync(cancellationToken);
+        await _liveness.Running.WaitAsync(cancellationToken);
     }
 
     /// <summary>False when the last stop gave up waiting for Streamiz to close (see <see cref="StreamAppOptions.ShutdownTimeoutMs"/>).</summary>

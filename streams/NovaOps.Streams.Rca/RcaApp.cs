@@ -13,7 +13,7 @@ public sealed class RcaApp : IAsyncDisposable
     private readonly KafkaStream _stream;
     private readonly TimeSpan _shutdownTimeout;
     private readonly ILogger _log;
-    private readonly TaskCompletionSource _running = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly StreamLiveness _liveness;
 
     public RcaMetrics Metrics { get; }
 
@@ -25,23 +25,16 @@ public sealed class RcaApp : IAsyncDisposable
         // The incident processor's one partition needs one thread; the other carries the anomalies over.
         var config = StreamConfigs.Create(bootstrapServers, options.ApplicationId, app with { Threads = Math.Min(app.Threads, 2) }, logging);
         _stream = new KafkaStream(RcaTopology.Build(topics, options, Metrics), config, new RebalanceSafeSupplier(config));
-        _stream.StateChanged += (_, now) =>
-        {
-            if (now == KafkaStream.State.RUNNING) _running.TrySetResult();
-            // ERROR: every stream thread has stopped (Streamiz logs why); nothing reads the partitions any more.
-            if (now == KafkaStream.State.ERROR) Failure = "every stream thread stopped (the log says why)";
-            if (now == KafkaStream.State.ERROR || now == KafkaStream.State.NOT_RUNNING)
-                _running.TrySetException(new InvalidOperationException($"the RCA app stopped in state {now}"));
-        };
+        _liveness = new StreamLiveness(_stream, config.NumStreamThreads, "RCA");
     }
 
-    /// <summary>Why the app stopped processing on its own, or null while it runs: the service exits on it so that its service manager restarts it.</summary>
-    public string? Failure { get; private set; }
+    /// <summary>Why the app stopped processing, or processes on fewer threads than it started with, on its own; null while it runs whole. The service exits on it so that its service manager restarts it.</summary>
+    public string? Failure => _liveness.Failure;
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         await _stream.StartAsync(cancellationToken);
-        await _running.Task.WaitAsync(cancellationToken);
+        await _liveness.Running.WaitAsync(cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

@@ -236,9 +236,40 @@ public sealed class EmbeddedBrokerTests : IDisposable
         await using var app = await s.StartAppAsync(metrics, streams: o => o with { Threads = 1 }, logging: logs);
         Assert.Null(app.Failure);
 
-        await KafkaScenario.WaitFor(() => app.Failure is not null, TimeSpan.FromSeconds(60));
-        Assert.Equal(Streamiz.Kafka.Net.KafkaStream.State.ERROR, app.State);
+        await KafkaScenario.WaitFor(() => app.State == Streamiz.Kafka.Net.KafkaStream.State.ERROR, TimeSpan.FromSeconds(60));
         Assert.Contains("every stream thread stopped", app.Failure);
         Assert.Contains(logs.Entries, e => e.Level >= LogLevel.Error);
+    }
+
+    [Fact]
+    public async Task An_app_that_lost_one_of_its_two_stream_threads_says_so_for_its_service_to_exit_on()
+    {
+        await using var s = new KafkaScenario(_cluster.BootstrapServers, new EmbeddedTopicProvisioner(_cluster));
+        await s.ProvisionAsync();
+        var metrics = new PipelineMetrics("anomaly");
+        var logs = new RecordedLogs();
+        s.Produce(Telemetry.Steady(vms: 8, 0, 6));
+        // The app's first write refused for good: the stream thread it came from stops, the other one does not.
+        // (A refused commit would not do: Streamiz takes any for a sign that the thread left the group, and rejoins.)
+        _cluster.FailNextRequests(KafkaRequest.Produce, ErrorCode.TopicAuthorizationFailed);
+        await using var app = await s.StartAppAsync(metrics, streams: o => o with { Threads = 2 }, logging: logs);
+
+        await KafkaScenario.WaitFor(() => app.Failure is not null, TimeSpan.FromSeconds(60));
+        Assert.Contains("1 of its 2 stream threads stopped", app.Failure);
+        Assert.Equal(Streamiz.Kafka.Net.KafkaStream.State.RUNNING, app.State); // as Streamiz sees it: one thread still runs
+        Assert.Contains(logs.Entries, e => e.Level >= LogLevel.Error);
+    }
+
+    [Fact]
+    public async Task An_app_that_is_closed_says_nothing_failed()
+    {
+        await using var s = new KafkaScenario(_cluster.BootstrapServers, new EmbeddedTopicProvisioner(_cluster));
+        await s.ProvisionAsync();
+        var metrics = new PipelineMetrics("anomaly");
+        var app = await s.StartAppAsync(metrics, streams: o => o with { Threads = 2 });
+        s.Produce(Telemetry.Steady(vms: 8, 0, 3));
+        await KafkaScenario.WaitFor(() => metrics.RecordsIn(s.Topics.Telemetry).Value > 0, TimeSpan.FromSeconds(30));
+        await app.DisposeAsync(); // its stream threads end with it
+        Assert.Null(app.Failure);
     }
 }

@@ -134,6 +134,37 @@ public class ModelRegistryTests
     }
 
     [Fact]
+    public void A_model_that_loads_but_cannot_run_is_refused_before_it_scores()
+    {
+        string root = ShippedModels.CopyToTemp(Anomaly);
+        try
+        {
+            ShippedModels.MakeRunOnlyOnSingleRows(Path.Combine(root, Anomaly, "1"));
+            using (var loaded = ModelLoader.Load(Path.Combine(root, Anomaly, "1"), ModelKinds.Anomaly, ShippedModels.Running)) { } // passes every check of the files
+
+            var e = Assert.Throws<ModelLoadException>(() => ModelRegistry.Open(Options(root), ModelKinds.Anomaly, ShippedModels.Running, poll: false, warmUpRows: 64));
+            Assert.Contains("anomaly-autoencoder/1", e.Message);
+            Assert.Contains("a run on a batch of 2 failed", e.Message);
+        }
+        finally { Directory.Delete(root, true); }
+    }
+
+    [Fact]
+    public void A_new_version_that_cannot_run_leaves_the_running_model()
+    {
+        string root = ShippedModels.CopyToTemp(Anomaly);
+        try
+        {
+            using var registry = ModelRegistry.Open(Options(root), ModelKinds.Anomaly, ShippedModels.Running, poll: false, warmUpRows: 64);
+            ShippedModels.CopyVersion(Path.Combine(root, Anomaly, "1"), Path.Combine(root, Anomaly, "2"));
+            ShippedModels.MakeRunOnlyOnSingleRows(Path.Combine(root, Anomaly, "2"));
+            Assert.False(registry.Refresh());
+            Assert.Equal("anomaly-autoencoder/1", registry.Active.Id);
+        }
+        finally { Directory.Delete(root, true); }
+    }
+
+    [Fact]
     public void A_new_version_that_fails_validation_leaves_the_running_model()
     {
         string root = ShippedModels.CopyToTemp(Anomaly);

@@ -30,4 +30,32 @@ internal static class ShippedModels
         editCard?.Invoke(card);
         File.WriteAllText(Path.Combine(to, ModelLoader.CardFile), card.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
+
+    /// <summary>
+    /// Writes into <paramref name="dir"/> (a copy of the anomaly model) a graph that loads, with the card's shapes,
+    /// but runs only on batches of one row: its input is reshaped to a fixed [1, features] before the rest of the graph.
+    /// </summary>
+    public static void MakeRunOnlyOnSingleRows(string dir)
+    {
+        string file = Path.Combine(dir, "model.onnx");
+        var model = global::Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(file));
+        var graph = model.Graph;
+        string input = graph.Input[0].Name;
+        long features = graph.Input[0].Type.TensorType.Shape.Dim[1].DimValue;
+        foreach (var node in graph.Node)
+            for (int i = 0; i < node.Input.Count; i++)
+                if (node.Input[i] == input) node.Input[i] = "single_row";
+        var shape = new global::Onnx.TensorProto { Name = "single_row_shape", DataType = (int)global::Onnx.TensorProto.Types.DataType.Int64 };
+        shape.Dims.Add(2);
+        shape.Int64Data.Add([1, features]);
+        graph.Initializer.Add(shape);
+        var reshape = new global::Onnx.NodeProto { OpType = "Reshape", Name = "single_row" };
+        reshape.Input.Add([input, "single_row_shape"]);
+        reshape.Output.Add("single_row");
+        graph.Node.Insert(0, reshape);
+        using (var output = File.Create(file)) Google.Protobuf.MessageExtensions.WriteTo(model, output);
+        var card = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, ModelLoader.CardFile)))!.AsObject();
+        card["onnx"]!["sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file)));
+        File.WriteAllText(Path.Combine(dir, ModelLoader.CardFile), card.ToJsonString());
+    }
 }

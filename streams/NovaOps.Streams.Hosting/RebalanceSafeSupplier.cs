@@ -92,8 +92,8 @@ internal sealed class RevocationGuard(IConsumerRebalanceListener streamiz, HandO
         {
             // Not a refused commit (the consumer lets those pass): a task failed to close. Streamiz has taken the
             // revoked tasks off its books already, so they stay unclosed and may fail this thread's next assignment
-            // of the same partitions, which stops the thread with an error: loud, where leaving the hand-over
-            // unfinished would leave the thread asleep, unseen.
+            // of the same partitions, which stops the thread with an error and its service for a restart
+            // (StreamLiveness): loud, where leaving the hand-over unfinished would leave the thread asleep, unseen.
             log.LogError(e, "Handing over {Count} partitions failed; closing this thread's other tasks as lost so it rejoins the group.", partitions.Count);
             streamiz.PartitionsLost(consumer, partitions);
         }

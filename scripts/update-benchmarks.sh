@@ -122,7 +122,8 @@ need batches of several thousand windows: 2,048 windows / 100 ms gave mean batch
 of what the stream threads do, so running it at the standalone rate would make the topology faster by less than that.
 
 What the topology does to keep calls few and warm: one micro-batch per stream thread for all its tasks (mean batch
-about 105 → 360 windows at 512 / 25 ms); batches padded to 22 shapes (1.1M → 1.6–2.4M rows/s for the anomaly model);
+about 105 → 360 windows at 512 / 25 ms); batches padded to 22 shapes (1.1M → 1.6–2.4M rows/s for the anomaly model; finer
+steps of 16 rows instead of 64, 37 shapes, left both models where they were over 6 runs each);
 and each model run once on every one of those shapes when it is loaded, at start and before a new version is swapped
 in: ONNX Runtime plans memory on the first run of a shape (0.4 ms each here), which had been 12 of the ~240 calls of a
 run and 8% of the anomaly model's time in the topology.

@@ -12,7 +12,10 @@ using NovaOps.Streams.Anomaly.Scoring;
 
 namespace NovaOps.Cli.Bench;
 
-/// <summary>One model's figures: standalone by batch size vs inside the topology.</summary>
+/// <summary>
+/// One model's figures: standalone by batch size vs inside the topology. With several topology runs, the figures
+/// are those of the run with the median ratio, and <see cref="RatioByRun"/> has every run's.
+/// </summary>
 public sealed record ModelInferenceResult(
     [property: JsonPropertyName("model")] string Model,
     [property: JsonPropertyName("standalone_per_s")] double StandalonePerSecond,
@@ -24,7 +27,8 @@ public sealed record ModelInferenceResult(
     [property: JsonPropertyName("in_topology_rows")] long InTopologyRows,
     [property: JsonPropertyName("onnx_share_of_stream_cpu")] double? OnnxShareOfStreamCpu,
     [property: JsonPropertyName("scoring_share_of_stream_cpu")] double? ScoringShareOfStreamCpu,
-    [property: JsonPropertyName("ratio")] double Ratio);
+    [property: JsonPropertyName("ratio")] double Ratio,
+    [property: JsonPropertyName("ratio_by_run")] IReadOnlyList<double> RatioByRun);
 
 /// <summary>
 /// Every model's figures, and the three at the top: those of the model with the lowest ratio, since
@@ -33,6 +37,7 @@ public sealed record ModelInferenceResult(
 public sealed record InferenceBenchResult(
     [property: JsonPropertyName("models")] IReadOnlyList<ModelInferenceResult> Models,
     [property: JsonPropertyName("records")] long Records,
+    [property: JsonPropertyName("runs")] int Runs,
     [property: JsonPropertyName("windows")] long Windows,
     [property: JsonPropertyName("lowest_ratio_model")] string LowestRatioModel,
     [property: JsonPropertyName("standalone_per_s")] double StandalonePerSecond,
@@ -54,8 +59,11 @@ public sealed class InferenceBenchmark(NovaOpsSettings settings)
 {
     private static readonly int[] Batches = [1, 64, 1024];
 
-    public async Task<InferenceBenchResult> RunAsync(long records, string? bootstrapServers, Action<string> status, CancellationToken ct)
+    /// <param name="runs">Topology runs, each on fresh topics, with standalone runs before the first and after each:
+    /// one run's ratio moves by ±0.1 with this machine's speed, so the result is the median run's, with the spread.</param>
+    public async Task<InferenceBenchResult> RunAsync(long records, string? bootstrapServers, Action<string> status, CancellationToken ct, int runs = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(runs, 1);
         var schema = new FeatureSchema(MetricNames.Standard);
         var anomaly = settings.Anomaly with
         {
@@ -63,7 +71,7 @@ public sealed class InferenceBenchmark(NovaOpsSettings settings)
             Prediction = settings.Anomaly.Prediction with { Enabled = true },
         };
         var running = new RunningFeatures(schema, anomaly.Features.Window);
-        // Loaded once for both sides of the topology run (the anomaly app loads its own).
+        // Loaded once for the standalone side (the anomaly app loads its own).
         using var anomalyModels = ModelRegistry.Open(anomaly.Model, ModelKinds.Anomaly, running, poll: false);
         using var incidentModels = ModelRegistry.Open(anomaly.Prediction.Model, ModelKinds.Incident, running, poll: false);
         LoadedModel[] models = [anomalyModels.Active, incidentModels.Active];
@@ -81,10 +89,31 @@ public sealed class InferenceBenchmark(NovaOpsSettings settings)
         }
         MeasureStandalone("before the topology");
 
+        var topologyRuns = new List<TopologyRun>();
+        using var kafka = KafkaConnection.Open(bootstrapServers);
+        for (int run = 1; run <= runs; run++)
+        {
+            string which = runs == 1 ? "" : $" (run {run} of {runs})";
+            topologyRuns.Add(await RunTopologyAsync(kafka, anomaly, records, s => status(s + which), ct));
+            MeasureStandalone($"after the topology{which}");
+        }
+
+        var baselines = rates.ToDictionary(kv => kv.Key, kv => kv.Value.ToDictionary(b => b.Key, b => Median(b.Value)));
+        var results = models.Select(m => MedianRun(m.Id, baselines[m.Id], topologyRuns)).ToList();
+        var lowest = results.MinBy(r => r.Ratio)!;
+        // The anomaly model scores every closed window: its rows are the windows.
+        return new InferenceBenchResult(results, topologyRuns[0].Records, runs, (long)topologyRuns[0].Metrics.ModelRows(anomalyModels.Active.Id).Value,
+            lowest.Model, lowest.StandalonePerSecond, lowest.InTopologyPerSecond, lowest.Ratio);
+    }
+
+    /// <summary>One run of the anomaly topology, both models on, on topics of its own.</summary>
+    private sealed record TopologyRun(long Records, PipelineMetrics Metrics, double? StreamCpuSeconds);
+
+    private async Task<TopologyRun> RunTopologyAsync(KafkaConnection kafka, AnomalyTopologyOptions anomaly, long records, Action<string> status, CancellationToken ct)
+    {
         status("in the topology");
         var topics = new TopicNames($"bench-{Guid.NewGuid():N}"[..14]);
         anomaly = anomaly with { ApplicationId = $"{topics.Prefix}-anomaly" };
-        using var kafka = KafkaConnection.Open(bootstrapServers);
         // Few enough VMs that each closes many windows: the incident model scores a VM's history only once it
         // holds the windows the model reads (10 for incident-gru/1).
         var (total, _) = await BenchRecords.ProduceAsync(kafka, topics, [anomaly], records, status, ct, maxVms: (int)Math.Max(1, records / 300));
@@ -94,24 +123,22 @@ public sealed class InferenceBenchmark(NovaOpsSettings settings)
             StateDirectory = Path.Combine(settings.Streams.StateDirectory, $"bench-inference-{Guid.NewGuid():N}"),
             SessionTimeoutMs = kafka.SessionTimeoutMs(settings.Streams.SessionTimeoutMs),
         };
-        double? streamCpu;
-        await using (var app = new AnomalyApp(kafka.BootstrapServers, topics, anomaly, streams, Commands.DetectorChoice.Statistical(anomaly.Statistical), metrics))
-        {
-            var processed = metrics.RecordsIn(topics.Telemetry);
-            await app.StartAsync(ct);
-            status($"in the topology: {total:N0} records");
-            await PipelineBenchmark.RateUntil(() => (long)processed.Value, total, "the anomaly topology (ONNX, prediction on)", ct);
-            // The last micro-batches are flushed by the punctuator once due.
-            await Task.Delay(anomaly.MicroBatch.MaxDelayMs + 4 * (int)anomaly.MicroBatch.CheckInterval.TotalMilliseconds, ct);
-            streamCpu = ThreadGroupCpu.Seconds(anomaly.ApplicationId); // the stream threads are named after the app
-        }
+        await using var app = new AnomalyApp(kafka.BootstrapServers, topics, anomaly, streams, Commands.DetectorChoice.Statistical(anomaly.Statistical), metrics);
+        var processed = metrics.RecordsIn(topics.Telemetry);
+        await app.StartAsync(ct);
+        status($"in the topology: {total:N0} records");
+        await PipelineBenchmark.RateUntil(() => (long)processed.Value, total, "the anomaly topology (ONNX, prediction on)", ct);
+        // The last micro-batches are flushed by the punctuator once due.
+        await Task.Delay(anomaly.MicroBatch.MaxDelayMs + 4 * (int)anomaly.MicroBatch.CheckInterval.TotalMilliseconds, ct);
+        return new TopologyRun(total, metrics, ThreadGroupCpu.Seconds(anomaly.ApplicationId)); // the stream threads are named after the app
+    }
 
-        MeasureStandalone("after the topology");
-        var results = rates.Select(kv => InTopology(kv.Key, kv.Value.ToDictionary(b => b.Key, b => Median(b.Value)), metrics, streamCpu)).ToList();
-        var lowest = results.MinBy(r => r.Ratio)!;
-        // The anomaly model scores every closed window: its rows are the windows.
-        return new InferenceBenchResult(results, total, (long)metrics.ModelRows(anomalyModels.Active.Id).Value, lowest.Model,
-            lowest.StandalonePerSecond, lowest.InTopologyPerSecond, lowest.Ratio);
+    /// <summary>The model's figures from the run with the median ratio (the lower middle one of an even count), with every run's ratio.</summary>
+    private static ModelInferenceResult MedianRun(string id, Dictionary<string, double> standalone, IReadOnlyList<TopologyRun> runs)
+    {
+        var byRun = runs.Select(r => InTopology(id, standalone, r.Metrics, r.StreamCpuSeconds)).ToList();
+        var median = byRun.OrderBy(r => r.Ratio).ElementAt((byRun.Count - 1) / 2);
+        return median with { RatioByRun = [.. byRun.Select(r => r.Ratio)] };
     }
 
     private static ModelInferenceResult InTopology(string id, Dictionary<string, double> standalone, PipelineMetrics metrics, double? streamCpu)
@@ -123,7 +150,7 @@ public sealed class InferenceBenchmark(NovaOpsSettings settings)
         return new ModelInferenceResult(id, Math.Round(best.Value), int.Parse(best.Key), standalone, Math.Round(inTopology), Math.Round(cpu > 0 ? rows / cpu : 0),
             Math.Round(sizes.Count == 0 ? 0 : rows / sizes.Count, 1), (long)rows,
             streamCpu > 0 ? Math.Round(onnxCpu / streamCpu.Value, 4) : null, streamCpu > 0 ? Math.Round(cpu / streamCpu.Value, 4) : null,
-            Math.Round(inTopology / best.Value, 3));
+            Math.Round(inTopology / best.Value, 3), []);
     }
 
     private static double Median(List<double> values)

@@ -127,7 +127,7 @@ public sealed class InferenceBenchmark(NovaOpsSettings settings)
         var processed = metrics.RecordsIn(topics.Telemetry);
         await app.StartAsync(ct);
         status($"in the topology: {total:N0} records");
-        await PipelineBenchmark.RateUntil(() => (long)processed.Value, total, "the anomaly topology (ONNX, prediction on)", ct);
+        await PipelineBenchmark.UntilCounted(() => (long)processed.Value, total, "the anomaly topology (ONNX, prediction on)", ct);
         // The last micro-batches are flushed by the punctuator once due.
         await Task.Delay(anomaly.MicroBatch.MaxDelayMs + 4 * (int)anomaly.MicroBatch.CheckInterval.TotalMilliseconds, ct);
         return new TopologyRun(total, metrics, ThreadGroupCpu.Seconds(anomaly.ApplicationId)); // the stream threads are named after the app

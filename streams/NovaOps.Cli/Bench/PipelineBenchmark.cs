@@ -126,11 +126,20 @@ public sealed class PipelineBenchmark(NovaOpsSettings settings)
         }
     }
 
-    /// <summary>
-    /// Records per second from the first counted record to the n-th. Fails, rather than waiting on, a
-    /// run that stops making progress (a group stuck in rebalancing, a crashed stream thread).
-    /// </summary>
+    /// <summary>Records per second from the first counted record to the n-th.</summary>
     internal static async Task<double> RateUntil(Func<long> count, long n, string what, CancellationToken ct)
+    {
+        var clock = await UntilCounted(count, n, what, ct)
+            ?? throw new InvalidOperationException($"{what} had processed all {n:N0} records before they could be timed");
+        return (n - 1) / clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="count"/> reaches <paramref name="n"/>. Fails, rather than waiting on, a run that
+    /// stops making progress (a group stuck in rebalancing, a crashed stream thread). Returns a clock started at
+    /// the first counted record, or null when all were counted before the first look.
+    /// </summary>
+    internal static async Task<Stopwatch?> UntilCounted(Func<long> count, long n, string what, CancellationToken ct)
     {
         var stallLimit = TimeSpan.FromSeconds(60);
         Stopwatch? clock = null;
@@ -145,7 +154,7 @@ public sealed class PipelineBenchmark(NovaOpsSettings settings)
             if (clock is null && now > 0) clock = Stopwatch.StartNew();
             await Task.Delay(2, ct);
         }
-        return (n - 1) / clock!.Elapsed.TotalSeconds;
+        return clock;
     }
 
     private async Task<double> Pipeline(KafkaConnection kafka, TopicNames topics, AnomalyTopologyOptions anomaly, long n, CancellationToken ct)

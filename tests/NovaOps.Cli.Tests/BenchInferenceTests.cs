@@ -10,10 +10,10 @@ public class BenchInferenceTests
     public async Task Both_models_are_measured_standalone_and_inside_the_topology()
     {
         var settings = NovaOpsSettings.Load(); // stream threads: one per core, as the services run
-        var result = await new InferenceBenchmark(settings).RunAsync(30_000, bootstrapServers: null, _ => { }, CancellationToken.None, runs: 2);
+        var result = await new InferenceBenchmark(settings).RunAsync(30_000, bootstrapServers: null, _ => { }, CancellationToken.None, rounds: 2);
 
         Assert.Equal(["anomaly-autoencoder/1", "incident-gru/1"], result.Models.Select(m => m.Model));
-        Assert.Equal(2, result.Runs);
+        Assert.Equal(2, result.Rounds);
         Assert.True(result.Windows > 1000, $"{result.Windows} windows");
         foreach (var m in result.Models)
         {
@@ -24,9 +24,9 @@ public class BenchInferenceTests
             Assert.True(m.InTopologyRows > 0 && m.InTopologyRows <= result.Windows, $"{m.Model}: {m.InTopologyRows} rows of {result.Windows} windows");
             Assert.True(m.InTopologyPerSecond > 0 && m.InTopologyScoringPerSecond > 0 && m.InTopologyScoringPerSecond <= m.InTopologyPerSecond, m.ToString());
             Assert.Equal(Math.Round(m.InTopologyPerSecond / m.StandalonePerSecond, 3), m.Ratio, 3);
-            // Two topology runs: the figures shown are those of the lower middle one.
-            Assert.Equal(2, m.RatioByRun.Count);
-            Assert.Equal(m.RatioByRun.Min(), m.Ratio);
+            // Two rounds: the figures shown are those of the lower middle one.
+            Assert.Equal(2, m.RatioRounds.Count);
+            Assert.Equal(m.RatioRounds.Min(), m.Ratio);
             Assert.True(m.OnnxShareOfStreamCpu is > 0 and < 1, m.ToString());
         }
         Assert.Equal(result.Windows, result.Models[0].InTopologyRows);

@@ -13,8 +13,8 @@ using NovaOps.Streams.Anomaly.Scoring;
 namespace NovaOps.Cli.Bench;
 
 /// <summary>
-/// One model's figures: standalone by batch size vs inside the topology. With several topology runs, the figures
-/// are those of the run with the median ratio, and <see cref="RatioByRun"/> has every run's.
+/// One model's figures: standalone by batch size vs inside the topology. With several rounds (topology runs), the
+/// figures are those of the round with the median ratio, and <see cref="RatioRounds"/> has every round's.
 /// </summary>
 public sealed record ModelInferenceResult(
     [property: JsonPropertyName("model")] string Model,
@@ -28,7 +28,7 @@ public sealed record ModelInferenceResult(
     [property: JsonPropertyName("onnx_share_of_stream_cpu")] double? OnnxShareOfStreamCpu,
     [property: JsonPropertyName("scoring_share_of_stream_cpu")] double? ScoringShareOfStreamCpu,
     [property: JsonPropertyName("ratio")] double Ratio,
-    [property: JsonPropertyName("ratio_by_run")] IReadOnlyList<double> RatioByRun);
+    [property: JsonPropertyName("ratio_rounds")] IReadOnlyList<double> RatioRounds);
 
 /// <summary>
 /// Every model's figures, and the three at the top: those of the model with the lowest ratio, since
@@ -37,7 +37,7 @@ public sealed record ModelInferenceResult(
 public sealed record InferenceBenchResult(
     [property: JsonPropertyName("models")] IReadOnlyList<ModelInferenceResult> Models,
     [property: JsonPropertyName("records")] long Records,
-    [property: JsonPropertyName("runs")] int Runs,
+    [property: JsonPropertyName("rounds")] int Rounds,
     [property: JsonPropertyName("windows")] long Windows,
     [property: JsonPropertyName("lowest_ratio_model")] string LowestRatioModel,
     [property: JsonPropertyName("standalone_per_s")] double StandalonePerSecond,
@@ -59,11 +59,12 @@ public sealed class InferenceBenchmark(NovaOpsSettings settings)
 {
     private static readonly int[] Batches = [1, 64, 1024];
 
-    /// <param name="runs">Topology runs, each on fresh topics, with standalone runs before the first and after each:
-    /// one run's ratio moves by ±0.1 with this machine's speed, so the result is the median run's, with the spread.</param>
-    public async Task<InferenceBenchResult> RunAsync(long records, string? bootstrapServers, Action<string> status, CancellationToken ct, int runs = 1)
+    /// <param name="rounds">Topology runs, each on fresh topics, with standalone runs before the first and after each:
+    /// one run's ratio moves by ±0.1 with this machine's speed, so the result is the median round's, with the spread
+    /// (as bench pipeline's rounds).</param>
+    public async Task<InferenceBenchResult> RunAsync(long records, string? bootstrapServers, Action<string> status, CancellationToken ct, int rounds = 1)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(runs, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(rounds, 1);
         var schema = new FeatureSchema(MetricNames.Standard);
         var anomaly = settings.Anomaly with
         {
@@ -91,9 +92,9 @@ public sealed class InferenceBenchmark(NovaOpsSettings settings)
 
         var topologyRuns = new List<TopologyRun>();
         using var kafka = KafkaConnection.Open(bootstrapServers);
-        for (int run = 1; run <= runs; run++)
+        for (int round = 1; round <= rounds; round++)
         {
-            string which = runs == 1 ? "" : $" (run {run} of {runs})";
+            string which = rounds == 1 ? "" : $" (round {round}/{rounds})";
             topologyRuns.Add(await RunTopologyAsync(kafka, anomaly, records, s => status(s + which), ct));
             MeasureStandalone($"after the topology{which}");
         }
@@ -102,7 +103,7 @@ public sealed class InferenceBenchmark(NovaOpsSettings settings)
         var results = models.Select(m => MedianRun(m.Id, baselines[m.Id], topologyRuns)).ToList();
         var lowest = results.MinBy(r => r.Ratio)!;
         // The anomaly model scores every closed window: its rows are the windows.
-        return new InferenceBenchResult(results, topologyRuns[0].Records, runs, (long)topologyRuns[0].Metrics.ModelRows(anomalyModels.Active.Id).Value,
+        return new InferenceBenchResult(results, topologyRuns[0].Records, rounds, (long)topologyRuns[0].Metrics.ModelRows(anomalyModels.Active.Id).Value,
             lowest.Model, lowest.StandalonePerSecond, lowest.InTopologyPerSecond, lowest.Ratio);
     }
 
@@ -133,12 +134,12 @@ public sealed class InferenceBenchmark(NovaOpsSettings settings)
         return new TopologyRun(total, metrics, ThreadGroupCpu.Seconds(anomaly.ApplicationId)); // the stream threads are named after the app
     }
 
-    /// <summary>The model's figures from the run with the median ratio (the lower middle one of an even count), with every run's ratio.</summary>
+    /// <summary>The model's figures from the round with the median ratio (the lower middle one of an even count), with every round's ratio.</summary>
     private static ModelInferenceResult MedianRun(string id, Dictionary<string, double> standalone, IReadOnlyList<TopologyRun> runs)
     {
         var byRun = runs.Select(r => InTopology(id, standalone, r.Metrics, r.StreamCpuSeconds)).ToList();
         var median = byRun.OrderBy(r => r.Ratio).ElementAt((byRun.Count - 1) / 2);
-        return median with { RatioByRun = [.. byRun.Select(r => r.Ratio)] };
+        return median with { RatioRounds = [.. byRun.Select(r => r.Ratio)] };
     }
 
     private static ModelInferenceResult InTopology(string id, Dictionary<string, double> standalone, PipelineMetrics metrics, double? streamCpu)

@@ -99,7 +99,7 @@ public sealed class InferenceBenchmark(NovaOpsSettings settings)
             MeasureStandalone($"after the topology{which}");
         }
 
-        var baselines = rates.ToDictionary(kv => kv.Key, kv => kv.Value.ToDictionary(b => b.Key, b => Median(b.Value)));
+        var baselines = rates.ToDictionary(kv => kv.Key, kv => kv.Value.ToDictionary(b => b.Key, b => PipelineBenchmark.Median(b.Value)));
         var results = models.Select(m => MedianRun(m.Id, baselines[m.Id], topologyRuns)).ToList();
         var lowest = results.MinBy(r => r.Ratio)!;
         // The anomaly model scores every closed window: its rows are the windows.
@@ -152,12 +152,6 @@ public sealed class InferenceBenchmark(NovaOpsSettings settings)
             Math.Round(sizes.Count == 0 ? 0 : rows / sizes.Count, 1), (long)rows,
             streamCpu > 0 ? Math.Round(onnxCpu / streamCpu.Value, 4) : null, streamCpu > 0 ? Math.Round(cpu / streamCpu.Value, 4) : null,
             Math.Round(inTopology / best.Value, 3), []);
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     /// <summary>

@@ -71,7 +71,7 @@ public sealed class PipelineBenchmark(NovaOpsSettings settings)
         return anomaly.Prediction.Enabled ? $"{detector} + predictions ({anomaly.Prediction.Model.Name})" : detector;
     }
 
-    private static double Median(List<double> values)
+    internal static double Median(List<double> values)
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;

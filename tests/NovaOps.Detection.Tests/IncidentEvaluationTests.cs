@@ -32,17 +32,19 @@ public class IncidentEvaluationTests
 
 public class PredictionEvaluationTests
 {
+    private const long M = 60_000;
+
+    private static Contracts.PredictionEvent Alarm(string vm, string zone, long endMin, bool alarm = true) =>
+        new() { VmId = vm, Zone = zone, WindowEndMs = endMin * M, HorizonMs = 15 * M, Alarm = alarm, Probability = alarm ? 0.95 : 0.2 };
+
     [Fact]
     public void Alarms_are_right_when_an_onset_on_their_vm_or_zone_follows_within_the_horizon()
     {
-        const long m = 60_000;
-        var vmFault = new Contracts.FaultLabel { FaultId = "a", Scope = Contracts.FaultScope.Vm, Zone = "z1", OnsetMs = 100 * m };
+        var vmFault = new Contracts.FaultLabel { FaultId = "a", Scope = Contracts.FaultScope.Vm, Zone = "z1", OnsetMs = 100 * M, EndMs = 110 * M };
         vmFault.AffectedVms.Add("vm-1");
-        var zoneFault = new Contracts.FaultLabel { FaultId = "b", Scope = Contracts.FaultScope.Zone, Zone = "z2", OnsetMs = 200 * m };
-        var missed = new Contracts.FaultLabel { FaultId = "c", Scope = Contracts.FaultScope.Vm, Zone = "z1", OnsetMs = 300 * m };
+        var zoneFault = new Contracts.FaultLabel { FaultId = "b", Scope = Contracts.FaultScope.Zone, Zone = "z2", OnsetMs = 200 * M, EndMs = 210 * M };
+        var missed = new Contracts.FaultLabel { FaultId = "c", Scope = Contracts.FaultScope.Vm, Zone = "z1", OnsetMs = 300 * M, EndMs = 310 * M };
         missed.AffectedVms.Add("vm-9");
-        Contracts.PredictionEvent Alarm(string vm, string zone, long endMin, bool alarm = true) =>
-            new() { VmId = vm, Zone = zone, WindowEndMs = endMin * m, HorizonMs = 15 * m, Alarm = alarm, Probability = alarm ? 0.95 : 0.2 };
 
         var report = Evaluation.GroundTruth.PredictionEvaluation.Evaluate([vmFault, zoneFault, missed],
         [
@@ -51,11 +53,39 @@ public class PredictionEvaluationTests
             Alarm("vm-5", "z2", 190), // right through the zone: 10 min before b
             Alarm("vm-1", "z1", 50),  // wrong: 50 min early
             Alarm("vm-1", "z1", 99, alarm: false), // a published non-alarm: not counted as an alarm
-        ]);
+        ], TimeSpan.FromMinutes(1));
         Assert.Equal(5, report.Predictions);
         Assert.Equal(4, report.Alarms);
+        Assert.Equal(0, report.AlarmsDuringIncidents);
         Assert.Equal(0.75, report.AlarmPrecision, 9);
         Assert.Equal(2.0 / 3, report.IncidentRecall, 9);
         Assert.Equal(600, report.MedianLeadTimeSeconds);
+    }
+
+    [Fact]
+    public void Alarms_on_vms_a_fault_already_hurts_are_left_out_of_the_precision_and_the_lead_times()
+    {
+        var a = new Contracts.FaultLabel { FaultId = "a", Scope = Contracts.FaultScope.Vm, Zone = "z1", OnsetMs = 100 * M, EndMs = 110 * M };
+        a.AffectedVms.Add("vm-1");
+        a.SymptomVms.Add("vm-2");
+        var zone = new Contracts.FaultLabel { FaultId = "z", Scope = Contracts.FaultScope.Zone, Zone = "z2", OnsetMs = 100 * M, EndMs = 110 * M };
+        // A second fault on vm-1 soon after the first: alarms while the first still hurts predict nothing.
+        var b = new Contracts.FaultLabel { FaultId = "b", Scope = Contracts.FaultScope.Vm, Zone = "z1", OnsetMs = 120 * M, EndMs = 130 * M };
+        b.AffectedVms.Add("vm-1");
+
+        var report = Evaluation.GroundTruth.PredictionEvaluation.Evaluate([a, zone, b],
+        [
+            Alarm("vm-1", "z1", 101),   // during a (affected)
+            Alarm("vm-1", "z1", 111),   // window 110..111 min: after a ended, 9 min before b: right
+            Alarm("vm-2", "z1", 105),   // during a (hurt through its calls)
+            Alarm("vm-7", "z2", 109),   // during the zone fault
+            Alarm("vm-1", "z1", 110),   // window 109..110 min still overlaps a: left out, not b's lead
+            Alarm("vm-3", "z1", 105),   // a VM nothing touches: wrong
+        ], TimeSpan.FromMinutes(1));
+        Assert.Equal(6, report.Alarms);
+        Assert.Equal(4, report.AlarmsDuringIncidents);
+        Assert.Equal(0.5, report.AlarmPrecision, 9); // vm-1 at 111 right, vm-3 wrong
+        Assert.Equal(1.0 / 3, report.IncidentRecall, 9); // b only: a and the zone fault had no alarm before onset
+        Assert.Equal(540, report.MedianLeadTimeSeconds);
     }
 }

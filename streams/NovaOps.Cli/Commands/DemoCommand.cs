@@ -82,7 +82,8 @@ internal static class DemoCommand
             .AddRow("simulated / wall", $"{s.SimulatedMinutes:F0} min / {s.WallSeconds:F0} s");
         if (s.IncidentModel is not null)
             table.AddRow($"predictions ({s.IncidentModel})", $"{s.Predictions:N0}")
-                .AddRow("incident alarms right (precision)", s.IncidentPrecision is { } p ? $"{p:P1}" : "-")
+                .AddRow("incident alarms right (precision; alarms on VMs already hurting left out)",
+                    s.IncidentPrecision is { } p ? $"{p:P1} ({s.IncidentAlarmsDuringIncidents:N0} left out)" : "-")
                 .AddRow("incidents predicted (recall)", s.IncidentRecall is { } r ? $"{r:P1}" : "-")
                 .AddRow("median lead time before onset", s.MedianLeadTimeSeconds is { } l ? $"{l:F0} s" : "-");
         table.AddRow($"incidents ranked ({s.RcaMethod} RCA): of a fault / of none", $"{s.RcaIncidents:N0} / {s.RcaUnmatchedIncidents:N0}")

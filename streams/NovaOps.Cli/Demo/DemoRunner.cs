@@ -80,7 +80,7 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options)
         var labels = FaultLabels.Merge(collector.Labels);
         var anomalies = collector.Anomalies.ToList();
         var report = DetectionEvaluation.Evaluate(labels, anomalies, grace: TimeSpan.FromMinutes(5));
-        var predicted = app.ActiveIncidentModel is null ? null : PredictionEvaluation.Evaluate(labels, collector.Predictions.ToList());
+        var predicted = app.ActiveIncidentModel is null ? null : PredictionEvaluation.Evaluate(labels, collector.Predictions.ToList(), anomaly.Features.Window);
         var zoneOfVm = anomalies.GroupBy(a => a.VmId).ToDictionary(g => g.Key, g => g.First().Zone);
         var rootCauses = RootCauseEvaluation.Evaluate(labels, collector.RootCauses.ToList(), zoneOfVm, grace: TimeSpan.FromMinutes(5));
         var loop = ClosedLoopEvaluation.Evaluate(labels, anomalies, collector.Predictions.ToList(), collector.Actions.ToList(), grace: TimeSpan.FromMinutes(5));
@@ -100,6 +100,7 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options)
             Detector: detectorName,
             Predictions: predicted?.Predictions ?? 0,
             IncidentPrecision: predicted is null ? null : Math.Round(predicted.AlarmPrecision, 4),
+            IncidentAlarmsDuringIncidents: predicted?.AlarmsDuringIncidents,
             IncidentRecall: predicted is null ? null : Math.Round(predicted.IncidentRecall, 4),
             MedianLeadTimeSeconds: predicted?.MedianLeadTimeSeconds,
             IncidentModel: app.ActiveIncidentModel,

@@ -19,6 +19,7 @@ public sealed record DemoSummary(
     [property: JsonPropertyName("detector")] string Detector,
     [property: JsonPropertyName("predictions")] int Predictions,
     [property: JsonPropertyName("incident_precision")] double? IncidentPrecision,
+    [property: JsonPropertyName("incident_alarms_during_incidents")] int? IncidentAlarmsDuringIncidents,
     [property: JsonPropertyName("incident_recall")] double? IncidentRecall,
     [property: JsonPropertyName("median_lead_time_s")] double? MedianLeadTimeSeconds,
     [property: JsonPropertyName("incident_model")] string? IncidentModel,

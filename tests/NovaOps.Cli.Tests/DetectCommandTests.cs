@@ -30,7 +30,7 @@ public sealed class DetectCommandTests : IDisposable
 
         var result = DetectCommand.Run(input, output, "value", "timestamp", Settings);
 
-        Assert.Equal(new DetectCommand.DetectResult(300, 1), result);
+        Assert.Equal(new DetectCommand.DetectResult(300, 1, "statistical-robust-z/1"), result);
         var lines = File.ReadAllLines(output.FullName);
         Assert.Equal("timestamp,value,host,anomaly_score", lines[0]);
         Assert.Equal(301, lines.Length);
@@ -39,6 +39,31 @@ public sealed class DetectCommandTests : IDisposable
         Assert.Equal(0, scores[100]);
         Assert.Equal(250, scores.IndexOf(scores.Max()));
         Assert.StartsWith(rows[7], lines[8]);
+    }
+
+    [Theory]
+    [InlineData("onnx", false, "series-autoencoder/1")]
+    [InlineData("onnx", true, "likelihood(series-autoencoder/1)")]
+    [InlineData("combined", true, "combined(likelihood(statistical-robust-z/1), likelihood(series-autoencoder/1))")]
+    public void Scores_with_the_series_model_and_its_likelihood(string detector, bool likelihood, string name)
+    {
+        // A daily-ish wave with noise, then a level shift that lasts: every detector should put its highest score there.
+        var rng = new Random(8);
+        var rows = Enumerable.Range(0, 2000).Select(i =>
+        {
+            double v = 50 + 10 * Math.Sin(i * 2 * Math.PI / 288) + rng.NextDouble() * 2 + (i >= 1800 ? 60 : 0);
+            return $"{DateTime.UnixEpoch.AddMinutes(5 * i):yyyy-MM-dd HH:mm:ss},{v.ToString(CultureInfo.InvariantCulture)}";
+        });
+        var input = Csv("wave.csv", ["timestamp,value", .. rows]);
+        var output = new FileInfo(Path.Combine(_dir.FullName, "wave-scored.csv"));
+
+        var result = DetectCommand.Run(input, output, "value", "timestamp", Settings, detector, likelihood: likelihood);
+
+        Assert.Equal(name, result.Detector);
+        var scores = File.ReadAllLines(output.FullName).Skip(1).Select(l => double.Parse(l.Split(',')[2], CultureInfo.InvariantCulture)).ToList();
+        Assert.All(scores, s => Assert.InRange(s, 0, 1));
+        int top = scores.IndexOf(scores.Max());
+        Assert.InRange(top, 1800, 1815);
     }
 
     [Fact]

@@ -15,19 +15,23 @@ public static class DetectCommand
         var output = new Option<FileInfo>("--output") { Description = "CSV to write: the input columns plus anomaly_score", Required = true };
         var valueColumn = new Option<string>("--value-column") { Description = "Column to score", DefaultValueFactory = _ => "value" };
         var timeColumn = new Option<string>("--timestamp-column") { Description = "Column with the row time (optional)", DefaultValueFactory = _ => "timestamp" };
-        var cmd = new Command("detect", "Score a CSV series offline with the streaming detector (no look-ahead)") { input, output, valueColumn, timeColumn };
+        var detector = new SeriesDetectorChoice.Options();
+        var cmd = new Command("detect", "Score a CSV series offline with a streaming detector (no look-ahead)") { input, output, valueColumn, timeColumn };
+        foreach (var o in detector.All) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
-            var result = Run(parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(valueColumn)!, parse.GetValue(timeColumn)!, settings);
-            AnsiConsole.MarkupLineInterpolated($"scored [bold]{result.Rows}[/] rows ([yellow]{result.BadValues}[/] without a numeric value, scored 0) → {parse.GetValue(output)!.FullName}");
+            var result = Run(parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(valueColumn)!, parse.GetValue(timeColumn)!, settings,
+                detector.Detector(parse), detector.Model(parse, settings), detector.Likelihood(parse));
+            AnsiConsole.MarkupLineInterpolated($"scored [bold]{result.Rows}[/] rows with {result.Detector} ([yellow]{result.BadValues}[/] without a numeric value, scored 0) → {parse.GetValue(output)!.FullName}");
             return 0;
         });
         return cmd;
     }
 
-    public sealed record DetectResult(int Rows, int BadValues);
+    public sealed record DetectResult(int Rows, int BadValues, string Detector);
 
-    public static DetectResult Run(FileInfo input, FileInfo output, string valueColumn, string timeColumn, NovaOpsSettings settings)
+    public static DetectResult Run(FileInfo input, FileInfo output, string valueColumn, string timeColumn, NovaOpsSettings settings,
+        string detector = "statistical", NovaOps.Models.Registry.ModelRegistryOptions? model = null, bool? likelihood = null)
     {
         if (!input.Exists) throw new CliException($"input file not found: {input.FullName}");
         using var reader = new StreamReader(input.FullName);
@@ -38,7 +42,8 @@ public static class DetectCommand
         if (valueIdx < 0) throw new CliException($"{input.Name} has no column '{valueColumn}' (columns: {string.Join(", ", columns)})");
         int timeIdx = Array.FindIndex(columns, c => c.Trim().Trim('"') == timeColumn);
 
-        var scorer = settings.Series.CreateScorer();
+        using var choice = new SeriesDetectorChoice(detector, settings, model, likelihood);
+        var scorer = new SeriesScorer(choice.Factory, choice.Series.Features);
         output.Directory?.Create();
         using var writer = new StreamWriter(output.FullName);
         writer.WriteLine(header + ",anomaly_score");
@@ -62,6 +67,6 @@ public static class DetectCommand
             writer.Write(',');
             writer.WriteLine(score.ToString("0.######", CultureInfo.InvariantCulture));
         }
-        return new DetectResult(rows, bad);
+        return new DetectResult(rows, bad, choice.Name);
     }
 }

@@ -15,21 +15,16 @@ public static class EvalNabCommand
         var labels = new Option<FileInfo>("--labels") { Description = "combined_windows.json", Required = true };
         var profiles = new Option<FileInfo?>("--profiles") { Description = "profiles.json (default: NAB's three profiles)" };
         var json = CommonOptions.Json("the scores");
-        var detector = new Option<string>("--detector") { Description = "statistical, onnx (the series model) or combined", DefaultValueFactory = _ => "statistical" };
-        var models = new Option<DirectoryInfo?>("--models-dir") { Description = "Models folder (default: the settings' models folder)" };
-        var model = new Option<string>("--model") { Description = "Series model name", DefaultValueFactory = _ => "series-autoencoder" };
-        var cmd = new Command("nab", "Score a detector on NAB with NAB's own rules") { data, labels, profiles, json, detector, models, model };
+        var detector = new SeriesDetectorChoice.Options();
+        var cmd = new Command("nab", "Score a detector on NAB with NAB's own rules") { data, labels, profiles, json };
+        foreach (var o in detector.All) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
-            var registry = new NovaOps.Models.Registry.ModelRegistryOptions
-            {
-                Directory = parse.GetValue(models)?.FullName ?? settings.Anomaly.Model.Directory, Name = parse.GetValue(model)!,
-            };
             NabRun result = null!;
             AnsiConsole.Progress().AutoClear(true).Start(ctx =>
             {
                 var task = ctx.AddTask("scoring series");
-                result = Run(parse.GetValue(data)!, parse.GetValue(labels)!, parse.GetValue(profiles), settings, parse.GetValue(detector)!, registry,
+                result = Run(parse.GetValue(data)!, parse.GetValue(labels)!, parse.GetValue(profiles), settings, detector.Detector(parse), detector.Model(parse, settings), detector.Likelihood(parse),
                     new Progress<double>(v => task.Value = v * 100));
             });
             var table = new Table().Title("NAB normalised scores").AddColumns("profile", "score", "threshold", "TP", "FP", "FN");
@@ -56,41 +51,22 @@ public static class EvalNabCommand
     }
 
     public static NabRun Run(DirectoryInfo data, FileInfo labels, FileInfo? profilesFile, NovaOpsSettings settings,
-        string detector = "statistical", NovaOps.Models.Registry.ModelRegistryOptions? model = null, IProgress<double>? progress = null)
+        string detector = "statistical", NovaOps.Models.Registry.ModelRegistryOptions? model = null, bool? likelihood = null, IProgress<double>? progress = null)
     {
-        if (detector is not ("statistical" or "onnx" or "combined"))
-            throw new CliException($"--detector must be statistical, onnx or combined, not '{detector}'");
+        using var choice = new SeriesDetectorChoice(detector, settings, model, likelihood); // a wrong name fails before any data is read
         var files = NabCorpus.Load(data.FullName, labels.FullName);
-        var statistical = DetectorChoice.Statistical(settings.Series.Statistical);
-        NovaOps.Models.Registry.ModelRegistry? registry = null;
-        if (detector is "onnx" or "combined")
-            registry = NovaOps.Models.Registry.ModelRegistry.Open(model ?? new() { Directory = settings.Anomaly.Model.Directory, Name = "series-autoencoder" },
-                NovaOps.Models.Cards.ModelKinds.Anomaly, NovaOps.Models.Onnx.OnnxSeriesDetector.Features, poll: false);
-        using var _ = registry;
-        var baseline = settings.Series.Features.Baseline;
-        // The series settings' cooldown (one alarm per incident) applies to the model as to the statistical detector.
-        var s = settings.Series.Statistical;
-        Detection.IAnomalyDetector Model() => new Detection.CooldownDetector(
-            new NovaOps.Models.Onnx.OnnxSeriesDetector(registry!.Active, baseline), s.CooldownWindows, s.CooldownAbove);
-        Func<Detection.FeatureSchema, Detection.IAnomalyDetector> factory = detector switch
-        {
-            "onnx" => _ => Model(),
-            "combined" => schema => new Detection.CombinedDetector(statistical(schema), Model()),
-            _ => statistical,
-        };
-        string detectorName = factory(new Detection.FeatureSchema(["value"])).Name;
-        var series = new List<NabSeries>();
+        var scored = new List<NabSeries>();
         foreach (var f in files)
         {
-            var scorer = new Detection.Offline.SeriesScorer(factory, settings.Series.Features);
+            var scorer = new Detection.Offline.SeriesScorer(choice.Factory, choice.Series.Features);
             var scores = new double[f.Values.Count];
             for (int i = 0; i < scores.Length; i++)
                 scores[i] = scorer.Next(new DateTimeOffset(f.Timestamps[i]).ToUnixTimeMilliseconds(), f.Values[i]);
-            series.Add(new NabSeries(f.Name, scores, f.WindowRows()));
-            progress?.Report(series.Count / (double)files.Count);
+            scored.Add(new NabSeries(f.Name, scores, f.WindowRows()));
+            progress?.Report(scored.Count / (double)files.Count);
         }
         var profiles = profilesFile is null ? NabProfile.Defaults : ReadProfiles(profilesFile);
-        return new NabRun(detectorName, files.Count, profiles.Select(p => NabScorer.Score(series, p)).ToList());
+        return new NabRun(choice.Name, files.Count, profiles.Select(p => NabScorer.Score(scored, p)).ToList());
     }
 
     private static IReadOnlyList<NabProfile> ReadProfiles(FileInfo file)

@@ -1,3 +1,4 @@
+using NovaOps.Detection.Likelihood;
 using NovaOps.Detection.Statistical;
 
 namespace NovaOps.Detection.Offline;
@@ -19,6 +20,21 @@ public sealed record SeriesDetectionOptions
         CooldownAbove = 0.9,
     };
 
+    /// <summary>Score how unusual each series' recent scores are for it (<see cref="AnomalyLikelihoodDetector"/>), off by default.</summary>
+    public AnomalyLikelihoodOptions Likelihood { get; init; } = new();
+
+    /// <summary>The statistical detector with these settings: its likelihood when that is on, then the cooldown.</summary>
+    public IAnomalyDetector StatisticalDetector(FeatureSchema schema) =>
+        Cooled(Normalised(new StatisticalDetector(schema, Statistical with { CooldownWindows = 0 }), LikelihoodInput.Score));
+
+    /// <summary>A detector's likelihood (<see cref="Likelihood"/>, with its scores read on <paramref name="input"/>) when that is on; else the detector.</summary>
+    public IAnomalyDetector Normalised(IAnomalyDetector raw, LikelihoodInput input) =>
+        Likelihood.Enabled ? new AnomalyLikelihoodDetector(raw, Likelihood, input) : raw;
+
+    /// <summary>The cooldown (one alarm per incident) on the scale of what <see cref="Normalised"/> gave.</summary>
+    public IAnomalyDetector Cooled(IAnomalyDetector detector) =>
+        new CooldownDetector(detector, Statistical.CooldownWindows, Likelihood.Enabled ? Likelihood.CooldownAbove : Statistical.CooldownAbove);
+
     /// <summary>A scorer for one series with these settings.</summary>
-    public SeriesScorer CreateScorer() => new(schema => new StatisticalDetector(schema, Statistical), Features);
+    public SeriesScorer CreateScorer() => new(StatisticalDetector, Features);
 }

@@ -1,0 +1,83 @@
+using System.CommandLine;
+using NovaOps.Detection;
+using NovaOps.Detection.Likelihood;
+using NovaOps.Detection.Offline;
+using NovaOps.Detection.Statistical;
+using NovaOps.Models.Cards;
+using NovaOps.Models.Onnx;
+using NovaOps.Models.Registry;
+
+namespace NovaOps.Cli.Commands;
+
+/// <summary>
+/// The detectors for single series (<c>detect</c>, <c>eval nab</c>): <c>statistical</c>, <c>onnx</c> (the series
+/// model) or <c>combined</c> (either one). Every choice goes through the <c>Series</c> settings: each detector's
+/// likelihood when that is on, then the cooldown (one alarm per incident), the combined one as one detector so that the
+/// two do not each alarm for the same incident. Holds the model registry while the detectors are in use.
+/// </summary>
+internal sealed class SeriesDetectorChoice : IDisposable
+{
+    public static readonly string[] Names = ["statistical", "onnx", "combined"];
+
+    private readonly ModelRegistry? _registry;
+
+    /// <param name="likelihood">On or off whatever <c>Series:Likelihood:Enabled</c> says (the command line's <c>--likelihood</c>).</param>
+    public SeriesDetectorChoice(string detector, NovaOpsSettings settings, ModelRegistryOptions? model = null, bool? likelihood = null)
+    {
+        if (!Names.Contains(detector)) throw new CliException($"--detector must be {string.Join(", ", Names)}, not '{detector}'");
+        var series = likelihood is { } on ? settings.Series with { Likelihood = settings.Series.Likelihood with { Enabled = on } } : settings.Series;
+        Series = series;
+        if (detector is "onnx" or "combined")
+            _registry = ModelRegistry.Open(model ?? new() { Directory = settings.Anomaly.Model.Directory, Name = "series-autoencoder" },
+                ModelKinds.Anomaly, OnnxSeriesDetector.Features, poll: false);
+        // The model's scores are its calibration's probabilities (read as surprise by the likelihood); the statistical
+        // detector's a squashed z (read as they are). Combined, each is first put on its own series' likelihood.
+        IAnomalyDetector Model() => series.Normalised(new OnnxSeriesDetector(_registry!.Active, series.Features.Baseline), LikelihoodInput.Surprise);
+        IAnomalyDetector Statistical(FeatureSchema schema) =>
+            series.Normalised(new StatisticalDetector(schema, series.Statistical with { CooldownWindows = 0 }), LikelihoodInput.Score);
+        Factory = detector switch
+        {
+            "onnx" => _ => series.Cooled(Model()),
+            "combined" => schema => series.Cooled(new CombinedDetector(Statistical(schema), Model())),
+            _ => series.StatisticalDetector,
+        };
+        Name = Factory(new FeatureSchema(["value"])).Name;
+    }
+
+    /// <summary>The series settings the detectors run with.</summary>
+    public SeriesDetectionOptions Series { get; }
+
+    /// <summary>A fresh detector for one series.</summary>
+    public Func<FeatureSchema, IAnomalyDetector> Factory { get; }
+
+    /// <summary>What the detectors are, as their scores name them.</summary>
+    public string Name { get; }
+
+    public void Dispose() => _registry?.Dispose();
+
+    /// <summary>The command-line options that choose a series detector, the same on every command that takes one.</summary>
+    internal sealed class Options
+    {
+        private readonly Option<string> _detector = new("--detector")
+        {
+            Description = "statistical, onnx (the series model) or combined", DefaultValueFactory = _ => "statistical",
+        };
+        private readonly Option<DirectoryInfo?> _models = new("--models-dir") { Description = "Models folder (default: the settings' models folder)" };
+        private readonly Option<string> _model = new("--model") { Description = "Series model name", DefaultValueFactory = _ => "series-autoencoder" };
+        private readonly Option<bool?> _likelihood = new("--likelihood")
+        {
+            Description = "Score how unusual the detector's recent scores are for each series (anomaly likelihood; default: Series:Likelihood:Enabled)",
+        };
+
+        public IEnumerable<Option> All => [_detector, _models, _model, _likelihood];
+
+        public string Detector(ParseResult parse) => parse.GetValue(_detector)!;
+
+        public ModelRegistryOptions Model(ParseResult parse, NovaOpsSettings settings) => new()
+        {
+            Directory = parse.GetValue(_models)?.FullName ?? settings.Anomaly.Model.Directory, Name = parse.GetValue(_model)!,
+        };
+
+        public bool? Likelihood(ParseResult parse) => parse.GetValue(_likelihood);
+    }
+}

@@ -2,7 +2,6 @@ using System.CommandLine;
 using NovaOps.Detection;
 using NovaOps.Detection.Likelihood;
 using NovaOps.Detection.Offline;
-using NovaOps.Detection.Statistical;
 using NovaOps.Models.Cards;
 using NovaOps.Models.Onnx;
 using NovaOps.Models.Registry;
@@ -30,15 +29,13 @@ internal sealed class SeriesDetectorChoice : IDisposable
         if (detector is "onnx" or "combined")
             _registry = ModelRegistry.Open(model ?? new() { Directory = settings.Anomaly.Model.Directory, Name = "series-autoencoder" },
                 ModelKinds.Anomaly, OnnxSeriesDetector.Features, poll: false);
-        // The model's scores are its calibration's probabilities (read as surprise by the likelihood); the statistical
-        // detector's a squashed z (read as they are). Combined, each is first put on its own series' likelihood.
+        // The model's scores are its calibration's probabilities, read as surprise by the likelihood. Combined, each
+        // detector is first put on its own series' likelihood, so that the higher of the two compares like with like.
         IAnomalyDetector Model() => series.Normalised(new OnnxSeriesDetector(_registry!.Active, series.Features.Baseline), LikelihoodInput.Surprise);
-        IAnomalyDetector Statistical(FeatureSchema schema) =>
-            series.Normalised(new StatisticalDetector(schema, series.Statistical with { CooldownWindows = 0 }), LikelihoodInput.Score);
         Factory = detector switch
         {
             "onnx" => _ => series.Cooled(Model()),
-            "combined" => schema => series.Cooled(new CombinedDetector(Statistical(schema), Model())),
+            "combined" => schema => series.Cooled(new CombinedDetector(series.NormalisedStatistical(schema), Model())),
             _ => series.StatisticalDetector,
         };
         Name = Factory(new FeatureSchema(["value"])).Name;

@@ -1,8 +1,9 @@
 namespace NovaOps.Detection.Likelihood;
 
 /// <summary>
-/// Tuning of <see cref="AnomalyLikelihoodDetector"/>. The defaults are those of Numenta's anomaly likelihood
-/// (Ahmad et al., "Unsupervised real-time anomaly detection for streaming data", 2017), in windows.
+/// Tuning of <see cref="AnomalyLikelihoodDetector"/>. The learning, history and averaging lengths are those of Numenta's
+/// anomaly likelihood (Ahmad et al., "Unsupervised real-time anomaly detection for streaming data", 2017), in windows;
+/// the standard deviation's floor is ours.
 /// </summary>
 public sealed record AnomalyLikelihoodOptions
 {

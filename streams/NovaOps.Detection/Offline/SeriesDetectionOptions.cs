@@ -24,8 +24,14 @@ public sealed record SeriesDetectionOptions
     public AnomalyLikelihoodOptions Likelihood { get; init; } = new();
 
     /// <summary>The statistical detector with these settings: its likelihood when that is on, then the cooldown.</summary>
-    public IAnomalyDetector StatisticalDetector(FeatureSchema schema) =>
-        Cooled(Normalised(new StatisticalDetector(schema, Statistical with { CooldownWindows = 0 }), LikelihoodInput.Score));
+    public IAnomalyDetector StatisticalDetector(FeatureSchema schema) => Cooled(NormalisedStatistical(schema));
+
+    /// <summary>
+    /// The statistical detector, its likelihood when that is on, without the cooldown (for a detector that combines it;
+    /// its score is a squashed z, read as it is).
+    /// </summary>
+    public IAnomalyDetector NormalisedStatistical(FeatureSchema schema) =>
+        Normalised(new StatisticalDetector(schema, Statistical with { CooldownWindows = 0 }), LikelihoodInput.Score);
 
     /// <summary>A detector's likelihood (<see cref="Likelihood"/>, with its scores read on <paramref name="input"/>) when that is on; else the detector.</summary>
     public IAnomalyDetector Normalised(IAnomalyDetector raw, LikelihoodInput input) =>

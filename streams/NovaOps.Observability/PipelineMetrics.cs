@@ -114,6 +114,15 @@ public sealed class PipelineMetrics
     public IReadOnlyList<(string Topic, int Partition)> LagPartitions() =>
         [.. _lag.GetAllLabelValues().Where(l => l[0] == App).Select(l => (l[1], int.Parse(l[2])))];
 
+    /// <summary>Windows this app closed, over regions and zones (for benchmarks: every one is scored).</summary>
+    public double FleetWindowsTotal()
+    {
+        double total = 0;
+        foreach (var labels in _windows.GetAllLabelValues())
+            if (labels[0] == App) total += _windows.WithLabels(labels).Value;
+        return total;
+    }
+
     /// <summary>Sum of dead-lettered records over reasons (for summaries).</summary>
     public double DeadLetteredTotal()
     {

@@ -40,6 +40,36 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public async Task Train_series_learns_from_a_folder_of_csv_series_and_detect_scores_with_the_model()
+    {
+        string tool = TrainingTool();
+        Assert.True(File.Exists(tool), $"{tool} is missing: `dotnet build -c Release training/NovaOps.Training.Cli` (test.sh does)");
+        string nab = NovaOps.Tests.Shared.SharedDatasets.Require("nab-dev", "NAB development subset");
+        var dir = Directory.CreateTempSubdirectory("novaops-train-");
+        try
+        {
+            string models = Path.Combine(dir.FullName, "m");
+            var (code, output) = await Run(tool, dir.FullName, "train", "series", "--data", Path.Combine(nab, "data"),
+                "--labels", Path.Combine(nab, "combined_windows.json"), "--epochs", "2", "--out", models);
+            Assert.True(code == 0, output);
+            var card = JsonSerializer.Deserialize<ModelCard>(File.ReadAllText(Path.Combine(models, "series-autoencoder", "1", "card.json")))!;
+            Assert.Equal("28", card.Training.Data.Parameters["files"]);
+            Assert.True(int.Parse(card.Training.Data.Parameters["labelled_windows"]) > 20, "the labels matched the files by their NAB names");
+            Assert.Contains("each series' own time", card.Training.Data.Split);
+            Assert.True(card.Training.Data.TestSamples > 1000, $"{card.Training.Data.TestSamples} test rows");
+
+            // The model trained on CSV series is a series model like the shipped one: detect scores with it.
+            string scored = Path.Combine(dir.FullName, "scored.csv");
+            var (detectCode, detectOutput) = await Run(tool, dir.FullName, "detect", "--input", Path.Combine(nab, "data", "realAWSCloudwatch", "ec2_cpu_utilization_24ae8d.csv"),
+                "--output", scored, "--detector", "onnx", "--models-dir", models, "--likelihood");
+            Assert.True(detectCode == 0, detectOutput);
+            Assert.Contains("likelihood(series-autoencoder/1)", detectOutput);
+            Assert.Equal(File.ReadAllLines(Path.Combine(nab, "data", "realAWSCloudwatch", "ec2_cpu_utilization_24ae8d.csv")).Length, File.ReadAllLines(scored).Length);
+        }
+        finally { dir.Delete(recursive: true); }
+    }
+
+    [Fact]
     public async Task Without_the_training_tool_train_says_how_to_get_it()
     {
         var dir = Directory.CreateTempSubdirectory("novaops-train-");

@@ -22,6 +22,25 @@ public sealed record SplitOptions
     public TimeSpan Embargo { get; init; } = TimeSpan.Zero;
 
     public int Seed { get; init; } = 1;
+
+    /// <summary>
+    /// Cut each series at the shares of its own time range instead of the dataset's: for series exported from different
+    /// periods (a folder of CSV files), where one range for all would leave some series wholly in training and others
+    /// wholly after it. The future of a series still never trains.
+    /// </summary>
+    public bool CutEachSeries { get; init; }
+
+    /// <summary>The split in words, for the model card.</summary>
+    public string Describe()
+    {
+        static string Share(double x) => Math.Round(x * 100).ToString(System.Globalization.CultureInfo.InvariantCulture) + "%";
+        string time = CutEachSeries ? "of each series' own time" : "of time";
+        string text = $"by entity and time: train and validation on {Share(1 - TestEntities)} of the entities (first {Share(TrainTime)} / next {Share(ValidationTime)} {time}), " +
+            $"test on the other {Share(TestEntities)} over the last {Share(1 - TrainTime - ValidationTime)}";
+        return Embargo > TimeSpan.Zero
+            ? $"{text}; no window within {Embargo.TotalMinutes.ToString(System.Globalization.CultureInfo.InvariantCulture)} min before a cut on its earlier side"
+            : text;
+    }
 }
 
 /// <summary>
@@ -34,6 +53,7 @@ public sealed class DatasetSplit
     public IReadOnlyList<WindowRef> Train { get; }
     public IReadOnlyList<WindowRef> Validation { get; }
     public IReadOnlyList<WindowRef> Test { get; }
+    /// <summary>The dataset-wide cuts (with <see cref="SplitOptions.CutEachSeries"/>, each series has its own).</summary>
     public long FirstCutMs { get; }
     public long SecondCutMs { get; }
     public IReadOnlySet<int> TestSeries { get; }
@@ -48,6 +68,12 @@ public sealed class DatasetSplit
         FirstCutMs = min + (long)((max - min) * options.TrainTime);
         SecondCutMs = min + (long)((max - min) * (options.TrainTime + options.ValidationTime));
         long embargo = (long)options.Embargo.TotalMilliseconds;
+        (long First, long Second) Cuts(EntitySeries series)
+        {
+            if (!options.CutEachSeries || series.Count == 0) return (FirstCutMs, SecondCutMs);
+            long from = series.WindowEndMs[0], to = series.WindowEndMs[^1];
+            return (from + (long)((to - from) * options.TrainTime), from + (long)((to - from) * (options.TrainTime + options.ValidationTime)));
+        }
 
         // Held-out entities: a seeded shuffle, so a split is reproducible from its options.
         var order = Enumerable.Range(0, data.Series.Count).ToArray();
@@ -61,13 +87,14 @@ public sealed class DatasetSplit
             var series = data.Series[s];
             // A single series (a CSV file) is split by time alone.
             bool heldOut = TestSeries.Contains(s);
+            var (first, second) = Cuts(series);
             for (int w = 0; w < series.Count; w++)
             {
                 long end = series.WindowEndMs[w];
-                if (end > SecondCutMs && (heldOut || testCount == 0)) test.Add(new(s, w));
+                if (end > second && (heldOut || testCount == 0)) test.Add(new(s, w));
                 else if (heldOut) continue;
-                else if (end + embargo <= FirstCutMs) train.Add(new(s, w));
-                else if (end > FirstCutMs && end + embargo <= SecondCutMs) validation.Add(new(s, w));
+                else if (end + embargo <= first) train.Add(new(s, w));
+                else if (end > first && end + embargo <= second) validation.Add(new(s, w));
             }
         }
         if (train.Count == 0 || validation.Count == 0 || test.Count == 0)

@@ -12,9 +12,10 @@ try
 {
     return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
-catch (ArgumentException e)
+catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException)
 {
-    // Bad data or options (an empty split, no incidents in a window of time): one line, not a stack trace.
+    // Bad data or options (an empty split, no incidents in a window of time, a missing or malformed CSV): one line,
+    // not a stack trace.
     AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
     return 2;
 }

@@ -25,7 +25,7 @@ internal static class TrainCommands
         new Option<int>("--vms") { Description = "VMs in the simulated fleet", DefaultValueFactory = _ => vms },
         new Option<double>("--hours") { Description = "Simulated hours of telemetry", DefaultValueFactory = _ => hours },
         new Option<double>("--faults-per-hour") { Description = "Injected faults per simulated hour", DefaultValueFactory = _ => faultsPerHour },
-        new Option<DirectoryInfo>("--models-dir") { Description = "Where models live: <dir>/<name>/<version>/", DefaultValueFactory = _ => new DirectoryInfo("models") },
+        new Option<DirectoryInfo>("--models-dir", "--out") { Description = "Where models live: <dir>/<name>/<version>/", DefaultValueFactory = _ => new DirectoryInfo("models") },
         new Option<string?>("--version") { Description = "Version to write (default: one above the highest present)" },
         new Option<int>("--epochs") { Description = "Most epochs (early stopping usually ends sooner)", DefaultValueFactory = _ => 40 });
 
@@ -92,33 +92,29 @@ internal static class TrainCommands
     {
         // Every metric of every VM is a series: 60 VMs × 8 metrics × 4 h is already ~690k rows.
         var c = CommonOptions(faultsPerHour: 10, vms: 60, hours: 4);
-        var cmd = new Command("series", "Train the single-series anomaly model (scale-free features; detect, eval nab --detector onnx) on a simulated fleet's metrics")
-            { c.Seed, c.Vms, c.Hours, c.FaultsPerHour, c.ModelsDir, c.Version, c.Epochs };
+        var data = new Option<DirectoryInfo?>("--data")
+        {
+            Description = "Train on the .csv series under this folder (timestamp,value; NAB's layout) instead of a simulated fleet",
+        };
+        var labels = new Option<FileInfo?>("--labels") { Description = "With --data: anomaly windows per series (NAB's combined_windows.json); their rows do not train" };
+        var cmd = new Command("series", "Train the single-series anomaly model (scale-free features; detect, eval nab --detector onnx) on a simulated fleet's metrics or on CSV series")
+            { c.Seed, c.Vms, c.Hours, c.FaultsPerHour, c.ModelsDir, c.Version, c.Epochs, data, labels };
         cmd.SetAction(parse =>
         {
             var started = DateTimeOffset.UtcNow;
-            var sim = new SimulatorOptions
-            {
-                Seed = parse.GetValue(c.Seed), Vms = parse.GetValue(c.Vms), FaultsPerHour = parse.GetValue(c.FaultsPerHour),
-                FaultFreePrefix = TimeSpan.FromMinutes(30),
-            };
-            long ticks = (long)(TimeSpan.FromHours(parse.GetValue(c.Hours)) / sim.SampleInterval);
-            WindowDataset? data = null;
-            AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn()).Start(ctx =>
-            {
-                var task = ctx.AddTask($"simulating {sim.Vms} VMs × 8 metrics as series");
-                data = SeriesDatasets.FromSimulator(sim, ticks, new Progress<double>(v => task.Value = v * 100));
-                task.Value = 100;
-            });
-            AnsiConsole.MarkupLineInterpolated($"dataset: [bold]{data!.WindowCount:N0}[/] rows of {data.FeatureCount} scale-free features from {data.Series.Count} series");
+            if (parse.GetValue(labels) is not null && parse.GetValue(data) is null) throw new ArgumentException("--labels goes with --data");
+            var dataset = parse.GetValue(data) is { } folder ? SeriesFromCsv(folder, parse.GetValue(labels)) : SeriesFromSimulator(parse, c);
+            AnsiConsole.MarkupLineInterpolated($"dataset: [bold]{dataset.WindowCount:N0}[/] rows of {dataset.FeatureCount} scale-free features from {dataset.Series.Count} series");
             var options = new AnomalyTrainingOptions
             {
                 Hidden = [16, 4],
                 Training = new TrainingOptions { Seed = parse.GetValue(c.Seed), MaxEpochs = Math.Min(20, parse.GetValue(c.Epochs)), BatchSize = 1024 },
+                // Exported series come from different periods: each is cut at its own time shares.
+                Split = new SplitOptions { CutEachSeries = parse.GetValue(data) is not null },
             };
-            var result = WithEpochProgress(p => AnomalyTrainer.Train(data, options, p), options.Training.MaxEpochs);
+            var result = WithEpochProgress(p => AnomalyTrainer.Train(dataset, options, p), options.Training.MaxEpochs);
             var (dir, version) = Target(parse.GetValue(c.ModelsDir)!, SeriesModel, parse.GetValue(c.Version));
-            var card = ModelPackager.WriteAnomaly(dir, SeriesModel, version, result, data, new Provenance(
+            var card = ModelPackager.WriteAnomaly(dir, SeriesModel, version, result, dataset, new Provenance(
                 "novaops-train " + string.Join(' ', args), options.Training.Seed, started, TimeSpan.Zero, new Dictionary<string, string>
                 {
                     ["hidden"] = string.Join(",", options.Hidden), ["batch_size"] = options.Training.BatchSize.ToString(),
@@ -131,24 +127,63 @@ internal static class TrainCommands
         return cmd;
     }
 
+    private static WindowDataset SeriesFromSimulator(ParseResult parse, Common c)
+    {
+        var (sim, ticks) = Fleet(parse, c);
+        return Building($"simulating {sim.Vms} VMs × 8 metrics as series", progress => SeriesDatasets.FromSimulator(sim, ticks, progress));
+    }
+
+    /// <summary>A folder of exported series (NAB's layout), with their anomaly windows when given.</summary>
+    private static WindowDataset SeriesFromCsv(DirectoryInfo folder, FileInfo? labels)
+    {
+        var files = NovaOps.Evaluation.Nab.NabCorpus.ReadFolder(folder.FullName, labels?.FullName);
+        var series = files.Select(f =>
+        {
+            var anomalous = new bool[f.Values.Count];
+            foreach (var (start, end) in f.WindowRows()) Array.Fill(anomalous, true, start, end - start + 1);
+            return new LabelledSeries(f.Name, f.Timestamps.Select(t => new DateTimeOffset(t).ToUnixTimeMilliseconds()).ToList(), f.Values, anomalous);
+        }).ToList();
+        var source = new DatasetSource("csv-series",
+            $"{files.Count} CSV series under {folder.Name} ({(labels is null ? "unlabelled" : $"anomaly windows from {labels.Name}")})",
+            new Dictionary<string, string>
+            {
+                ["folder"] = folder.FullName, ["files"] = files.Count.ToString(), ["rows"] = files.Sum(f => f.Values.Count).ToString(),
+                ["labels"] = labels?.FullName ?? "none", ["labelled_windows"] = files.Sum(f => f.Windows.Count).ToString(),
+            });
+        return Building($"{files.Count} CSV series into rows", progress => SeriesDatasets.FromSeries(series, source, progress));
+    }
+
     private static WindowDataset Simulate(ParseResult parse, Common c)
+    {
+        var (sim, ticks) = Fleet(parse, c);
+        var data = Building($"simulating {sim.Vms} VMs × {parse.GetValue(c.Hours)} h", progress => SimulatorDatasets.Build(sim, ticks, progress: progress));
+        AnsiConsole.MarkupLineInterpolated($"dataset: [bold]{data.WindowCount:N0}[/] windows of {data.Schema.Length} features, {data.Source.Parameters["faults"]} faults");
+        return data;
+    }
+
+    /// <summary>The simulated fleet the options ask for, and how many ticks of it.</summary>
+    private static (SimulatorOptions Options, long Ticks) Fleet(ParseResult parse, Common c)
     {
         var sim = new SimulatorOptions
         {
             Seed = parse.GetValue(c.Seed), Vms = parse.GetValue(c.Vms), FaultsPerHour = parse.GetValue(c.FaultsPerHour),
             FaultFreePrefix = TimeSpan.FromMinutes(30),
         };
-        long ticks = (long)(TimeSpan.FromHours(parse.GetValue(c.Hours)) / sim.SampleInterval);
+        return (sim, (long)(TimeSpan.FromHours(parse.GetValue(c.Hours)) / sim.SampleInterval));
+    }
+
+    /// <summary>Builds a dataset under a progress bar.</summary>
+    private static WindowDataset Building(string what, Func<IProgress<double>, WindowDataset> build)
+    {
         WindowDataset? data = null;
         AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .Start(ctx =>
             {
-                var task = ctx.AddTask($"simulating {sim.Vms} VMs × {parse.GetValue(c.Hours)} h");
-                data = SimulatorDatasets.Build(sim, ticks, progress: new Progress<double>(v => task.Value = v * 100));
+                var task = ctx.AddTask(what);
+                data = build(new Progress<double>(v => task.Value = v * 100));
                 task.Value = 100;
             });
-        AnsiConsole.MarkupLineInterpolated($"dataset: [bold]{data!.WindowCount:N0}[/] windows of {data.Schema.Length} features, {data.Source.Parameters["faults"]} faults");
-        return data;
+        return data!;
     }
 
     private static T WithEpochProgress<T>(Func<IProgress<EpochReport>, T> train, int maxEpochs)

@@ -49,6 +49,33 @@ public static class NabCorpus
         return files;
     }
 
+    /// <summary>
+    /// Every <c>.csv</c> series below <paramref name="dataDir"/> (named by its path from there, as NAB names them), with
+    /// its labelled windows when a windows file is given (series it does not list have none). For training on a folder
+    /// of exported series, labelled or not.
+    /// </summary>
+    public static IReadOnlyList<NabFile> ReadFolder(string dataDir, string? windowsFile = null)
+    {
+        if (!Directory.Exists(dataDir)) throw new DirectoryNotFoundException($"series folder not found: {dataDir}");
+        if (windowsFile is not null && !File.Exists(windowsFile)) throw new FileNotFoundException($"windows file not found: {windowsFile}");
+        var windows = new Dictionary<string, List<(DateTime, DateTime)>>(StringComparer.Ordinal);
+        if (windowsFile is not null)
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(windowsFile));
+            foreach (var entry in doc.RootElement.EnumerateObject())
+                windows[entry.Name] = entry.Value.EnumerateArray().Select(w => (ParseTs(w[0].GetString()!), ParseTs(w[1].GetString()!))).ToList();
+        }
+        var files = new List<NabFile>();
+        foreach (string path in Directory.EnumerateFiles(dataDir, "*.csv", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            string name = Path.GetRelativePath(dataDir, path).Replace(Path.DirectorySeparatorChar, '/');
+            var (ts, values) = ReadSeries(path);
+            files.Add(new NabFile(name, ts, values, windows.GetValueOrDefault(name) ?? []));
+        }
+        if (files.Count == 0) throw new InvalidDataException($"no .csv series under {dataDir}");
+        return files;
+    }
+
     public static (List<DateTime> Timestamps, List<double> Values) ReadSeries(string path)
     {
         var ts = new List<DateTime>();

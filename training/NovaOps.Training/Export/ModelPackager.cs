@@ -53,7 +53,7 @@ public static class ModelPackager
             Calibration = new CalibrationSpec(EmpiricalCdf.Kind, result.Calibration.Quantiles),
             Threshold = result.Threshold,
             Training = Training(provenance, result.History.Count, result.BestEpoch, result.Duration, data,
-                result.TrainSamples, result.ValidationSamples, result.TestSamples, result.TestPositives),
+                result.TrainSamples, result.ValidationSamples, result.TestSamples, result.TestPositives, result.Split),
             Metrics = result.TestMetrics,
         };
         return Write(directory, onnx, card, result.Model);
@@ -85,7 +85,7 @@ public static class ModelPackager
             HorizonSeconds = options.Horizon.TotalSeconds,
             Threshold = result.Threshold,
             Training = Training(provenance, result.History.Count, result.BestEpoch, result.Duration, data,
-                result.TrainSamples, result.ValidationSamples, result.TestSamples, result.TestPositives),
+                result.TrainSamples, result.ValidationSamples, result.TestSamples, result.TestPositives, result.Split),
             Metrics = result.TestMetrics,
         };
         return Write(directory, onnx, card, result.Model);
@@ -108,14 +108,14 @@ public static class ModelPackager
         new(data.Schema.Metrics, data.FeatureNames, p.FeatureWindow.TotalSeconds);
 
     private static TrainingSpec Training(Provenance p, int epochs, int bestEpoch, TimeSpan duration, WindowDataset data,
-        int train, int validation, int test, int testPositives) => new()
+        int train, int validation, int test, int testPositives, string split) => new()
     {
         Command = p.Command, Seed = p.Seed, StartedUtc = p.StartedUtc, DurationSeconds = Math.Round(duration.TotalSeconds, 1),
         Epochs = epochs, BestEpoch = bestEpoch, Hyperparameters = p.Hyperparameters,
         Data = new DataSpec
         {
             Source = data.Source.Description, Parameters = data.Source.Parameters, Sha256 = data.ContentHash(),
-            Split = "by VM and time: train and validation on 80% of VMs (first 60% / next 20% of time), test on the other 20% of VMs over the last 20%",
+            Split = split,
             TrainSamples = train, ValidationSamples = validation, TestSamples = test, TestPositives = testPositives,
         },
     };

@@ -19,7 +19,7 @@ public sealed record AnomalyTrainingOptions
 public sealed record AnomalyTrainingResult(
     Autoencoder Model, FeatureStandardization Standardization, EmpiricalCdf Calibration, double Threshold,
     IReadOnlyDictionary<string, double> TestMetrics, IReadOnlyList<EpochReport> History, int BestEpoch,
-    int TrainSamples, int ValidationSamples, int TestSamples, int TestPositives, TimeSpan Duration);
+    int TrainSamples, int ValidationSamples, int TestSamples, int TestPositives, TimeSpan Duration, string Split);
 
 /// <summary>
 /// Trains the anomaly autoencoder on normal training windows only (faulty ones would teach it to
@@ -61,7 +61,7 @@ public static class AnomalyTrainer
         var testLabels = split.Test.Select(Faulty).ToList();
         var metrics = TrainingLoop.TestMetrics(testScores, testLabels, threshold);
         return new AnomalyTrainingResult(model, standardization, calibration, threshold, metrics, history, bestEpoch,
-            train.Count, validationNormal.Count, split.Test.Count, testLabels.Count(l => l), clock.Elapsed);
+            train.Count, validationNormal.Count, split.Test.Count, testLabels.Count(l => l), clock.Elapsed, options.Split.Describe());
     }
 
     private static Tensor Batch(StandardizedSeries rows, IReadOnlyList<WindowRef> refs)

@@ -26,7 +26,7 @@ public sealed record IncidentTrainingOptions
 public sealed record IncidentTrainingResult(
     IncidentRnn Model, FeatureStandardization Standardization, double Threshold,
     IReadOnlyDictionary<string, double> TestMetrics, IReadOnlyList<EpochReport> History, int BestEpoch,
-    int TrainSamples, int ValidationSamples, int TestSamples, int TestPositives, TimeSpan Duration);
+    int TrainSamples, int ValidationSamples, int TestSamples, int TestPositives, TimeSpan Duration, string Split);
 
 /// <summary>
 /// Trains the incident predictor: each sample is a VM's last W windows, labelled by whether one of its
@@ -76,7 +76,7 @@ public static class IncidentTrainer
         var testLabels = test.Select(Positive).ToList();
         var metrics = TrainingLoop.TestMetrics(testScores, testLabels, threshold);
         return new IncidentTrainingResult(model, standardization, threshold, metrics, history, bestEpoch,
-            train.Count, validation.Count, test.Count, testLabels.Count(l => l), clock.Elapsed);
+            train.Count, validation.Count, test.Count, testLabels.Count(l => l), clock.Elapsed, (options.Split with { Embargo = options.Horizon }).Describe());
     }
 
     private static Tensor Sequences(StandardizedSeries rows, IReadOnlyList<WindowRef> refs, int length)

@@ -71,11 +71,8 @@ public sealed class PipelineBenchmark(NovaOpsSettings settings)
         return anomaly.Prediction.Enabled ? $"{detector} + predictions ({anomaly.Prediction.Model.Name})" : detector;
     }
 
-    internal static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
+    /// <summary>The median of a benchmark's runs (there is always one at least).</summary>
+    internal static double Median(List<double> values) => Evaluation.Statistics.Median.Of(values) ?? throw new ArgumentException("no runs");
 
     private static double RawConsume(string bootstrap, string topic, long n, CancellationToken ct)
     {

@@ -48,13 +48,12 @@ public static class ClosedLoopEvaluation
             outcomes.Add(new LoopOutcome(l.FaultId, l.Kind, l.Scope, l.RootCause, detect, firstAction, recover,
                 string.IsNullOrEmpty(l.ResolvedBy) ? null : l.ResolvedBy, human));
         }
-        var recoveries = outcomes.Select(o => o.RecoverSeconds).Order().ToList();
         return new ClosedLoopReport(
             ActionsExecuted: actions.Count(a => a.Outcome == ActionOutcome.Executed && a.Kind != ActionKind.PageHuman),
             ActionsBlockedByGuardrails: actions.Count(a => a.Outcome == ActionOutcome.Blocked),
             ApprovalsRequested: actions.Count(a => a.Outcome == ActionOutcome.AwaitingApproval),
             Pages: actions.Count(a => a.Outcome == ActionOutcome.Executed && a.Kind == ActionKind.PageHuman),
-            MttrMedianSeconds: recoveries.Count == 0 ? null : Median(recoveries),
+            MttrMedianSeconds: Statistics.Median.Of(outcomes.Select(o => o.RecoverSeconds)),
             AutomationRate: outcomes.Count == 0 ? null : outcomes.Count(o => !o.HumanNeeded) / (double)outcomes.Count,
             ResolvedByActions: outcomes.Count(o => o.ResolvedBy is not null),
             Prevented: labels.Count(l => l.ResolvedMs > 0 && l.ResolvedMs <= l.OnsetMs),
@@ -69,7 +68,4 @@ public static class ClosedLoopEvaluation
         if (l.Scope == FaultScope.Zone) targets.Add(l.Zone);
         return targets;
     }
-
-    private static double Median(List<double> sorted) =>
-        sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
 }

@@ -63,13 +63,13 @@ public static class DetectionEvaluation
             bool detected = firstDetection.TryGetValue(l.FaultId, out var t);
             return new FaultOutcome(l.FaultId, l.Kind, l.Scope, l.RootCause, detected, detected ? (t - l.OnsetMs) / 1000.0 : null);
         }).ToList();
-        var delays = outcomes.Where(o => o.DelaySeconds.HasValue).Select(o => o.DelaySeconds!.Value).Order().ToList();
+        var delays = outcomes.Where(o => o.DelaySeconds.HasValue).Select(o => o.DelaySeconds!.Value);
         int detectedCount = outcomes.Count(o => o.Detected);
         return new DetectionReport(
             anomalies.Count, tp, labels.Count, detectedCount,
             anomalies.Count == 0 ? 0 : (double)tp / anomalies.Count,
             labels.Count == 0 ? 0 : (double)detectedCount / labels.Count,
-            delays.Count == 0 ? null : Median(delays),
+            Statistics.Median.Of(delays),
             outcomes);
     }
 
@@ -86,7 +86,4 @@ public static class DetectionEvaluation
         if (!index.TryGetValue(key, out var list)) index[key] = list = [];
         list.Add(label);
     }
-
-    private static double Median(List<double> sorted) =>
-        sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
 }

@@ -37,9 +37,7 @@ public static class PredictionEvaluation
             var earliest = judged.Where(a => Touches(l, a) && Precedes(l, a)).Select(a => (long?)a.WindowEndMs).Min();
             if (earliest is { } t) leads.Add((l.OnsetMs - t) / 1000.0);
         }
-        leads.Sort();
-        double? median = leads.Count == 0 ? null : leads.Count % 2 == 1 ? leads[leads.Count / 2] : (leads[leads.Count / 2 - 1] + leads[leads.Count / 2]) / 2;
         return new PredictionReport(predictions.Count, alarms.Count, alarms.Count - judged.Count, labels.Count, leads.Count,
-            judged.Count == 0 ? 0 : right / (double)judged.Count, labels.Count == 0 ? 0 : leads.Count / (double)labels.Count, median);
+            judged.Count == 0 ? 0 : right / (double)judged.Count, labels.Count == 0 ? 0 : leads.Count / (double)labels.Count, Statistics.Median.Of(leads));
     }
 }

@@ -53,11 +53,10 @@ public static class IncidentEvaluation
             }
             else byKind[incident.Kind] = (n + 1, p);
         }
-        leads.Sort();
         return new IncidentReport(scored.Count, labels.Count(l => l),
             RankingMetrics.AveragePrecision(probabilities, labels), RankingMetrics.RocAuc(probabilities, labels), precision, recall,
             incidents.Count, predicted, incidents.Count == 0 ? 0 : predicted / (double)incidents.Count,
-            leads.Count == 0 ? null : leads.Count % 2 == 1 ? leads[leads.Count / 2] : (leads[leads.Count / 2 - 1] + leads[leads.Count / 2]) / 2,
+            Statistics.Median.Of(leads),
             threshold, byKind);
     }
 }

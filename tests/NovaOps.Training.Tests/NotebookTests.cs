@@ -20,6 +20,7 @@ public class NotebookTests
         var names = Notebooks().Select(n => (string)n.Data).ToList();
         Assert.Contains("anomaly-autoencoder.ipynb", names);
         Assert.Contains("incident-gru.ipynb", names);
+        Assert.Contains("series-autoencoder.ipynb", names);
     }
 
     [Theory]

@@ -203,11 +203,12 @@ threshold; an alarm is right when a fault on its VM or zone reaches onset within
 VM a fault already hurts (its window overlaps the fault after onset; the VM affected, hurt through service calls, or in
 the faulty zone) is too late to predict anything: it is counted apart and left out of the precision and lead times, as
 `eval incident` leaves such windows out. Counted as wrong, they had put the precision at about 0.1, nine alarms in ten.
-The simulator's noisy neighbours start with no precursor: nothing in a VM's history announces them, and the recall counts them.
+The simulator's noisy neighbours start with no precursor: nothing in a VM's history announces them. The recall counts
+them; the next column leaves them out.
 
-| predictions | alarm precision | alarms on VMs already hurting (left out) | incidents predicted (recall) | median lead time before onset (s) |
-|---:|---:|---:|---:|---:|
-| {d['predictions']:,} | {opt(d['incident_precision'], '.3f')} | {d['incident_alarms_during_incidents']:,} | {opt(d['incident_recall'], '.3f')} | {opt(d['median_lead_time_s'], '.0f')} |
+| predictions | alarm precision | alarms on VMs already hurting (left out) | incidents predicted (recall) | of those with a precursor | median lead time before onset (s) |
+|---:|---:|---:|---:|---:|---:|
+| {d['predictions']:,} | {opt(d['incident_precision'], '.3f')} | {d['incident_alarms_during_incidents']:,} | {opt(d['incident_recall'], '.3f')} | {opt(d['incident_recall_with_precursor'], '.3f')} | {opt(d['median_lead_time_s'], '.0f')} |
 
 Root causes of the same run (`{d['rca_method']}` method, RCA app on the same broker): incidents it ranked that cover
 injected faults (hold their VMs, affected or hurt through service calls, while they ran), and how often a true root cause

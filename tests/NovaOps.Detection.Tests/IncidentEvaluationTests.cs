@@ -40,10 +40,10 @@ public class PredictionEvaluationTests
     [Fact]
     public void Alarms_are_right_when_an_onset_on_their_vm_or_zone_follows_within_the_horizon()
     {
-        var vmFault = new Contracts.FaultLabel { FaultId = "a", Scope = Contracts.FaultScope.Vm, Zone = "z1", OnsetMs = 100 * M, EndMs = 110 * M };
+        var vmFault = new Contracts.FaultLabel { FaultId = "a", Scope = Contracts.FaultScope.Vm, Zone = "z1", PrecursorStartMs = 90 * M, OnsetMs = 100 * M, EndMs = 110 * M };
         vmFault.AffectedVms.Add("vm-1");
-        var zoneFault = new Contracts.FaultLabel { FaultId = "b", Scope = Contracts.FaultScope.Zone, Zone = "z2", OnsetMs = 200 * M, EndMs = 210 * M };
-        var missed = new Contracts.FaultLabel { FaultId = "c", Scope = Contracts.FaultScope.Vm, Zone = "z1", OnsetMs = 300 * M, EndMs = 310 * M };
+        var zoneFault = new Contracts.FaultLabel { FaultId = "b", Scope = Contracts.FaultScope.Zone, Zone = "z2", PrecursorStartMs = 200 * M, OnsetMs = 200 * M, EndMs = 210 * M };
+        var missed = new Contracts.FaultLabel { FaultId = "c", Scope = Contracts.FaultScope.Vm, Zone = "z1", PrecursorStartMs = 280 * M, OnsetMs = 300 * M, EndMs = 310 * M };
         missed.AffectedVms.Add("vm-9");
 
         var report = Evaluation.GroundTruth.PredictionEvaluation.Evaluate([vmFault, zoneFault, missed],
@@ -60,6 +60,8 @@ public class PredictionEvaluationTests
         Assert.Equal(0.75, report.AlarmPrecision, 9);
         Assert.Equal(2.0 / 3, report.IncidentRecall, 9);
         Assert.Equal(600, report.MedianLeadTimeSeconds);
+        // a and c had a precursor (b, with none, was predicted through its zone all the same): one of those two predicted.
+        Assert.Equal((2, 1), (report.IncidentsWithPrecursor, report.IncidentsWithPrecursorPredicted));
     }
 
     [Fact]

@@ -84,7 +84,8 @@ internal static class DemoCommand
             table.AddRow($"predictions ({s.IncidentModel})", $"{s.Predictions:N0}")
                 .AddRow("incident alarms right (precision; alarms on VMs already hurting left out)",
                     s.IncidentPrecision is { } p ? $"{p:P1} ({s.IncidentAlarmsDuringIncidents:N0} left out)" : "-")
-                .AddRow("incidents predicted (recall)", s.IncidentRecall is { } r ? $"{r:P1}" : "-")
+                .AddRow("incidents predicted (recall; of those with a precursor)",
+                    s.IncidentRecall is { } r ? $"{r:P1} ({(s.IncidentRecallWithPrecursor is { } rp ? $"{rp:P1}" : "-")})" : "-")
                 .AddRow("median lead time before onset", s.MedianLeadTimeSeconds is { } l ? $"{l:F0} s" : "-");
         table.AddRow($"incidents ranked ({s.RcaMethod} RCA): of a fault / of none", $"{s.RcaIncidents:N0} / {s.RcaUnmatchedIncidents:N0}")
             .AddRow("faults in a ranked incident", $"{s.RcaFaultsCovered} of {s.FaultsInjected}")

@@ -102,6 +102,8 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options)
             IncidentPrecision: predicted is null ? null : Math.Round(predicted.AlarmPrecision, 4),
             IncidentAlarmsDuringIncidents: predicted?.AlarmsDuringIncidents,
             IncidentRecall: predicted is null ? null : Math.Round(predicted.IncidentRecall, 4),
+            IncidentRecallWithPrecursor: predicted is not { IncidentsWithPrecursor: > 0 } p ? null
+                : Math.Round(p.IncidentsWithPrecursorPredicted / (double)p.IncidentsWithPrecursor, 4),
             MedianLeadTimeSeconds: predicted?.MedianLeadTimeSeconds,
             IncidentModel: app.ActiveIncidentModel,
             RcaIncidents: rootCauses.Incidents,

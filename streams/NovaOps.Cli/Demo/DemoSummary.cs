@@ -21,6 +21,7 @@ public sealed record DemoSummary(
     [property: JsonPropertyName("incident_precision")] double? IncidentPrecision,
     [property: JsonPropertyName("incident_alarms_during_incidents")] int? IncidentAlarmsDuringIncidents,
     [property: JsonPropertyName("incident_recall")] double? IncidentRecall,
+    [property: JsonPropertyName("incident_recall_with_precursor")] double? IncidentRecallWithPrecursor,
     [property: JsonPropertyName("median_lead_time_s")] double? MedianLeadTimeSeconds,
     [property: JsonPropertyName("incident_model")] string? IncidentModel,
     [property: JsonPropertyName("rca_incidents")] int RcaIncidents,

@@ -4,8 +4,10 @@ namespace NovaOps.Evaluation.GroundTruth;
 
 /// <param name="AlarmsDuringIncidents">Alarms on windows a fault touching their VM was already hurting: left out of
 /// <see cref="AlarmPrecision"/>.</param>
+/// <param name="IncidentsWithPrecursor">Faults whose first sign came before their onset: the ones a VM's history can announce
+/// (the simulator's noisy neighbours start at onset, with no sign before).</param>
 public sealed record PredictionReport(int Predictions, int Alarms, int AlarmsDuringIncidents, int Incidents, int IncidentsPredicted,
-    double AlarmPrecision, double IncidentRecall, double? MedianLeadTimeSeconds);
+    double AlarmPrecision, double IncidentRecall, double? MedianLeadTimeSeconds, int IncidentsWithPrecursor, int IncidentsWithPrecursorPredicted);
 
 /// <summary>
 /// Scores published predictions against the simulator's fault labels (merged, see <see cref="FaultLabels.Merge"/>).
@@ -32,12 +34,17 @@ public static class PredictionEvaluation
         var judged = alarms.Where(a => !labels.Any(l => Hurts(l, a) && During(l, a))).ToList();
         int right = judged.Count(a => labels.Any(l => Touches(l, a) && Precedes(l, a)));
         var leads = new List<double>();
+        int withPrecursor = 0, withPrecursorPredicted = 0;
         foreach (var l in labels)
         {
             var earliest = judged.Where(a => Touches(l, a) && Precedes(l, a)).Select(a => (long?)a.WindowEndMs).Min();
             if (earliest is { } t) leads.Add((l.OnsetMs - t) / 1000.0);
+            if (l.PrecursorStartMs >= l.OnsetMs) continue;
+            withPrecursor++;
+            if (earliest is not null) withPrecursorPredicted++;
         }
         return new PredictionReport(predictions.Count, alarms.Count, alarms.Count - judged.Count, labels.Count, leads.Count,
-            judged.Count == 0 ? 0 : right / (double)judged.Count, labels.Count == 0 ? 0 : leads.Count / (double)labels.Count, Statistics.Median.Of(leads));
+            judged.Count == 0 ? 0 : right / (double)judged.Count, labels.Count == 0 ? 0 : leads.Count / (double)labels.Count, Statistics.Median.Of(leads),
+            withPrecursor, withPrecursorPredicted);
     }
 }

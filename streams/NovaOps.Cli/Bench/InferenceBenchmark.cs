@@ -130,18 +130,29 @@ public sealed class InferenceBenchmark(NovaOpsSettings settings)
         await app.StartAsync(ct);
         status($"in the topology: {total:N0} records");
         await PipelineBenchmark.UntilCounted(() => (long)processed.Value, total, "the anomaly topology (ONNX, prediction on)", ct);
-        // The last micro-batches are flushed by the punctuator once due, on a loaded machine later than that (a fixed
-        // wait once missed 728 of 4,900 windows in CI): wait until the anomaly model has scored every window closed.
-        long windows;
-        do
-        {
-            windows = (long)metrics.FleetWindowsTotal();
-            await PipelineBenchmark.UntilCounted(() => (long)metrics.ModelRows(anomalyModel).Value, windows, "the anomaly model's last micro-batches", ct);
-        }
-        while ((long)metrics.FleetWindowsTotal() != windows);
-        // The incident model's last batch, due at the same time, gets a tick more.
-        await Task.Delay(2 * (int)anomaly.MicroBatch.CheckInterval.TotalMilliseconds, ct);
+        // Counting the records in is not the end: the windows close downstream of the decoder, and the last micro-batches
+        // are flushed by the punctuator once due, on a loaded machine later than that (a fixed wait once missed the last
+        // 728 of 4,900 windows in CI). Done when every window closed has been scored and neither count has moved for a second.
+        await UntilSettled(() => (long)metrics.FleetWindowsTotal(), () => (long)metrics.ModelRows(anomalyModel).Value, ct);
         return new TopologyRun(total, metrics, ThreadGroupCpu.Seconds(anomaly.ApplicationId)); // the stream threads are named after the app
+    }
+
+    /// <summary>Waits until <paramref name="scored"/> has caught up with <paramref name="windows"/> and both have been still for a second.</summary>
+    private static async Task UntilSettled(Func<long> windows, Func<long> scored, CancellationToken ct)
+    {
+        var quiet = TimeSpan.FromSeconds(1);
+        var stallLimit = TimeSpan.FromSeconds(60);
+        var still = System.Diagnostics.Stopwatch.StartNew();
+        var (lastWindows, lastScored) = (windows(), scored());
+        while (true)
+        {
+            await Task.Delay(20, ct);
+            var (w, s) = (windows(), scored());
+            if (w != lastWindows || s != lastScored) { (lastWindows, lastScored) = (w, s); still.Restart(); continue; }
+            if (s >= w && still.Elapsed >= quiet) return;
+            if (still.Elapsed > stallLimit)
+                throw new InvalidOperationException($"the anomaly model scored {s:N0} of {w:N0} closed windows and made no progress for {stallLimit.TotalSeconds:N0} s");
+        }
     }
 
     /// <summary>The model's figures from the round with the median ratio (the lower middle one of an even count), with every round's ratio.</summary>

@@ -33,17 +33,13 @@ public static class NabCorpus
     {
         if (!Directory.Exists(dataDir)) throw new DirectoryNotFoundException($"NAB data folder not found: {dataDir}");
         if (!File.Exists(windowsFile)) throw new FileNotFoundException($"NAB windows file not found: {windowsFile}");
-        using var doc = JsonDocument.Parse(File.ReadAllText(windowsFile));
         var files = new List<NabFile>();
-        foreach (var entry in doc.RootElement.EnumerateObject().OrderBy(e => e.Name, StringComparer.Ordinal))
+        foreach (var (name, windows) in ReadWindows(windowsFile).OrderBy(e => e.Key, StringComparer.Ordinal))
         {
-            string path = Path.Combine(dataDir, entry.Name);
+            string path = Path.Combine(dataDir, name);
             if (!File.Exists(path)) continue; // the windows file covers the whole corpus; a subset has fewer files
-            var windows = entry.Value.EnumerateArray()
-                .Select(w => (ParseTs(w[0].GetString()!), ParseTs(w[1].GetString()!)))
-                .ToList();
             var (ts, values) = ReadSeries(path);
-            files.Add(new NabFile(entry.Name, ts, values, windows));
+            files.Add(new NabFile(name, ts, values, windows));
         }
         if (files.Count == 0) throw new InvalidDataException($"no series of {windowsFile} found under {dataDir}");
         return files;
@@ -58,13 +54,7 @@ public static class NabCorpus
     {
         if (!Directory.Exists(dataDir)) throw new DirectoryNotFoundException($"series folder not found: {dataDir}");
         if (windowsFile is not null && !File.Exists(windowsFile)) throw new FileNotFoundException($"windows file not found: {windowsFile}");
-        var windows = new Dictionary<string, List<(DateTime, DateTime)>>(StringComparer.Ordinal);
-        if (windowsFile is not null)
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllText(windowsFile));
-            foreach (var entry in doc.RootElement.EnumerateObject())
-                windows[entry.Name] = entry.Value.EnumerateArray().Select(w => (ParseTs(w[0].GetString()!), ParseTs(w[1].GetString()!))).ToList();
-        }
+        var windows = windowsFile is null ? [] : ReadWindows(windowsFile);
         var files = new List<NabFile>();
         foreach (string path in Directory.EnumerateFiles(dataDir, "*.csv", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
@@ -74,6 +64,14 @@ public static class NabCorpus
         }
         if (files.Count == 0) throw new InvalidDataException($"no .csv series under {dataDir}");
         return files;
+    }
+
+    /// <summary>The windows file: each series' name and its labelled windows.</summary>
+    private static Dictionary<string, List<(DateTime Start, DateTime End)>> ReadWindows(string windowsFile)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(windowsFile));
+        return doc.RootElement.EnumerateObject().ToDictionary(e => e.Name,
+            e => e.Value.EnumerateArray().Select(w => (ParseTs(w[0].GetString()!), ParseTs(w[1].GetString()!))).ToList(), StringComparer.Ordinal);
     }
 
     public static (List<DateTime> Timestamps, List<double> Values) ReadSeries(string path)

@@ -70,6 +70,30 @@ public static class SeriesDatasets
     }
 
     /// <summary>
+    /// Every <c>timestamp,value</c> CSV under <paramref name="folder"/> (NAB's layout), a row inside one of its windows in
+    /// <paramref name="windowsFile"/> (NAB's <c>combined_windows.json</c>) labelled anomalous: <see cref="FromSeries"/>
+    /// on them, with the folder, file and window counts as the dataset's source.
+    /// </summary>
+    public static WindowDataset FromCsvFolder(string folder, string? windowsFile, IProgress<double>? progress = null)
+    {
+        var files = NovaOps.Evaluation.Nab.NabCorpus.ReadFolder(folder, windowsFile);
+        var series = files.Select(f =>
+        {
+            var anomalous = new bool[f.Values.Count];
+            foreach (var (start, end) in f.WindowRows()) Array.Fill(anomalous, true, start, end - start + 1);
+            return new LabelledSeries(f.Name, f.Timestamps.Select(t => new DateTimeOffset(t, TimeSpan.Zero).ToUnixTimeMilliseconds()).ToList(), f.Values, anomalous);
+        }).ToList();
+        var source = new DatasetSource("csv-series",
+            $"{files.Count} CSV series under {Path.GetFileName(Path.TrimEndingDirectorySeparator(folder))} ({(windowsFile is null ? "unlabelled" : $"anomaly windows from {Path.GetFileName(windowsFile)}")})",
+            new Dictionary<string, string>
+            {
+                ["folder"] = Path.GetFullPath(folder), ["files"] = files.Count.ToString(), ["rows"] = files.Sum(f => f.Values.Count).ToString(),
+                ["labels"] = windowsFile is null ? "none" : Path.GetFullPath(windowsFile), ["labelled_windows"] = files.Sum(f => f.Windows.Count).ToString(),
+            });
+        return FromSeries(series, source, progress);
+    }
+
+    /// <summary>
     /// Exported series (a folder of CSV files, e.g. NAB's layout): each its own entity, its rows made into the series
     /// model's rows exactly as <c>detect</c> makes them; a row a label marks anomalous is faulty (the autoencoder
     /// trains on the others). Missing values are skipped, as <c>detect</c> skips them; rows out of time order are an error.

@@ -134,24 +134,8 @@ internal static class TrainCommands
     }
 
     /// <summary>A folder of exported series (NAB's layout), with their anomaly windows when given.</summary>
-    private static WindowDataset SeriesFromCsv(DirectoryInfo folder, FileInfo? labels)
-    {
-        var files = NovaOps.Evaluation.Nab.NabCorpus.ReadFolder(folder.FullName, labels?.FullName);
-        var series = files.Select(f =>
-        {
-            var anomalous = new bool[f.Values.Count];
-            foreach (var (start, end) in f.WindowRows()) Array.Fill(anomalous, true, start, end - start + 1);
-            return new LabelledSeries(f.Name, f.Timestamps.Select(t => new DateTimeOffset(t).ToUnixTimeMilliseconds()).ToList(), f.Values, anomalous);
-        }).ToList();
-        var source = new DatasetSource("csv-series",
-            $"{files.Count} CSV series under {folder.Name} ({(labels is null ? "unlabelled" : $"anomaly windows from {labels.Name}")})",
-            new Dictionary<string, string>
-            {
-                ["folder"] = folder.FullName, ["files"] = files.Count.ToString(), ["rows"] = files.Sum(f => f.Values.Count).ToString(),
-                ["labels"] = labels?.FullName ?? "none", ["labelled_windows"] = files.Sum(f => f.Windows.Count).ToString(),
-            });
-        return Building($"{files.Count} CSV series into rows", progress => SeriesDatasets.FromSeries(series, source, progress));
-    }
+    private static WindowDataset SeriesFromCsv(DirectoryInfo folder, FileInfo? labels) =>
+        Building($"CSV series under {folder.Name} into rows", progress => SeriesDatasets.FromCsvFolder(folder.FullName, labels?.FullName, progress));
 
     private static WindowDataset Simulate(ParseResult parse, Common c)
     {

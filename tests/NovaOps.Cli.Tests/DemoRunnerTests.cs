@@ -49,7 +49,7 @@ public class DemoRunnerTests
             Assert.True(png.Length > 50_000, $"the PNG is {png.Length} bytes");
             string html = File.ReadAllText(rendered.Html);
             Assert.Contains("report.png", html);
-            var shown = RunRecord.Read(runDir.FullName, RunRecord.Faults, NovaOps.Contracts.FaultLabel.Parser).OrderBy(f => f.OnsetMs).Take(rendered.Faults);
+            var shown = RunRecord.Read<NovaOps.Contracts.FaultLabel>(runDir.FullName, RunRecord.Faults).OrderBy(f => f.OnsetMs).Take(rendered.Faults);
             Assert.All(shown, f => Assert.Contains(f.FaultId, html));
             Assert.True(File.ReadAllLines(Path.Combine(runDir.FullName, RunRecord.Telemetry)).Length > 1000, "the run recorded the telemetry of the faults' VMs");
         }

@@ -10,8 +10,8 @@ namespace NovaOps.Cli.Demo;
 /// </summary>
 public static class RunRecord
 {
-    public const string Summary = "summary.json", Faults = "faults.jsonl", Telemetry = "telemetry.jsonl", Anomalies = "anomalies.jsonl",
-        Predictions = "predictions.jsonl", Actions = "actions.jsonl";
+    public const string Summary = "summary.json", Faults = RecordingFiles.Faults, Telemetry = RecordingFiles.Telemetry,
+        Anomalies = "anomalies.jsonl", Predictions = "predictions.jsonl", Actions = "actions.jsonl";
 
     /// <summary>The VMs whose telemetry a run records: up to <paramref name="perFault"/> of each fault's, the root cause first.</summary>
     public static IReadOnlySet<string> VmsToRecord(IEnumerable<FaultLabel> faults, int perFault = 4) =>
@@ -23,33 +23,17 @@ public static class RunRecord
     {
         Directory.CreateDirectory(directory);
         JsonOutput.Write(new FileInfo(Path.Combine(directory, Summary)), summary);
-        Lines(directory, Faults, faults);
-        Lines(directory, Telemetry, telemetry.OrderBy(s => s.TimestampMs));
-        Lines(directory, Anomalies, anomalies);
-        Lines(directory, Predictions, predictions);
-        Lines(directory, Actions, actions);
+        JsonLines.Write(Path.Combine(directory, Faults), faults);
+        JsonLines.Write(Path.Combine(directory, Telemetry), telemetry.OrderBy(s => s.TimestampMs));
+        JsonLines.Write(Path.Combine(directory, Anomalies), anomalies);
+        JsonLines.Write(Path.Combine(directory, Predictions), predictions);
+        JsonLines.Write(Path.Combine(directory, Actions), actions);
     }
 
-    private static void Lines<T>(string directory, string name, IEnumerable<T> records) where T : IMessage
-    {
-        using var writer = new StreamWriter(Path.Combine(directory, name));
-        foreach (var r in records) writer.WriteLine(JsonFormatter.Default.Format(r));
-    }
-
-    public static List<T> Read<T>(string directory, string name, MessageParser<T> parser) where T : IMessage<T>, new()
+    public static List<T> Read<T>(string directory, string name) where T : IMessage<T>, new()
     {
         string path = Path.Combine(directory, name);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path} is missing: is {directory} a demo run (novaops demo --run-dir)?", path);
-        var parserJson = new JsonParser(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
-        var list = new List<T>();
-        int line = 0;
-        foreach (var text in File.ReadLines(path))
-        {
-            line++;
-            if (text.Length == 0) continue;
-            try { list.Add(parserJson.Parse<T>(text)); }
-            catch (InvalidProtocolBufferException e) { throw new InvalidDataException($"{path}:{line}: {e.Message}"); }
-        }
-        return list;
+        return [.. JsonLines.Read<T>(path)];
     }
 }

@@ -19,11 +19,11 @@ public static class RunReport
 
     public static Output Render(string runDirectory, string outDirectory, int maxFaults = 8)
     {
-        var faults = RunRecord.Read(runDirectory, RunRecord.Faults, FaultLabel.Parser).OrderBy(f => f.OnsetMs).Take(maxFaults).ToList();
-        var telemetry = RunRecord.Read(runDirectory, RunRecord.Telemetry, TelemetrySample.Parser);
-        var anomalies = RunRecord.Read(runDirectory, RunRecord.Anomalies, AnomalyEvent.Parser);
-        var predictions = RunRecord.Read(runDirectory, RunRecord.Predictions, PredictionEvent.Parser);
-        var actions = RunRecord.Read(runDirectory, RunRecord.Actions, ActionRecord.Parser);
+        var faults = RunRecord.Read<FaultLabel>(runDirectory, RunRecord.Faults).OrderBy(f => f.OnsetMs).Take(maxFaults).ToList();
+        var telemetry = RunRecord.Read<TelemetrySample>(runDirectory, RunRecord.Telemetry);
+        var anomalies = RunRecord.Read<AnomalyEvent>(runDirectory, RunRecord.Anomalies);
+        var predictions = RunRecord.Read<PredictionEvent>(runDirectory, RunRecord.Predictions);
+        var actions = RunRecord.Read<ActionRecord>(runDirectory, RunRecord.Actions);
         if (faults.Count == 0) throw new InvalidDataException($"{Path.Combine(runDirectory, RunRecord.Faults)} holds no fault: nothing to show");
         long t0 = telemetry.Count > 0 ? telemetry.Min(s => s.TimestampMs) : faults.Min(f => f.PrecursorStartMs);
         double Minutes(long ms) => (ms - t0) / 60_000.0;

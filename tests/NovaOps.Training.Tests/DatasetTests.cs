@@ -122,11 +122,18 @@ public class DatasetTests
         Assert.Contains("c/bad.csv: row 51", e.Message);
     }
 
+    // The card's hash of its training data: the repository's dataset builder still makes exactly those rows.
     [Fact]
-    public void The_shipped_series_models_training_data_is_rebuilt_to_the_byte()
+    public void The_shipped_series_models_training_data_is_rebuilt_to_the_byte() =>
+        AssertRebuilt("series-autoencoder", (options, ticks) => SeriesDatasets.FromSimulator(options, ticks));
+
+    [Fact]
+    public void The_shipped_anomaly_models_training_data_and_labels_are_rebuilt_to_the_byte() =>
+        AssertRebuilt("anomaly-autoencoder", (options, ticks) => SimulatorDatasets.Build(options, ticks));
+
+    private static void AssertRebuilt(string model, Func<SimulatorOptions, long, WindowDataset> build)
     {
-        // The card's hash of its training data: the repository's dataset builder still makes exactly those rows.
-        using var card = System.Text.Json.JsonDocument.Parse(File.ReadAllText(NovaOps.Tests.Shared.Repository.Path("models", "series-autoencoder", "1", "card.json")));
+        using var card = System.Text.Json.JsonDocument.Parse(File.ReadAllText(NovaOps.Tests.Shared.Repository.Path("models", model, "1", "card.json")));
         var data = card.RootElement.GetProperty("training").GetProperty("data");
         var p = data.GetProperty("parameters");
         var options = new SimulatorOptions
@@ -135,7 +142,7 @@ public class DatasetTests
             FaultsPerHour = double.Parse(p.GetProperty("faults_per_hour").GetString()!, System.Globalization.CultureInfo.InvariantCulture),
             FaultFreePrefix = TimeSpan.FromMinutes(30),
         };
-        var rebuilt = SeriesDatasets.FromSimulator(options, long.Parse(p.GetProperty("ticks").GetString()!));
+        var rebuilt = build(options, long.Parse(p.GetProperty("ticks").GetString()!));
         Assert.Equal(data.GetProperty("sha256").GetString(), rebuilt.ContentHash());
     }
 }

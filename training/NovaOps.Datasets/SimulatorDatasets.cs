@@ -22,15 +22,12 @@ public static class SimulatorDatasets
         var schema = new FeatureSchema(MetricNames.Standard);
         var extractor = new WindowFeatureExtractor(schema, features ?? new FeatureOptions());
 
-        var faultsOfVm = new List<FaultSpan>?[fleet.VmCount];
+        var faultsOfVm = new FaultWindows?[fleet.VmCount];
         foreach (var f in plan.Faults)
         {
-            var span = new FaultSpan(generator.TickToMs(f.PrecursorStartTick), generator.TickToMs(f.OnsetTick), generator.TickToMs(f.EndTick));
-            foreach (int vm in f.AffectedVms) (faultsOfVm[vm] ??= []).Add(span);
-            // VMs hurt through service calls: not normal from onset (no precursor of their own), but not a VM's own
-            // incident to predict either: nothing in its history announces a callee's fault.
-            var cascade = span with { PrecursorStartMs = span.OnsetMs, Cascade = true };
-            foreach (int vm in f.Cascade.Keys) (faultsOfVm[vm] ??= []).Add(cascade);
+            long precursor = generator.TickToMs(f.PrecursorStartTick), onset = generator.TickToMs(f.OnsetTick), end = generator.TickToMs(f.EndTick);
+            foreach (int vm in f.AffectedVms) (faultsOfVm[vm] ??= new()).AddOwn(precursor, onset, end);
+            foreach (int vm in f.Cascade.Keys) (faultsOfVm[vm] ??= new()).AddCascade(onset, end);
         }
 
         var series = new EntitySeries[fleet.VmCount];
@@ -51,7 +48,7 @@ public static class SimulatorDatasets
                 var sample = generator.Sample(vm);
                 sample.CopyStandardMetrics(values);
                 if (extractor.Add(states[vm], sample.TimestampMs, values, row) is { } w)
-                    series[vm].Add(w.EndMs, row, Label(faultsOfVm[vm], w.StartMs, w.EndMs));
+                    series[vm].Add(w.EndMs, row, FaultWindows.Label(faultsOfVm[vm], w.StartMs, w.EndMs));
             }
             if (tick % 64 == 0) progress?.Report((double)tick / ticks);
         }
@@ -68,22 +65,5 @@ public static class SimulatorDatasets
         var incidents = plan.Faults.Select(f => new Incident(f.Id, f.Kind.ToString(), generator.TickToMs(f.PrecursorStartTick),
             generator.TickToMs(f.OnsetTick), generator.TickToMs(f.EndTick), f.AffectedVms)).ToList();
         return new WindowDataset(schema, series, new DatasetSource("simulator", $"simulator run, seed {options.Seed}, {options.Vms} VMs, {ticks} ticks", parameters), incidents);
-    }
-
-    private readonly record struct FaultSpan(long PrecursorStartMs, long OnsetMs, long EndMs, bool Cascade = false);
-
-    private static WindowLabel Label(List<FaultSpan>? faults, long startMs, long endMs)
-    {
-        if (faults is null) return WindowLabel.Normal;
-        bool faulty = false, inIncident = false;
-        long? next = null;
-        foreach (var f in faults)
-        {
-            if (f.PrecursorStartMs < endMs && f.EndMs > startMs) faulty = true;
-            if (f.OnsetMs < endMs && f.EndMs > startMs) inIncident = true; // cascades too: such windows are no sample of calm or of a coming incident
-            if (f.Cascade) continue;
-            if (f.OnsetMs >= endMs && (next is null || f.OnsetMs - endMs < next)) next = f.OnsetMs - endMs;
-        }
-        return new WindowLabel(faulty, inIncident, next);
     }
 }

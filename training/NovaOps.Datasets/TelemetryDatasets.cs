@@ -1,0 +1,141 @@
+using System.Globalization;
+using NovaOps.Contracts;
+using NovaOps.Detection;
+using NovaOps.Evaluation.GroundTruth;
+
+namespace NovaOps.Datasets;
+
+/// <summary>
+/// Builds a labelled window dataset from recorded telemetry (a region's <c>telemetry</c> topic, written by
+/// <c>novaops record</c> or <c>demo --run-dir</c>) and, where there is ground truth, its fault labels. The samples go
+/// through the feature extractor the anomaly topology runs, and windows are labelled as a simulator dataset's are,
+/// so a model trained on a recording scores the same features it learnt from.
+/// </summary>
+public static class TelemetryDatasets
+{
+    /// <summary>
+    /// Reads a recording folder: <see cref="RecordingFiles.Telemetry"/> (required) and <see cref="RecordingFiles.Faults"/>
+    /// (optional: without it every window counts as normal), each plain or <c>.gz</c>.
+    /// </summary>
+    public static WindowDataset FromFolder(string directory, FeatureOptions? features = null, IProgress<double>? progress = null)
+    {
+        if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"no folder {directory}");
+        string telemetry = JsonLines.Find(directory, RecordingFiles.Telemetry)
+            ?? throw new FileNotFoundException($"{directory} holds no {RecordingFiles.Telemetry}(.gz): record one with `novaops record --out {directory}`");
+        string? faults = JsonLines.Find(directory, RecordingFiles.Faults);
+        var labels = faults is null ? [] : JsonLines.Read<FaultLabel>(faults).ToList();
+        var data = FromRecords(JsonLines.Read<TelemetrySample>(telemetry, progress), labels, features);
+        var parameters = new Dictionary<string, string>(data.Source.Parameters)
+        {
+            ["telemetry_file"] = Path.GetFileName(telemetry), ["faults_file"] = faults is null ? "none" : Path.GetFileName(faults),
+        };
+        return new WindowDataset(data.Schema, data.Series, data.Source with
+        {
+            Description = $"recorded telemetry in {Path.GetFileName(Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar))}: {data.Source.Description}",
+            Parameters = parameters,
+        }, data.Incidents);
+    }
+
+    /// <summary>
+    /// Builds the dataset from samples (each VM's in time order, as a partition of the telemetry topic holds them) and
+    /// fault labels. Samples the stream apps would dead-letter are left out and counted (<c>samples_rejected</c>).
+    /// </summary>
+    public static WindowDataset FromRecords(IEnumerable<TelemetrySample> samples, IEnumerable<FaultLabel> labels, FeatureOptions? features = null)
+    {
+        var faults = FaultLabels.Merge(labels);
+        var truth = new GroundTruthIndex(faults);
+        var schema = new FeatureSchema(MetricNames.Standard);
+        var extractor = new WindowFeatureExtractor(schema, features ?? new FeatureOptions());
+        var codec = new TelemetryCodec();
+
+        var vms = new Dictionary<string, VmState>(StringComparer.Ordinal);
+        var rejected = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var values = new double[MetricNames.Count];
+        var row = new double[schema.Length];
+        long accepted = 0, firstMs = long.MaxValue, lastMs = long.MinValue;
+        foreach (var sample in samples)
+        {
+            var check = codec.Validate(sample);
+            if (!check.IsValid)
+            {
+                rejected[check.ReasonCode!] = rejected.GetValueOrDefault(check.ReasonCode!) + 1;
+                continue;
+            }
+            if (!vms.TryGetValue(sample.VmId, out var vm))
+            {
+                vm = new VmState(new EntitySeries(sample.VmId, schema.Length), new double[extractor.StateLength], truth.Of(sample.VmId, sample.Zone), sample.Zone);
+                extractor.InitState(vm.State);
+                vms.Add(sample.VmId, vm);
+            }
+            sample.CopyStandardMetrics(values);
+            if (extractor.Add(vm.State, sample.TimestampMs, values, row) is { } w)
+                vm.Series.Add(w.EndMs, row, FaultWindows.Label(vm.Faults, w.StartMs, w.EndMs));
+            accepted++;
+            firstMs = Math.Min(firstMs, sample.TimestampMs);
+            lastMs = Math.Max(lastMs, sample.TimestampMs);
+        }
+        if (accepted == 0)
+            throw new InvalidDataException(rejected.Count == 0 ? "the recording holds no telemetry sample" : $"no valid telemetry sample: rejected {Describe(rejected)}");
+
+        // Ordered by VM id, so the dataset (and its hash on the card) does not depend on how partitions interleaved.
+        var ordered = vms.Values.OrderBy(v => v.Series.Id, StringComparer.Ordinal).ToList();
+        var index = ordered.Select((v, i) => (v.Series.Id, i)).ToDictionary(p => p.Id, p => p.i, StringComparer.Ordinal);
+        var incidents = faults.Select(f => new Incident(f.FaultId, f.Kind.ToString(), f.PrecursorStartMs, f.OnsetMs, f.EndMs,
+            [.. ordered.Where(v => GroundTruthIndex.Hits(f, v.Series.Id, v.Zone)).Select(v => index[v.Series.Id])])).ToList();
+
+        var parameters = new Dictionary<string, string>
+        {
+            ["samples"] = accepted.ToString(CultureInfo.InvariantCulture),
+            ["samples_rejected"] = rejected.Count == 0 ? "0" : Describe(rejected),
+            ["vms"] = ordered.Count.ToString(CultureInfo.InvariantCulture),
+            ["from"] = DateTimeOffset.FromUnixTimeMilliseconds(firstMs).ToString("O", CultureInfo.InvariantCulture),
+            ["to"] = DateTimeOffset.FromUnixTimeMilliseconds(lastMs).ToString("O", CultureInfo.InvariantCulture),
+            ["faults"] = faults.Count.ToString(CultureInfo.InvariantCulture),
+            ["fault_mix"] = string.Join(",", faults.GroupBy(f => f.Kind).OrderBy(g => g.Key).Select(g => $"{g.Key}:{g.Count()}")),
+        };
+        string span = $"{(lastMs - firstMs) / 3_600_000.0:0.#} h";
+        return new WindowDataset(schema, [.. ordered.Select(v => v.Series)],
+            new DatasetSource("recording", $"{accepted:N0} samples of {ordered.Count} VMs over {span}, {faults.Count} labelled faults", parameters), incidents);
+    }
+
+    private static string Describe(SortedDictionary<string, long> counts) => string.Join(",", counts.Select(kv => $"{kv.Key}:{kv.Value}"));
+
+    private sealed record VmState(EntitySeries Series, double[] State, FaultWindows? Faults, string Zone);
+
+    /// <summary>Which labelled faults touch a VM: its own (by VM list, or by zone for a zone's fault) and those hurting it through service calls.</summary>
+    private sealed class GroundTruthIndex
+    {
+        private readonly Dictionary<string, List<FaultLabel>> _own = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, List<FaultLabel>> _zone = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, List<FaultLabel>> _symptom = new(StringComparer.Ordinal);
+
+        public GroundTruthIndex(IEnumerable<FaultLabel> faults)
+        {
+            foreach (var f in faults)
+            {
+                // A zone's label does not list its VMs (they can be many): the zone says who is affected.
+                if (f.Scope == FaultScope.Zone) Add(_zone, f.Zone, f);
+                else foreach (var vm in f.AffectedVms) Add(_own, vm, f);
+                foreach (var vm in f.SymptomVms) Add(_symptom, vm, f);
+            }
+        }
+
+        public static bool Hits(FaultLabel f, string vm, string zone) => f.Scope == FaultScope.Zone ? f.Zone == zone : f.AffectedVms.Contains(vm);
+
+        public FaultWindows? Of(string vm, string zone)
+        {
+            FaultWindows? windows = null;
+            foreach (var f in _own.GetValueOrDefault(vm, []).Concat(_zone.GetValueOrDefault(zone, [])))
+                (windows ??= new()).AddOwn(f.PrecursorStartMs, f.OnsetMs, f.EndMs);
+            foreach (var f in _symptom.GetValueOrDefault(vm, []))
+                (windows ??= new()).AddCascade(f.OnsetMs, f.EndMs);
+            return windows;
+        }
+
+        private static void Add(Dictionary<string, List<FaultLabel>> index, string key, FaultLabel f)
+        {
+            if (!index.TryGetValue(key, out var list)) index.Add(key, list = []);
+            list.Add(f);
+        }
+    }
+}

@@ -10,6 +10,7 @@ var root = new RootCommand("NovaOps: operations intelligence for a VM fleet")
     DemoCommand.Create(settings),
     BrokerCommand.Create(settings),
     SimulateCommand.Create(settings),
+    RecordCommand.Create(settings),
     RunCommand.Create(settings),
     FailoverCommand.Create(settings),
     QueryCommand.Create(settings),

@@ -70,6 +70,39 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public async Task Train_incident_learns_from_a_recording_and_refuses_options_of_a_simulated_fleet()
+    {
+        string tool = TrainingTool();
+        Assert.True(File.Exists(tool), $"{tool} is missing: `dotnet build -c Release training/NovaOps.Training.Cli` (test.sh does)");
+        var dir = Directory.CreateTempSubdirectory("novaops-train-");
+        try
+        {
+            string recording = Directory.CreateDirectory(Path.Combine(dir.FullName, "recording")).FullName;
+            NovaOps.Tests.Shared.SimulatedRecording.Write(recording,
+                new NovaOps.Simulator.SimulatorOptions { Seed = 11, Vms = 48, FaultsPerHour = 30, FaultFreePrefix = TimeSpan.FromMinutes(20) }, 720);
+            string models = Path.Combine(dir.FullName, "m");
+            var (code, output) = await Run(tool, dir.FullName, "train", "incident", "--data", recording, "--epochs", "2", "--out", models);
+            Assert.True(code == 0, output);
+            var card = JsonSerializer.Deserialize<ModelCard>(File.ReadAllText(Path.Combine(models, "incident-gru", "1", "card.json")))!;
+            Assert.StartsWith("recorded telemetry in recording:", card.Training.Data.Source);
+            Assert.Equal("48", card.Training.Data.Parameters["vms"]);
+            Assert.Equal((48 * 720).ToString(), card.Training.Data.Parameters["samples"]);
+            Assert.True(card.Training.Data.TestPositives > 0, "the recorded fault labels made positives");
+
+            var (refused, message) = await Run(tool, dir.FullName, "train", "anomaly", "--data", recording, "--hours", "3", "--out", models);
+            Assert.Equal(2, refused);
+            Assert.Contains("--hours is for a simulated fleet", message);
+
+            // Telemetry without fault labels: the anomaly model can learn normal from it, the incident predictor cannot.
+            File.Delete(Path.Combine(recording, NovaOps.Contracts.RecordingFiles.Faults));
+            var (unlabelled, why) = await Run(tool, dir.FullName, "train", "incident", "--data", recording, "--out", models);
+            Assert.Equal(2, unlabelled);
+            Assert.Contains("learns from fault onsets", why);
+        }
+        finally { dir.Delete(recursive: true); }
+    }
+
+    [Fact]
     public async Task Without_the_training_tool_train_says_how_to_get_it()
     {
         var dir = Directory.CreateTempSubdirectory("novaops-train-");

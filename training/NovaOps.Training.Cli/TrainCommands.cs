@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NovaOps.Contracts;
 using NovaOps.Datasets;
 using NovaOps.Detection;
 using NovaOps.Models.Cards;
@@ -10,7 +11,7 @@ using Spectre.Console;
 
 namespace NovaOps.Training.Cli;
 
-/// <summary><c>novaops-train anomaly|incident</c>: simulate a labelled fleet, train, check the export, write the model.</summary>
+/// <summary><c>novaops-train anomaly|incident|series</c>: build a labelled dataset (a simulated fleet, a recording, CSV series), train, check the export, write the model.</summary>
 internal static class TrainCommands
 {
     public const string AnomalyModel = "anomaly-autoencoder";
@@ -32,11 +33,13 @@ internal static class TrainCommands
     public static Command Anomaly(string[] args)
     {
         var c = CommonOptions(faultsPerHour: 10);
-        var cmd = new Command("anomaly", "Train the anomaly autoencoder on a simulated fleet and write it to models/") { c.Seed, c.Vms, c.Hours, c.FaultsPerHour, c.ModelsDir, c.Version, c.Epochs };
+        var recording = RecordingOption();
+        var cmd = new Command("anomaly", "Train the anomaly autoencoder on a simulated fleet or a recording and write it to models/")
+            { c.Seed, c.Vms, c.Hours, c.FaultsPerHour, c.ModelsDir, c.Version, c.Epochs, recording };
         cmd.SetAction(parse =>
         {
             var started = DateTimeOffset.UtcNow;
-            var data = Simulate(parse, c);
+            var data = FleetDataset(parse, c, recording);
             var options = new AnomalyTrainingOptions { Training = new TrainingOptions { Seed = parse.GetValue(c.Seed), MaxEpochs = parse.GetValue(c.Epochs) } };
             var result = WithEpochProgress(p => AnomalyTrainer.Train(data, options, p), options.Training.MaxEpochs);
             var (dir, version) = Target(parse.GetValue(c.ModelsDir)!, AnomalyModel, parse.GetValue(c.Version));
@@ -61,11 +64,16 @@ internal static class TrainCommands
         var horizon = new Option<double>("--horizon-minutes") { Description = "Predict incidents starting within this many minutes", DefaultValueFactory = _ => 15 };
         var windows = new Option<int>("--windows") { Description = "Consecutive feature windows per prediction", DefaultValueFactory = _ => 10 };
         var cell = new Option<RecurrentCell>("--cell") { Description = "Recurrent cell", DefaultValueFactory = _ => RecurrentCell.Gru };
-        var cmd = new Command("incident", "Train the incident predictor on a simulated fleet and write it to models/") { c.Seed, c.Vms, c.Hours, c.FaultsPerHour, c.ModelsDir, c.Version, c.Epochs, horizon, windows, cell };
+        var recording = RecordingOption();
+        var cmd = new Command("incident", "Train the incident predictor on a simulated fleet or a recording and write it to models/")
+            { c.Seed, c.Vms, c.Hours, c.FaultsPerHour, c.ModelsDir, c.Version, c.Epochs, horizon, windows, cell, recording };
         cmd.SetAction(parse =>
         {
             var started = DateTimeOffset.UtcNow;
-            var data = Simulate(parse, c);
+            var data = FleetDataset(parse, c, recording);
+            // The anomaly model can learn normal from unlabelled telemetry; onsets are what this one learns.
+            if (data.Incidents.Count == 0)
+                throw new ArgumentException($"the incident predictor learns from fault onsets, and {parse.GetValue(recording)?.FullName} has no {RecordingFiles.Faults}: record a region whose fault-labels topic has them");
             var options = new IncidentTrainingOptions
             {
                 Horizon = TimeSpan.FromMinutes(parse.GetValue(horizon)), SequenceWindows = parse.GetValue(windows), Cell = parse.GetValue(cell),
@@ -136,6 +144,25 @@ internal static class TrainCommands
     /// <summary>A folder of exported series (NAB's layout), with their anomaly windows when given.</summary>
     private static WindowDataset SeriesFromCsv(DirectoryInfo folder, FileInfo? labels) =>
         Building($"CSV series under {folder.Name} into rows", progress => SeriesDatasets.FromCsvFolder(folder.FullName, labels?.FullName, progress));
+
+    /// <summary><c>--data DIR</c> of the fleet models: a recording of a region's telemetry (and fault labels).</summary>
+    private static Option<DirectoryInfo?> RecordingOption() => new("--data")
+    {
+        Description = $"Train on a recording instead of a simulated fleet: a folder with {RecordingFiles.Telemetry}[.gz] and, for labels, {RecordingFiles.Faults} (`novaops record`, `novaops demo --run-dir`)",
+    };
+
+    /// <summary>The recording <c>--data</c> names, or else the simulated fleet the options ask for.</summary>
+    private static WindowDataset FleetDataset(ParseResult parse, Common c, Option<DirectoryInfo?> recording)
+    {
+        if (parse.GetValue(recording) is not { } folder) return Simulate(parse, c);
+        // These shape a simulated fleet only: silently ignoring them would train on something else than asked.
+        if (new Option[] { c.Vms, c.Hours, c.FaultsPerHour }.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } simOnly)
+            throw new ArgumentException($"{simOnly.Name} is for a simulated fleet, not with --data");
+        var data = Building($"reading the recording in {folder.Name}", progress => TelemetryDatasets.FromFolder(folder.FullName, progress: progress));
+        var p = data.Source.Parameters;
+        AnsiConsole.MarkupLineInterpolated($"dataset: [bold]{data.WindowCount:N0}[/] windows of {data.Schema.Length} features from {p["samples"]} samples of {p["vms"]} VMs ({p["from"]} to {p["to"]}), {p["faults"]} labelled faults; samples left out: {p["samples_rejected"]}");
+        return data;
+    }
 
     private static WindowDataset Simulate(ParseResult parse, Common c)
     {

@@ -1,0 +1,76 @@
+using System.CommandLine;
+using NovaOps.Broker;
+using NovaOps.Cli.Commands;
+using NovaOps.Contracts;
+using NovaOps.Datasets;
+using NovaOps.Simulator;
+using NovaOps.Simulator.Emit;
+using NovaOps.Simulator.Faults;
+using NovaOps.Simulator.Fleet;
+
+namespace NovaOps.Cli.Tests;
+
+/// <summary><c>novaops record</c> on the embedded broker: what the region's topics carry, into a folder a model trains from.</summary>
+public sealed class RecordCommandTests : IDisposable
+{
+    private static readonly NovaOpsSettings Settings = NovaOpsSettings.Load();
+    private readonly EmbeddedKafkaCluster _cluster = new();
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("novaops-record-");
+
+    public void Dispose()
+    {
+        _cluster.Dispose();
+        _dir.Delete(recursive: true);
+    }
+
+    private Task<int> Record(params string[] args) => RecordCommand.Create(Settings).Parse(["--bootstrap-servers", _cluster.BootstrapServers, .. args])
+        .InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, TestContext.Current.CancellationToken);
+
+    private async Task<EmitterProgress> Simulate(SimulatorOptions options, long ticks, int malformedPerMillion = 0)
+    {
+        var fleet = new FleetLayout(options);
+        var emitter = new TelemetryEmitter(new TelemetryGenerator(fleet, FaultPlan.Generate(fleet, ticks)), Settings.Kafka.Topics, _cluster.BootstrapServers,
+            new EmitterOptions { Ticks = ticks, MalformedPerMillion = malformedPerMillion });
+        await emitter.RunAsync(TestContext.Current.CancellationToken);
+        return emitter.Progress;
+    }
+
+    [Fact]
+    public async Task A_recording_of_the_topics_gives_the_dataset_the_simulator_builds_in_process()
+    {
+        await RegionTopics.EnsureAsync(new EmbeddedTopicProvisioner(_cluster), Settings, TestContext.Current.CancellationToken);
+        var fleet = new SimulatorOptions { Seed = 11, Vms = 48, FaultsPerHour = 30, FaultFreePrefix = TimeSpan.FromMinutes(20) };
+        var published = await Simulate(fleet, 720);
+
+        Assert.Equal(0, await Record("--out", _dir.FullName, "--idle", "2"));
+
+        // Over Kafka's partitions and back: the same windows with the same labels as the in-process simulator dataset.
+        var recorded = TelemetryDatasets.FromFolder(_dir.FullName);
+        Assert.Equal(published.Records.ToString(), recorded.Source.Parameters["samples"]);
+        Assert.Equal(published.FaultsStarted.ToString(), recorded.Source.Parameters["faults"]);
+        Assert.Equal(SimulatorDatasets.Build(fleet, 720).ContentHash(), recorded.ContentHash());
+
+        // A second recording into the same folder would mix two: refused.
+        var again = await Assert.ThrowsAsync<CliException>(() => Record("--out", _dir.FullName, "--idle", "1"));
+        Assert.Contains("exists", again.Message);
+    }
+
+    [Fact]
+    public async Task Records_the_stream_apps_would_dead_letter_stay_out_and_are_counted()
+    {
+        await RegionTopics.EnsureAsync(new EmbeddedTopicProvisioner(_cluster), Settings, TestContext.Current.CancellationToken);
+        var published = await Simulate(new SimulatorOptions { Seed = 2, Vms = 20 }, 120, malformedPerMillion: 50_000);
+        Assert.True(published.Malformed > 10, $"{published.Malformed} malformed");
+
+        Assert.Equal(0, await Record("--out", _dir.FullName, "--idle", "2"));
+        long lines = JsonLines.Read<TelemetrySample>(JsonLines.Find(_dir.FullName, RecordingFiles.Telemetry)!).LongCount();
+        Assert.Equal(published.Records - published.Malformed, lines);
+    }
+
+    [Fact]
+    public async Task A_cluster_without_the_region_topics_is_a_clear_error()
+    {
+        var e = await Assert.ThrowsAsync<CliException>(() => Record("--out", _dir.FullName, "--idle", "1"));
+        Assert.Contains($"no topic {Settings.Kafka.Topics.Telemetry}", e.Message);
+    }
+}

@@ -29,6 +29,29 @@ public class EvalIncidentCommandTests
     }
 
     [Fact]
+    public void A_recording_of_a_fleet_scores_as_the_fleet_simulated_in_process()
+    {
+        var options = new SimulatorOptions { Seed = 12, Vms = 40, FaultsPerHour = 20, FaultFreePrefix = TimeSpan.FromMinutes(30) };
+        var models = new ModelRegistryOptions { Directory = Settings.Anomaly.Model.Directory, Name = "incident-gru" };
+        var simulated = EvalIncidentCommand.Run(options, hours: 3, models, "default", Settings);
+        var dir = Directory.CreateTempSubdirectory("novaops-eval-recording-");
+        try
+        {
+            NovaOps.Tests.Shared.SimulatedRecording.Write(dir.FullName, options, 3 * 360);
+            var recorded = EvalIncidentCommand.RunOnRecording(dir.FullName, models, Settings);
+            Assert.Null(recorded.Seed);
+            Assert.StartsWith("recorded telemetry", recorded.Data);
+            Assert.True(simulated.Incidents > 5, $"{simulated.Incidents} incidents");
+            Assert.Equal((simulated.Windows, simulated.PositiveWindows, simulated.PrAuc, simulated.Incidents, simulated.IncidentsPredicted, simulated.MedianLeadTimeSeconds),
+                (recorded.Windows, recorded.PositiveWindows, recorded.PrAuc, recorded.Incidents, recorded.IncidentsPredicted, recorded.MedianLeadTimeSeconds));
+
+            File.Delete(Path.Combine(dir.FullName, Contracts.RecordingFiles.Faults));
+            Assert.Contains("no fault labels", Assert.Throws<CliException>(() => EvalIncidentCommand.RunOnRecording(dir.FullName, models, Settings)).Message);
+        }
+        finally { dir.Delete(recursive: true); }
+    }
+
+    [Fact]
     public void A_bad_fault_mix_or_missing_model_is_a_clear_error()
     {
         var options = new SimulatorOptions { Seed = 1, Vms = 10 };

@@ -14,7 +14,8 @@ namespace NovaOps.Cli.Commands;
 
 /// <summary>
 /// <c>novaops eval incident</c>: the incident predictor on a fresh simulated fleet, with a seed and a
-/// fault mix that training did not see, scored by ONNX Runtime as the stream apps score.
+/// fault mix that training did not see, or on a recording of a region (<c>--data</c>), scored by ONNX Runtime as the
+/// stream apps score.
 /// </summary>
 public static class EvalIncidentCommand
 {
@@ -23,7 +24,8 @@ public static class EvalIncidentCommand
 
     public sealed record Result(
         [property: JsonPropertyName("model")] string Model,
-        [property: JsonPropertyName("seed")] int Seed,
+        [property: JsonPropertyName("data")] string Data,
+        [property: JsonPropertyName("seed")] int? Seed,
         [property: JsonPropertyName("fault_mix")] string FaultMix,
         [property: JsonPropertyName("horizon_s")] double HorizonSeconds,
         [property: JsonPropertyName("threshold")] double Threshold,
@@ -49,11 +51,15 @@ public static class EvalIncidentCommand
         var models = new Option<DirectoryInfo?>("--models-dir") { Description = "Models folder (default: the anomaly model's folder from the settings)" };
         var name = new Option<string>("--model") { Description = "Incident model name", DefaultValueFactory = _ => "incident-gru" };
         var version = new Option<string?>("--model-version") { Description = "Model version (default: the highest)" };
+        var recording = new Option<DirectoryInfo?>("--data") { Description = "Evaluate on a recording with its fault labels (`novaops record`) instead of a fresh simulated fleet" };
         var json = CommonOptions.Json("the metrics");
-        var cmd = new Command("incident", "Precision, recall, PR-AUC and lead time of the incident predictor on a fresh simulated fleet")
-            { seed, vms, hours, faults, mix, models, name, version, json };
+        var cmd = new Command("incident", "Precision, recall, PR-AUC and lead time of the incident predictor on a fresh simulated fleet or a recording")
+            { seed, vms, hours, faults, mix, models, name, version, recording, json };
         cmd.SetAction(parse =>
         {
+            if (parse.GetValue(recording) is { } folder
+                && new Option[] { seed, vms, hours, faults, mix }.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } simOnly)
+                throw new CliException($"{simOnly.Name} is for a simulated fleet, not with --data");
             var options = new SimulatorOptions
             {
                 Seed = parse.GetValue(seed), Vms = parse.GetValue(vms), FaultsPerHour = parse.GetValue(faults),
@@ -67,11 +73,15 @@ public static class EvalIncidentCommand
             Result result = null!;
             AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn()).Start(ctx =>
             {
-                var task = ctx.AddTask($"simulating {options.Vms} VMs × {parse.GetValue(hours)} h (seed {options.Seed})");
-                result = Run(options, parse.GetValue(hours), registry, parse.GetValue(mix)!, settings, new Progress<double>(v => task.Value = v * 100));
+                var data = parse.GetValue(recording);
+                var task = ctx.AddTask(data is null ? $"simulating {options.Vms} VMs × {parse.GetValue(hours)} h (seed {options.Seed})" : $"reading the recording in {data.Name}");
+                var progress = new Progress<double>(v => task.Value = v * 100);
+                result = data is null
+                    ? Run(options, parse.GetValue(hours), registry, parse.GetValue(mix)!, settings, progress)
+                    : RunOnRecording(data.FullName, registry, settings, progress);
                 task.Value = 100;
             });
-            var table = new Table().Title($"eval incident: {result.Model}, seed {result.Seed}").AddColumns("metric", "value")
+            var table = new Table().Title($"eval incident: {result.Model} on {result.Data}").AddColumns("metric", "value")
                 .AddRow("windows scored (positive)", $"{result.Windows:N0} ({result.PositiveWindows:N0})")
                 .AddRow("PR-AUC / ROC-AUC", $"{result.PrAuc:F3} / {result.RocAuc:F3}")
                 .AddRow($"precision / recall at {result.Threshold:F3}", $"{result.Precision:F3} / {result.Recall:F3}")
@@ -90,12 +100,26 @@ public static class EvalIncidentCommand
         IProgress<double>? progress = null)
     {
         if (hours <= 0 || options.Vms < 1) throw new CliException("--hours and --vms must be positive");
+        long ticks = (long)(TimeSpan.FromHours(hours) / options.SampleInterval);
+        return Evaluate(modelOptions, settings, () => SimulatorDatasets.Build(options, ticks, settings.Anomaly.Features, progress), options.Seed, mixText);
+    }
+
+    /// <summary>The evaluation on a recording (<c>novaops record</c>): its telemetry, windowed as the topology does, against its fault labels.</summary>
+    public static Result RunOnRecording(string directory, ModelRegistryOptions modelOptions, NovaOpsSettings settings, IProgress<double>? progress = null) =>
+        Evaluate(modelOptions, settings, () =>
+        {
+            var data = TelemetryDatasets.FromFolder(directory, settings.Anomaly.Features, progress);
+            return data.Incidents.Count > 0 ? data
+                : throw new CliException($"{directory} has no fault labels ({RecordingFiles.Faults}): there is nothing to predict against");
+        }, seed: null, mixText: null);
+
+    /// <summary>Scores every window of <paramref name="build"/>'s dataset (the model is loaded first: a bad model fails before the data is read).</summary>
+    private static Result Evaluate(ModelRegistryOptions modelOptions, NovaOpsSettings settings, Func<WindowDataset> build, int? seed, string? mixText)
+    {
         var running = new RunningFeatures(new Detection.FeatureSchema(MetricNames.Standard), settings.Anomaly.Features.Window);
         using var registry = ModelRegistry.Open(modelOptions, ModelKinds.Incident, running, poll: false);
         var scorer = new IncidentModelScorer(registry.Active);
-        long ticks = (long)(TimeSpan.FromHours(hours) / options.SampleInterval);
-
-        var data = SimulatorDatasets.Build(options, ticks, settings.Anomaly.Features, progress);
+        var data = build();
 
         // Every window with a full history that is not already inside an incident, in batches of 1024.
         int w = scorer.SequenceWindows, f = scorer.Features;
@@ -129,7 +153,7 @@ public static class EvalIncidentCommand
 
         var incidents = data.Incidents.Select(i => new IncidentOnset(i.Id, i.Kind, i.OnsetMs, i.Series)).ToList();
         var report = IncidentEvaluation.Evaluate(windows, incidents, scorer.Horizon, registry.Active.Card.Threshold);
-        return new Result(registry.Active.Id, options.Seed, mixText, scorer.Horizon.TotalSeconds, report.Threshold,
+        return new Result(registry.Active.Id, data.Source.Description, seed, mixText ?? data.Source.Parameters["fault_mix"], scorer.Horizon.TotalSeconds, report.Threshold,
             report.Windows, report.PositiveWindows, Math.Round(report.Precision, 4), Math.Round(report.Recall, 4),
             Math.Round(report.PrAuc, 4), Math.Round(report.RocAuc, 4), report.Incidents, report.IncidentsPredicted,
             Math.Round(report.IncidentRecall, 4), report.MedianLeadTimeSeconds,

@@ -63,7 +63,10 @@ public static class JsonLines
             try { record = Parser.Parse<T>(text); }
             catch (Exception e) when (e is InvalidProtocolBufferException or InvalidJsonException or FormatException)
             {
-                throw new InvalidDataException($"{path}:{line}: not a {typeof(T).Name} record: {e.Message}");
+                // A writer killed mid-line leaves half a record at the end (and .NET reads a cut .gz to its cut silently).
+                throw new InvalidDataException(reader.EndOfStream
+                    ? $"{path}:{line}: the file ends inside a record: it was cut short (a recording stopped hard?); its last line is not a whole {typeof(T).Name}"
+                    : $"{path}:{line}: not a {typeof(T).Name} record: {e.Message}");
             }
             yield return record;
         }

@@ -102,9 +102,20 @@ public sealed class RecordedDatasetTests : IDisposable
         var (samples, _) = SimulatedRecording.Publish(Fleet with { Vms = 2 }, 10);
         string path = Path.Combine(_dir, RecordingFiles.Telemetry);
         JsonLines.Write(path, samples);
-        File.AppendAllLines(path, ["{\"vmId\": \"vm-1\", \"timestampMs\": \"soon\"}"]);
+        var lines = File.ReadAllLines(path).ToList();
+        lines.Insert(5, "{\"vmId\": \"vm-1\", \"timestampMs\": \"soon\"}");
+        File.WriteAllLines(path, lines);
         var damaged = Assert.Throws<InvalidDataException>(() => TelemetryDatasets.FromFolder(_dir));
-        Assert.Contains($"{path}:{samples.Count + 1}:", damaged.Message);
+        Assert.Contains($"{path}:6: not a TelemetrySample record", damaged.Message);
+
+        // A recording killed mid-write: its .gz ends inside a line.
+        File.Delete(path);
+        JsonLines.Write(path + ".gz", samples);
+        var bytes = File.ReadAllBytes(path + ".gz");
+        File.WriteAllBytes(path + ".gz", bytes[..(bytes.Length * 2 / 3)]);
+        var cut = Assert.Throws<InvalidDataException>(() => TelemetryDatasets.FromFolder(_dir));
+        Assert.Contains("cut short", cut.Message);
+        File.Delete(path + ".gz");
 
         File.WriteAllText(path, "");
         Assert.Contains("no telemetry sample", Assert.Throws<InvalidDataException>(() => TelemetryDatasets.FromFolder(_dir)).Message);

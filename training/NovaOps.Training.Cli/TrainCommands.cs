@@ -73,7 +73,9 @@ internal static class TrainCommands
             var data = FleetDataset(parse, c, recording);
             // The anomaly model can learn normal from unlabelled telemetry; onsets are what this one learns.
             if (data.Incidents.Count == 0)
-                throw new ArgumentException($"the incident predictor learns from fault onsets, and {parse.GetValue(recording)?.FullName} has no {RecordingFiles.Faults}: record a region whose fault-labels topic has them");
+                throw new ArgumentException(parse.GetValue(recording) is { } folder
+                    ? $"the incident predictor learns from fault onsets, and {folder.FullName} holds no fault labels ({RecordingFiles.Faults}): record a region whose fault-labels topic has them"
+                    : "the incident predictor learns from fault onsets, and the simulated fleet has none: raise --faults-per-hour or --hours");
             var options = new IncidentTrainingOptions
             {
                 Horizon = TimeSpan.FromMinutes(parse.GetValue(horizon)), SequenceWindows = parse.GetValue(windows), Cell = parse.GetValue(cell),

@@ -10,6 +10,12 @@ internal static class CommonOptions
         Description = "Kafka bootstrap servers; without it the embedded broker is started",
     };
 
+    /// <summary>For commands that work on a Kafka already running (a region's, or what `novaops broker` printed).</summary>
+    public static Option<string?> ExistingBootstrapServers() => new("--bootstrap-servers")
+    {
+        Description = "Kafka bootstrap servers (default: Kafka:BootstrapServers, e.g. NOVAOPS__KAFKA__BOOTSTRAPSERVERS; `novaops broker` prints one)",
+    };
+
     /// <summary>The option's value, else <c>Kafka:BootstrapServers</c> (e.g. <c>NOVAOPS__KAFKA__BOOTSTRAPSERVERS</c>); null for "embedded".</summary>
     public static string? BootstrapServers(string? option, NovaOpsSettings settings) =>
         !string.IsNullOrWhiteSpace(option) ? option

@@ -16,7 +16,7 @@ public static class FailoverCommand
 {
     public static Command Create(NovaOpsSettings settings)
     {
-        var bootstrap = CommonOptions.BootstrapServers();
+        var bootstrap = CommonOptions.ExistingBootstrapServers();
         var host = new Option<string?>("--host") { Description = "Evacuate this host" };
         var zone = new Option<string?>("--zone") { Description = "Evacuate this zone" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Plan only: nothing is moved or marked" };

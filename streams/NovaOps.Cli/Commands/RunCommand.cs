@@ -15,7 +15,7 @@ internal static class RunCommand
 
     private static Command Anomaly(NovaOpsSettings settings)
     {
-        var bootstrap = Bootstrap();
+        var bootstrap = CommonOptions.ExistingBootstrapServers();
         var detector = CommonOptions.Detector();
         var cmd = new Command("anomaly", "Run the anomaly topology against a Kafka cluster, serving /metrics") { bootstrap, detector };
         cmd.SetAction(async (parse, ct) =>
@@ -33,7 +33,7 @@ internal static class RunCommand
 
     private static Command Rca(NovaOpsSettings settings)
     {
-        var bootstrap = Bootstrap();
+        var bootstrap = CommonOptions.ExistingBootstrapServers();
         var cmd = new Command("rca", "Run the RCA topology (anomalies and predictions → incidents → root-causes) against a Kafka cluster, serving /metrics") { bootstrap };
         cmd.SetAction(async (parse, ct) =>
         {
@@ -47,7 +47,7 @@ internal static class RunCommand
 
     private static Command Remediation(NovaOpsSettings settings)
     {
-        var bootstrap = Bootstrap();
+        var bootstrap = CommonOptions.ExistingBootstrapServers();
         var dryRun = new Option<bool>("--dry-run") { Description = "Decide and audit every action, execute none (overrides Remediation:DryRun)" };
         var cmd = new Command("remediation",
             "Run the remediation executor: predictions, anomalies and root causes → runbooks under guardrails → actions (audited on the actions topic)") { bootstrap, dryRun };
@@ -72,7 +72,7 @@ internal static class RunCommand
 
     private static Command Placement(NovaOpsSettings settings)
     {
-        var bootstrap = Bootstrap();
+        var bootstrap = CommonOptions.ExistingBootstrapServers();
         var cmd = new Command("placement", "Run the placement service: hosts (inventory), placement requests and predictions → placement responses") { bootstrap };
         cmd.SetAction(async (parse, ct) =>
         {
@@ -86,7 +86,7 @@ internal static class RunCommand
 
     private static Command Ingest(NovaOpsSettings settings)
     {
-        var bootstrap = Bootstrap();
+        var bootstrap = CommonOptions.ExistingBootstrapServers();
         var listen = new Option<string?>("--listen") { Description = "host:port of the remote_write endpoint (overrides Ingest:Listen)" };
         var cmd = new Command("ingest", "Run the Prometheus remote_write endpoint: a fleet's Prometheus series → telemetry samples on Kafka") { bootstrap, listen };
         cmd.SetAction(async (parse, ct) =>
@@ -102,7 +102,7 @@ internal static class RunCommand
 
     private static Command History(NovaOpsSettings settings)
     {
-        var bootstrap = Bootstrap();
+        var bootstrap = CommonOptions.ExistingBootstrapServers();
         var cmd = new Command("history", "Run the ClickHouse history sink: telemetry rollups, anomalies, predictions, root causes and actions → ClickHouse (History:ConnectionString)") { bootstrap };
         cmd.SetAction(async (parse, ct) =>
         {
@@ -116,12 +116,6 @@ internal static class RunCommand
         return cmd;
     }
 
-    private static Option<string?> Bootstrap()
-    {
-        var bootstrap = CommonOptions.BootstrapServers();
-        bootstrap.Description = "Kafka bootstrap servers (a real Kafka, or the one `novaops broker` printed)";
-        return bootstrap;
-    }
 
     /// <summary>What every service needs before its app starts: the cluster, the region's topics (created when missing), metrics served.</summary>
     private sealed record Host(string Servers, TopicNames Topics, PipelineMetrics Metrics, MetricsEndpoint Endpoint, Microsoft.Extensions.Logging.ILoggerFactory Logging) : IDisposable

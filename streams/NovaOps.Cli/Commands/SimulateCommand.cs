@@ -14,7 +14,7 @@ internal static class SimulateCommand
 {
     public static Command Create(NovaOpsSettings settings)
     {
-        var bootstrap = CommonOptions.BootstrapServers();
+        var bootstrap = CommonOptions.ExistingBootstrapServers();
         var vms = new Option<int>("--vms") { Description = "VMs in the simulated fleet", DefaultValueFactory = _ => 1000 };
         var ticks = new Option<long>("--ticks") { Description = "Samples per VM (simulated time = ticks x 10 s)", DefaultValueFactory = _ => 360 };
         var rate = new Option<double>("--rate") { Description = "Records per second; 0 = as fast as the broker takes them", DefaultValueFactory = _ => 0 };

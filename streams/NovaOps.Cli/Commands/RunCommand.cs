@@ -116,7 +116,6 @@ internal static class RunCommand
         return cmd;
     }
 
-
     /// <summary>What every service needs before its app starts: the cluster, the region's topics (created when missing), metrics served.</summary>
     private sealed record Host(string Servers, TopicNames Topics, PipelineMetrics Metrics, MetricsEndpoint Endpoint, Microsoft.Extensions.Logging.ILoggerFactory Logging) : IDisposable
     {

@@ -15,7 +15,7 @@ internal static class TrainCommand
         var train = new Command("train", "Train a model with TorchSharp (runs novaops-train; see `novaops-train --help`)");
         foreach (var (name, what) in new[] { ("anomaly", "the anomaly autoencoder"), ("incident", "the incident predictor"), ("series", "the single-series model") })
         {
-            var sub = new Command(name, $"Train {what} on a simulated fleet and write it to models/ (options: see `novaops-train {name} --help`)")
+            var sub = new Command(name, $"Train {what} on a simulated fleet or on recorded data and write it to models/ (options: see `novaops-train {name} --help`)")
             {
                 TreatUnmatchedTokensAsErrors = false,
             };
@@ -35,17 +35,21 @@ internal static class TrainCommand
         return train;
     }
 
-    /// <summary>NOVAOPS_TRAIN, then PATH, then the Release build in the repository around the working directory.</summary>
+    /// <summary>
+    /// NOVAOPS_TRAIN, then PATH, then the Release build in the repository around the working directory or around this
+    /// binary (a repository build of novaops run from elsewhere, e.g. beside a recording).
+    /// </summary>
     private static string? Locate()
     {
         if (Environment.GetEnvironmentVariable("NOVAOPS_TRAIN") is { Length: > 0 } explicitPath) return File.Exists(explicitPath) ? explicitPath : null;
         foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
             if (File.Exists(Path.Combine(dir, "novaops-train"))) return Path.Combine(dir, "novaops-train");
-        for (var d = new DirectoryInfo(Directory.GetCurrentDirectory()); d is not null; d = d.Parent)
-        {
-            string built = Path.Combine(d.FullName, "training", "NovaOps.Training.Cli", "bin", "Release", "net10.0", "novaops-train");
-            if (File.Exists(built)) return built;
-        }
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+            for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
+            {
+                string built = Path.Combine(d.FullName, "training", "NovaOps.Training.Cli", "bin", "Release", "net10.0", "novaops-train");
+                if (File.Exists(built)) return built;
+            }
         return null;
     }
 }

@@ -73,7 +73,7 @@ public static class JsonLines
         progress?.Report(1);
     }
 
-    // A truncated .gz (a recording stopped hard) fails inside the reader: say where.
+    // A damaged .gz (bad bytes, not a cut: .NET ends a cut one quietly) fails inside the reader: say where.
     private static string? ReadLine(StreamReader reader, string path, long line)
     {
         try { return reader.ReadLine(); }

@@ -38,7 +38,7 @@ public class EvalIncidentCommandTests
         try
         {
             NovaOps.Tests.Shared.SimulatedRecording.Write(dir.FullName, options, 3 * 360);
-            var recorded = EvalIncidentCommand.RunOnRecording(dir.FullName, models, Settings);
+            var recorded = EvalIncidentCommand.RunOnRecording([dir.FullName], models, Settings);
             Assert.Null(recorded.Seed);
             Assert.StartsWith("recorded telemetry", recorded.Data);
             Assert.True(simulated.Incidents > 5, $"{simulated.Incidents} incidents");
@@ -46,7 +46,7 @@ public class EvalIncidentCommandTests
                 (recorded.Windows, recorded.PositiveWindows, recorded.PrAuc, recorded.Incidents, recorded.IncidentsPredicted, recorded.MedianLeadTimeSeconds));
 
             File.Delete(Path.Combine(dir.FullName, Contracts.RecordingFiles.Faults));
-            Assert.Contains("no fault labels", Assert.Throws<CliException>(() => EvalIncidentCommand.RunOnRecording(dir.FullName, models, Settings)).Message);
+            Assert.Contains("no fault labels", Assert.Throws<CliException>(() => EvalIncidentCommand.RunOnRecording([dir.FullName], models, Settings)).Message);
         }
         finally { dir.Delete(recursive: true); }
     }

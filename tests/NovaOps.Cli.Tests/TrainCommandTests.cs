@@ -77,14 +77,16 @@ public class TrainCommandTests
         var dir = Directory.CreateTempSubdirectory("novaops-train-");
         try
         {
-            string recording = Directory.CreateDirectory(Path.Combine(dir.FullName, "recording")).FullName;
-            NovaOps.Tests.Shared.SimulatedRecording.Write(recording,
+            // Two recordings, as if one an hour: read as one.
+            string recording = Directory.CreateDirectory(Path.Combine(dir.FullName, "hour-1")).FullName, later = Directory.CreateDirectory(Path.Combine(dir.FullName, "hour-2")).FullName;
+            NovaOps.Tests.Shared.SimulatedRecording.Write([recording, later],
                 new NovaOps.Simulator.SimulatorOptions { Seed = 11, Vms = 48, FaultsPerHour = 30, FaultFreePrefix = TimeSpan.FromMinutes(20) }, 720);
             string models = Path.Combine(dir.FullName, "m");
-            var (code, output) = await Run(tool, dir.FullName, "train", "incident", "--data", recording, "--epochs", "2", "--out", models);
+            var (code, output) = await Run(tool, dir.FullName, "train", "incident", "--data", later, recording, "--epochs", "2", "--out", models);
             Assert.True(code == 0, output);
             var card = JsonSerializer.Deserialize<ModelCard>(File.ReadAllText(Path.Combine(models, "incident-gru", "1", "card.json")))!;
-            Assert.StartsWith("recorded telemetry in recording:", card.Training.Data.Source);
+            Assert.StartsWith("recorded telemetry in hour-1, hour-2:", card.Training.Data.Source);
+            Assert.Equal("2 of 2", card.Training.Data.Parameters["labelled_recordings"]);
             Assert.Equal("48", card.Training.Data.Parameters["vms"]);
             Assert.Equal((48 * 720).ToString(), card.Training.Data.Parameters["samples"]);
             Assert.True(card.Training.Data.TestPositives > 0, "the recorded fault labels made positives");
@@ -95,7 +97,8 @@ public class TrainCommandTests
 
             // Telemetry without fault labels: the anomaly model can learn normal from it, the incident predictor cannot.
             File.Delete(Path.Combine(recording, NovaOps.Contracts.RecordingFiles.Faults));
-            var (unlabelled, why) = await Run(tool, dir.FullName, "train", "incident", "--data", recording, "--out", models);
+            File.Delete(Path.Combine(later, NovaOps.Contracts.RecordingFiles.Faults));
+            var (unlabelled, why) = await Run(tool, dir.FullName, "train", "incident", "--data", recording, later, "--out", models);
             Assert.Equal(2, unlabelled);
             Assert.Contains("learns from fault onsets", why);
         }

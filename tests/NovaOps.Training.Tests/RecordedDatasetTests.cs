@@ -39,6 +39,27 @@ public sealed class RecordedDatasetTests : IDisposable
     }
 
     [Fact]
+    public void Recordings_one_after_the_other_read_as_one_in_time_order_and_overlapping_ones_are_refused()
+    {
+        var (samples, labels) = SimulatedRecording.Publish(Fleet with { Vms = 8 }, 720);
+        long cut = samples[samples.Count / 2].TimestampMs;
+        string first = Directory.CreateDirectory(Path.Combine(_dir, "day-1")).FullName, second = Directory.CreateDirectory(Path.Combine(_dir, "day-2")).FullName;
+        JsonLines.Write(Path.Combine(first, RecordingFiles.Telemetry + ".gz"), samples.Where(s => s.TimestampMs < cut));
+        JsonLines.Write(Path.Combine(first, RecordingFiles.Faults), labels.Where(l => l.PrecursorStartMs < cut));
+        JsonLines.Write(Path.Combine(second, RecordingFiles.Telemetry), samples.Where(s => s.TimestampMs >= cut));
+        JsonLines.Write(Path.Combine(second, RecordingFiles.Faults), labels.Where(l => l.PrecursorStartMs >= cut));
+
+        // Given in the wrong order: still read day 1 first, each VM's windows running on into day 2.
+        var joined = TelemetryDatasets.FromFolders([second, first]);
+        Assert.Equal(TelemetryDatasets.FromRecords(samples, labels).ContentHash(), joined.ContentHash());
+        Assert.Equal("day-1,day-2", joined.Source.Parameters["recordings"]);
+        Assert.Equal("2 of 2", joined.Source.Parameters["labelled_recordings"]);
+
+        var e = Assert.Throws<InvalidDataException>(() => TelemetryDatasets.FromFolders([first, second, first]));
+        Assert.Contains("overlap", e.Message);
+    }
+
+    [Fact]
     public void Partitions_interleaved_otherwise_give_the_same_dataset()
     {
         var (samples, labels) = SimulatedRecording.Publish(Fleet with { Vms = 8 }, 360);
@@ -90,7 +111,7 @@ public sealed class RecordedDatasetTests : IDisposable
         Assert.Equal(4, data.Series.Count);
         Assert.All(data.Series.SelectMany(s => s.Labels), l => Assert.Equal(WindowLabel.Normal, l));
         Assert.Empty(data.Incidents);
-        Assert.Equal("none", data.Source.Parameters["faults_file"]);
+        Assert.Equal("0 of 1", data.Source.Parameters["labelled_recordings"]);
     }
 
     [Fact]

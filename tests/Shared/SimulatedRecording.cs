@@ -23,10 +23,18 @@ public static class SimulatedRecording
     }
 
     /// <summary>Writes them as a recording folder (<c>novaops record</c>'s files).</summary>
-    public static void Write(string directory, SimulatorOptions options, long ticks)
+    public static void Write(string directory, SimulatorOptions options, long ticks) => Write([directory], options, ticks);
+
+    /// <summary>Writes them as consecutive recordings (as if recorded one a day), an equal stretch of time each.</summary>
+    public static void Write(IReadOnlyList<string> directories, SimulatorOptions options, long ticks)
     {
         var (samples, labels) = Publish(options, ticks);
-        JsonLines.Write(System.IO.Path.Combine(directory, RecordingFiles.Telemetry + ".gz"), samples);
-        JsonLines.Write(System.IO.Path.Combine(directory, RecordingFiles.Faults), labels);
+        long start = samples[0].TimestampMs, span = samples[^1].TimestampMs - start + 1;
+        int Part(long ms) => (int)((ms - start) * directories.Count / span);
+        for (int i = 0; i < directories.Count; i++)
+        {
+            JsonLines.Write(System.IO.Path.Combine(directories[i], RecordingFiles.Telemetry + ".gz"), samples.Where(s => Part(s.TimestampMs) == i));
+            JsonLines.Write(System.IO.Path.Combine(directories[i], RecordingFiles.Faults), labels.Where(l => Math.Clamp(Part(l.PrecursorStartMs), 0, directories.Count - 1) == i));
+        }
     }
 }

@@ -17,23 +17,84 @@ public static class TelemetryDatasets
     /// Reads a recording folder: <see cref="RecordingFiles.Telemetry"/> (required) and <see cref="RecordingFiles.Faults"/>
     /// (optional: without it every window counts as normal), each plain or <c>.gz</c>.
     /// </summary>
-    public static WindowDataset FromFolder(string directory, FeatureOptions? features = null, IProgress<double>? progress = null)
+    public static WindowDataset FromFolder(string directory, FeatureOptions? features = null, IProgress<double>? progress = null) =>
+        FromFolders([directory], features, progress);
+
+    /// <summary>
+    /// Reads several recordings of one region (e.g. one a day) as one: in time order (by each one's first sample, whatever
+    /// order they are given in), each VM's windows running on from one into the next. Recordings that overlap in time
+    /// are refused: the same minutes twice would count their samples twice.
+    /// </summary>
+    public static WindowDataset FromFolders(IReadOnlyList<string> directories, FeatureOptions? features = null, IProgress<double>? progress = null)
     {
-        if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"no folder {directory}");
-        string telemetry = JsonLines.Find(directory, RecordingFiles.Telemetry)
-            ?? throw new FileNotFoundException($"{directory} holds no {RecordingFiles.Telemetry}(.gz): record one with `novaops record --out {directory}`");
-        string? faults = JsonLines.Find(directory, RecordingFiles.Faults);
-        var labels = faults is null ? [] : JsonLines.Read<FaultLabel>(faults).ToList();
-        var data = FromRecords(JsonLines.Read<TelemetrySample>(telemetry, progress), labels, features);
+        if (directories.Count == 0) throw new ArgumentException("no recording given");
+        var window = (features ?? new FeatureOptions()).Window;
+        var recordings = directories.Select(Recording.Open).OrderBy(r => r.FirstMs).ToList();
+        var labels = recordings.SelectMany(r => r.Faults is null ? [] : JsonLines.Read<FaultLabel>(r.Faults)).ToList();
+
+        IEnumerable<TelemetrySample> Samples()
+        {
+            for (int i = 0; i < recordings.Count; i++)
+            {
+                var r = recordings[i];
+                var share = progress is null ? null : new ShareOf(progress, i, recordings.Count);
+                foreach (var sample in JsonLines.Read<TelemetrySample>(r.Telemetry, share))
+                {
+                    r.Add(sample.TimestampMs);
+                    yield return sample;
+                }
+                // A sample may come late (by up to a window) and still belong where it is; more than that is the same time twice.
+                if (i > 0 && r.FirstMs < recordings[i - 1].LastMs - (long)window.TotalMilliseconds)
+                    throw new InvalidDataException($"recordings {recordings[i - 1].Name} (to {Time(recordings[i - 1].LastMs)}) and {r.Name} (from {Time(r.FirstMs)}) overlap: the same minutes twice would count their samples twice");
+            }
+        }
+
+        var data = FromRecords(Samples(), labels, features);
         var parameters = new Dictionary<string, string>(data.Source.Parameters)
         {
-            ["telemetry_file"] = Path.GetFileName(telemetry), ["faults_file"] = faults is null ? "none" : Path.GetFileName(faults),
+            ["recordings"] = string.Join(",", recordings.Select(r => r.Name)),
+            ["labelled_recordings"] = $"{recordings.Count(r => r.Faults is not null)} of {recordings.Count}",
         };
         return new WindowDataset(data.Schema, data.Series, data.Source with
         {
-            Description = $"recorded telemetry in {Path.GetFileName(Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar))}: {data.Source.Description}",
+            Description = $"recorded telemetry in {string.Join(", ", recordings.Select(r => r.Name))}: {data.Source.Description}",
             Parameters = parameters,
         }, data.Incidents);
+    }
+
+    /// <summary>Reports part <c>index</c> of <c>count</c> equal parts of the whole, on the reporting thread.</summary>
+    private sealed class ShareOf(IProgress<double> whole, int index, int count) : IProgress<double>
+    {
+        public void Report(double value) => whole.Report((index + value) / count);
+    }
+
+    private static string Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).ToString("O", CultureInfo.InvariantCulture);
+
+    /// <summary>One recording folder's files, and the time its samples span (known once read).</summary>
+    private sealed class Recording(string name, string telemetry, string? faults, long firstMs)
+    {
+        public string Name { get; } = name;
+        public string Telemetry { get; } = telemetry;
+        public string? Faults { get; } = faults;
+        public long FirstMs { get; private set; } = firstMs;
+        public long LastMs { get; private set; } = long.MinValue;
+
+        public void Add(long ms)
+        {
+            FirstMs = Math.Min(FirstMs, ms);
+            LastMs = Math.Max(LastMs, ms);
+        }
+
+        public static Recording Open(string directory)
+        {
+            if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"no folder {directory}");
+            string telemetry = JsonLines.Find(directory, RecordingFiles.Telemetry)
+                ?? throw new FileNotFoundException($"{directory} holds no {RecordingFiles.Telemetry}(.gz): record one with `novaops record --out {directory}`");
+            // The first sample orders the recordings: a recording is in time order but for a partition's lag.
+            long first = JsonLines.Read<TelemetrySample>(telemetry).Select(s => s.TimestampMs).FirstOrDefault(long.MaxValue);
+            return new Recording(Path.GetFileName(Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar)), telemetry,
+                JsonLines.Find(directory, RecordingFiles.Faults), first);
+        }
     }
 
     /// <summary>

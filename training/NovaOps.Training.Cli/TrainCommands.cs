@@ -73,8 +73,8 @@ internal static class TrainCommands
             var data = FleetDataset(parse, c, recording);
             // The anomaly model can learn normal from unlabelled telemetry; onsets are what this one learns.
             if (data.Incidents.Count == 0)
-                throw new ArgumentException(parse.GetValue(recording) is { } folder
-                    ? $"the incident predictor learns from fault onsets, and {folder.FullName} holds no fault labels ({RecordingFiles.Faults}): record a region whose fault-labels topic has them"
+                throw new ArgumentException(parse.GetValue(recording) is { Length: > 0 } folders
+                    ? $"the incident predictor learns from fault onsets, and {string.Join(", ", folders.Select(f => f.FullName))} hold no fault labels ({RecordingFiles.Faults}): record a region whose fault-labels topic has them"
                     : "the incident predictor learns from fault onsets, and the simulated fleet has none: raise --faults-per-hour or --hours");
             var options = new IncidentTrainingOptions
             {
@@ -147,20 +147,21 @@ internal static class TrainCommands
     private static WindowDataset SeriesFromCsv(DirectoryInfo folder, FileInfo? labels) =>
         Building($"CSV series under {folder.Name} into rows", progress => SeriesDatasets.FromCsvFolder(folder.FullName, labels?.FullName, progress));
 
-    /// <summary><c>--data DIR</c> of the fleet models: a recording of a region's telemetry (and fault labels).</summary>
-    private static Option<DirectoryInfo?> RecordingOption() => new("--data")
+    /// <summary><c>--data DIR...</c> of the fleet models: recordings of a region's telemetry (and fault labels).</summary>
+    private static Option<DirectoryInfo[]> RecordingOption() => new("--data")
     {
-        Description = $"Train on a recording instead of a simulated fleet: a folder with {RecordingFiles.Telemetry}[.gz] and, for labels, {RecordingFiles.Faults} (`novaops record`, `novaops demo --run-dir`)",
+        Description = $"Train on recordings instead of a simulated fleet: folders with {RecordingFiles.Telemetry}[.gz] and, for labels, {RecordingFiles.Faults} (`novaops record`, `novaops demo --run-dir`); several (e.g. one a day) are read as one, in time order",
+        AllowMultipleArgumentsPerToken = true,
     };
 
-    /// <summary>The recording <c>--data</c> names, or else the simulated fleet the options ask for.</summary>
-    private static WindowDataset FleetDataset(ParseResult parse, Common c, Option<DirectoryInfo?> recording)
+    /// <summary>The recordings <c>--data</c> names, or else the simulated fleet the options ask for.</summary>
+    private static WindowDataset FleetDataset(ParseResult parse, Common c, Option<DirectoryInfo[]> recording)
     {
-        if (parse.GetValue(recording) is not { } folder) return Simulate(parse, c);
+        if (parse.GetValue(recording) is not { Length: > 0 } folders) return Simulate(parse, c);
         // These shape a simulated fleet only: silently ignoring them would train on something else than asked.
         if (new Option[] { c.Vms, c.Hours, c.FaultsPerHour }.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } simOnly)
             throw new ArgumentException($"{simOnly.Name} is for a simulated fleet, not with --data");
-        var data = Building($"reading the recording in {folder.Name}", progress => TelemetryDatasets.FromFolder(folder.FullName, progress: progress));
+        var data = Building($"reading {string.Join(", ", folders.Select(f => f.Name))}", progress => TelemetryDatasets.FromFolders([.. folders.Select(f => f.FullName)], progress: progress));
         var p = data.Source.Parameters;
         AnsiConsole.MarkupLineInterpolated($"dataset: [bold]{data.WindowCount:N0}[/] windows of {data.Schema.Length} features from {p["samples"]} samples of {p["vms"]} VMs ({p["from"]} to {p["to"]}), {p["faults"]} labelled faults; samples left out: {p["samples_rejected"]}");
         return data;

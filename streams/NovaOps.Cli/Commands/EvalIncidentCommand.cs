@@ -51,13 +51,17 @@ public static class EvalIncidentCommand
         var models = new Option<DirectoryInfo?>("--models-dir") { Description = "Models folder (default: the anomaly model's folder from the settings)" };
         var name = new Option<string>("--model") { Description = "Incident model name", DefaultValueFactory = _ => "incident-gru" };
         var version = new Option<string?>("--model-version") { Description = "Model version (default: the highest)" };
-        var recording = new Option<DirectoryInfo?>("--data") { Description = "Evaluate on a recording with its fault labels (`novaops record`) instead of a fresh simulated fleet" };
+        var recording = new Option<DirectoryInfo[]>("--data")
+        {
+            Description = "Evaluate on recordings with their fault labels (`novaops record`; several are read as one, in time order) instead of a fresh simulated fleet",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var json = CommonOptions.Json("the metrics");
         var cmd = new Command("incident", "Precision, recall, PR-AUC and lead time of the incident predictor on a fresh simulated fleet or a recording")
             { seed, vms, hours, faults, mix, models, name, version, recording, json };
         cmd.SetAction(parse =>
         {
-            if (parse.GetValue(recording) is { } folder
+            if (parse.GetValue(recording) is { Length: > 0 }
                 && new Option[] { seed, vms, hours, faults, mix }.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } simOnly)
                 throw new CliException($"{simOnly.Name} is for a simulated fleet, not with --data");
             var options = new SimulatorOptions
@@ -73,12 +77,12 @@ public static class EvalIncidentCommand
             Result result = null!;
             AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn()).Start(ctx =>
             {
-                var data = parse.GetValue(recording);
-                var task = ctx.AddTask(data is null ? $"simulating {options.Vms} VMs × {parse.GetValue(hours)} h (seed {options.Seed})" : $"reading the recording in {data.Name}");
+                var data = parse.GetValue(recording) ?? [];
+                var task = ctx.AddTask(data.Length == 0 ? $"simulating {options.Vms} VMs × {parse.GetValue(hours)} h (seed {options.Seed})" : $"reading {string.Join(", ", data.Select(d => d.Name))}");
                 var progress = new Progress<double>(v => task.Value = v * 100);
-                result = data is null
+                result = data.Length == 0
                     ? Run(options, parse.GetValue(hours), registry, parse.GetValue(mix)!, settings, progress)
-                    : RunOnRecording(data.FullName, registry, settings, progress);
+                    : RunOnRecording([.. data.Select(d => d.FullName)], registry, settings, progress);
                 task.Value = 100;
             });
             var table = new Table().Title($"eval incident: {result.Model} on {result.Data}").AddColumns("metric", "value")
@@ -104,13 +108,13 @@ public static class EvalIncidentCommand
         return Evaluate(modelOptions, settings, () => SimulatorDatasets.Build(options, ticks, settings.Anomaly.Features, progress), options.Seed, mixText);
     }
 
-    /// <summary>The evaluation on a recording (<c>novaops record</c>): its telemetry, windowed as the topology does, against its fault labels.</summary>
-    public static Result RunOnRecording(string directory, ModelRegistryOptions modelOptions, NovaOpsSettings settings, IProgress<double>? progress = null) =>
+    /// <summary>The evaluation on recordings (<c>novaops record</c>): their telemetry, windowed as the topology does, against their fault labels.</summary>
+    public static Result RunOnRecording(IReadOnlyList<string> directories, ModelRegistryOptions modelOptions, NovaOpsSettings settings, IProgress<double>? progress = null) =>
         Evaluate(modelOptions, settings, () =>
         {
-            var data = TelemetryDatasets.FromFolder(directory, settings.Anomaly.Features, progress);
+            var data = TelemetryDatasets.FromFolders(directories, settings.Anomaly.Features, progress);
             return data.Incidents.Count > 0 ? data
-                : throw new CliException($"{directory} has no fault labels ({RecordingFiles.Faults}): there is nothing to predict against");
+                : throw new CliException($"{string.Join(", ", directories)} hold no fault labels ({RecordingFiles.Faults}): there is nothing to predict against");
         }, seed: null, mixText: null);
 
     /// <summary>Scores every window of <paramref name="build"/>'s dataset (the model is loaded first: a bad model fails before the data is read).</summary>

@@ -188,6 +188,39 @@ public class ProcessesTests
         }
     }
 
+    [Fact]
+    public async Task A_service_whose_stream_thread_stopped_exits_with_code_3_for_its_service_manager()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // The broker lives in this process (the embedded cluster serves other processes over TCP), so the test can
+        // make it refuse the service's writes; the service is a real `novaops run anomaly` process.
+        using var cluster = new NovaOps.Broker.EmbeddedKafkaCluster();
+        var loaded = NovaOpsSettings.Load();
+        var settings = loaded with { Kafka = loaded.Kafka with { TopicPrefix = "stop", Partitions = 4 } };
+        await RegionTopics.EnsureAsync(new NovaOps.Broker.EmbeddedTopicProvisioner(cluster), settings, ct);
+        var fleet = new NovaOps.Simulator.Fleet.FleetLayout(new NovaOps.Simulator.SimulatorOptions { Seed = 3, Vms = 20 });
+        var emitter = new NovaOps.Simulator.Emit.TelemetryEmitter(
+            new NovaOps.Simulator.TelemetryGenerator(fleet, NovaOps.Simulator.Faults.FaultPlan.Generate(fleet, 30)),
+            settings.Kafka.Topics, cluster.BootstrapServers, new NovaOps.Simulator.Emit.EmitterOptions { Ticks = 30 });
+        await emitter.RunAsync(ct);
+
+        // Every write refused for good from now on (as when the service's credentials lose the right to write its
+        // topics): Streamiz stops the stream thread whose output cannot be written.
+        cluster.FailNextRequests(NovaOps.Broker.KafkaRequest.Produce, [.. Enumerable.Repeat(Confluent.Kafka.ErrorCode.TopicAuthorizationFailed, 500)]);
+        using var app = Start("stop", 0, new Dictionary<string, string> { ["NOVAOPS__STREAMS__THREADS"] = "1" },
+            "run", "anomaly", "--bootstrap-servers", cluster.BootstrapServers);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(TimeSpan.FromSeconds(90));
+        try { await app.Process.WaitForExitAsync(deadline.Token); }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            Assert.Fail($"the service still ran 90 s after its writes were refused; standard error:\n{app.StandardError}");
+        }
+        Assert.True(app.ExitCode == Commands.ServiceWatch.StoppedProcessing, $"exit code {app.ExitCode}; standard error:\n{app.StandardError}");
+        Assert.Contains("stopped processing", app.StandardError);
+        Assert.Contains("every stream thread stopped", app.StandardError);
+    }
+
     [Theory]
     [InlineData("no Kafka given", "run", "anomaly")]
     [InlineData("input file not found", "detect", "--input", "/nonexistent/in.csv", "--output", "/tmp/out.csv")]

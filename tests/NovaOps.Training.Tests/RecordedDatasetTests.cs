@@ -57,6 +57,14 @@ public sealed class RecordedDatasetTests : IDisposable
 
         var e = Assert.Throws<InvalidDataException>(() => TelemetryDatasets.FromFolders([first, second, first]));
         Assert.Contains("overlap", e.Message);
+
+        // A sample without a time (left out, as the apps would dead-letter it) says nothing of when a recording starts.
+        var timeless = samples[0].Clone();
+        timeless.TimestampMs = 0;
+        JsonLines.Write(Path.Combine(second, RecordingFiles.Telemetry), samples.Where(s => s.TimestampMs >= cut).Prepend(timeless));
+        var withTimeless = TelemetryDatasets.FromFolders([first, second]);
+        Assert.Equal(joined.ContentHash(), withTimeless.ContentHash());
+        Assert.Equal("missing_field:1", withTimeless.Source.Parameters["samples_rejected"]);
     }
 
     [Fact]

@@ -44,7 +44,7 @@ public static class TelemetryDatasets
                     yield return sample;
                 }
                 // A sample may come late (by up to a window) and still belong where it is; more than that is the same time twice.
-                if (i > 0 && r.FirstMs < recordings[i - 1].LastMs - (long)window.TotalMilliseconds)
+                if (i > 0 && recordings[i - 1].LastMs != long.MinValue && r.FirstMs < recordings[i - 1].LastMs - (long)window.TotalMilliseconds)
                     throw new InvalidDataException($"recordings {recordings[i - 1].Name} (to {Time(recordings[i - 1].LastMs)}) and {r.Name} (from {Time(r.FirstMs)}) overlap: the same minutes twice would count their samples twice");
             }
         }
@@ -81,6 +81,7 @@ public static class TelemetryDatasets
 
         public void Add(long ms)
         {
+            if (ms <= 0) return; // no time (a sample the codec rejects): it says nothing of the span
             FirstMs = Math.Min(FirstMs, ms);
             LastMs = Math.Max(LastMs, ms);
         }
@@ -91,7 +92,7 @@ public static class TelemetryDatasets
             string telemetry = JsonLines.Find(directory, RecordingFiles.Telemetry)
                 ?? throw new FileNotFoundException($"{directory} holds no {RecordingFiles.Telemetry}(.gz): record one with `novaops record --out {directory}`");
             // The first sample orders the recordings: a recording is in time order but for a partition's lag.
-            long first = JsonLines.Read<TelemetrySample>(telemetry).Select(s => s.TimestampMs).FirstOrDefault(long.MaxValue);
+            long first = JsonLines.Read<TelemetrySample>(telemetry).Select(s => s.TimestampMs).FirstOrDefault(ms => ms > 0, long.MaxValue);
             return new Recording(Path.GetFileName(Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar)), telemetry,
                 JsonLines.Find(directory, RecordingFiles.Faults), first);
         }

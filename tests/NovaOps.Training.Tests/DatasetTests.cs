@@ -127,9 +127,11 @@ public class DatasetTests
     public void The_shipped_series_models_training_data_is_rebuilt_to_the_byte() =>
         AssertRebuilt("series-autoencoder", (options, ticks) => SeriesDatasets.FromSimulator(options, ticks));
 
-    [Fact]
-    public void The_shipped_anomaly_models_training_data_and_labels_are_rebuilt_to_the_byte() =>
-        AssertRebuilt("anomaly-autoencoder", (options, ticks) => SimulatorDatasets.Build(options, ticks));
+    [Theory]
+    [InlineData("anomaly-autoencoder")]
+    [InlineData("incident-gru")]
+    public void The_shipped_fleet_models_training_data_and_labels_are_rebuilt_to_the_byte(string model) =>
+        AssertRebuilt(model, (options, ticks) => SimulatorDatasets.Build(options, ticks));
 
     private static void AssertRebuilt(string model, Func<SimulatorOptions, long, WindowDataset> build)
     {

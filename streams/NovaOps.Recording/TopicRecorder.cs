@@ -7,7 +7,8 @@ namespace NovaOps.Recording;
 
 /// <summary>
 /// Records a region's <c>telemetry</c> and <c>fault-labels</c> topics into a folder: <see cref="RecordingFiles.Telemetry"/>
-/// (gzip-compressed: a fleet's telemetry is large and repetitive) and <see cref="RecordingFiles.Faults"/>. Reads by
+/// (gzip-compressed: a fleet's telemetry is large and repetitive), <see cref="RecordingFiles.Faults"/> and, once done,
+/// <see cref="RecordingFiles.Manifest"/> (cluster, offsets read, time). Reads by
 /// partition assignment, not in a consumer group: a recording commits no offset and takes no partition from the
 /// region's apps. A VM's samples share a partition (they are keyed by VM), so each VM's samples are written in time order.
 /// </summary>
@@ -38,7 +39,9 @@ public sealed class TopicRecorder(string bootstrapServers, TopicNames topics, Re
         consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, offset)));
 
         var clock = Stopwatch.StartNew();
+        var started = DateTimeOffset.UtcNow;
         var atEnd = new HashSet<TopicPartition>();
+        var read = new Dictionary<TopicPartition, (long First, long Last)>();
         var lastRecord = TimeSpan.Zero;
         StopReason reason;
         using (var telemetry = JsonLines.CreateWriter(telemetryPath))
@@ -56,10 +59,14 @@ public sealed class TopicRecorder(string bootstrapServers, TopicNames topics, Re
                 if (r.IsPartitionEOF) { atEnd.Add(r.TopicPartition); continue; }
                 atEnd.Remove(r.TopicPartition);
                 lastRecord = clock.Elapsed;
+                read[r.TopicPartition] = read.TryGetValue(r.TopicPartition, out var range) ? range with { Last = r.Offset.Value } : (r.Offset.Value, r.Offset.Value);
                 if (r.Topic == topics.Telemetry) WriteSample(telemetry, r);
                 else WriteFault(faults, r);
             }
         }
+        new RecordingManifest(bootstrapServers, started, DateTimeOffset.UtcNow, reason.ToString(), Progress.Samples, Progress.Faults, Progress.Rejected(),
+            [.. read.OrderBy(p => p.Key.Topic, StringComparer.Ordinal).ThenBy(p => p.Key.Partition.Value)
+                .Select(p => new RecordedPartition(p.Key.Topic, p.Key.Partition.Value, p.Value.First, p.Value.Last))]).Write(directory);
         return new RecordingSummary(telemetryPath, faultsPath, Progress.Samples, Progress.Faults, Progress.Rejected(), clock.Elapsed, reason);
     }
 

@@ -50,6 +50,16 @@ public sealed class RecordCommandTests : IDisposable
         Assert.Equal(published.FaultsStarted.ToString(), recorded.Source.Parameters["faults"]);
         Assert.Equal(SimulatorDatasets.Build(fleet, 720).ContentHash(), recorded.ContentHash());
 
+        // Its provenance: the cluster and every offset read, on the card of a model trained on it.
+        var manifest = RecordingManifest.Read(_dir.FullName)!;
+        Assert.Equal(_cluster.BootstrapServers, manifest.BootstrapServers);
+        Assert.Equal(published.Records, manifest.Samples);
+        Assert.Equal("Idle", manifest.StoppedBecause);
+        var telemetry = manifest.Partitions.Where(p => p.Topic == Settings.Kafka.Topics.Telemetry).ToList();
+        Assert.Equal(Settings.Kafka.Partitions, telemetry.Count); // 48 VMs keyed over every partition
+        Assert.Equal(published.Records, telemetry.Sum(p => p.LastOffset - p.FirstOffset + 1));
+        Assert.Contains($"{Settings.Kafka.Topics.Telemetry}[0:0-", recorded.Source.Parameters["recorded_from"]);
+
         // A second recording into the same folder would mix two: refused.
         var again = await Assert.ThrowsAsync<CliException>(() => Record("--out", _dir.FullName, "--idle", "1"));
         Assert.Contains("exists", again.Message);

@@ -55,6 +55,9 @@ public static class TelemetryDatasets
             ["recordings"] = string.Join(",", recordings.Select(r => r.Name)),
             ["labelled_recordings"] = $"{recordings.Count(r => r.Faults is not null)} of {recordings.Count}",
         };
+        // Provenance of what `novaops record` took: the cluster, the offsets read, and when.
+        if (recordings.Where(r => r.Manifest is not null).Select(r => $"{r.Name}: {r.Manifest!.Describe()} on {r.Manifest.BootstrapServers}, recorded {Time(r.Manifest.StartedUtc)} to {Time(r.Manifest.EndedUtc)}").ToList() is { Count: > 0 } provenance)
+            parameters["recorded_from"] = string.Join("; ", provenance);
         return new WindowDataset(data.Schema, data.Series, data.Source with
         {
             Description = $"recorded telemetry in {string.Join(", ", recordings.Select(r => r.Name))}: {data.Source.Description}",
@@ -68,12 +71,15 @@ public static class TelemetryDatasets
         public void Report(double value) => whole.Report((index + value) / count);
     }
 
-    private static string Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).ToString("O", CultureInfo.InvariantCulture);
+    private static string Time(long ms) => Time(DateTimeOffset.FromUnixTimeMilliseconds(ms));
+
+    private static string Time(DateTimeOffset t) => t.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
     /// <summary>One recording folder's files, and the time its samples span (known once read).</summary>
-    private sealed class Recording(string name, string telemetry, string? faults, long firstMs)
+    private sealed class Recording(string name, string telemetry, string? faults, RecordingManifest? manifest, long firstMs)
     {
         public string Name { get; } = name;
+        public RecordingManifest? Manifest { get; } = manifest;
         public string Telemetry { get; } = telemetry;
         public string? Faults { get; } = faults;
         public long FirstMs { get; private set; } = firstMs;
@@ -94,7 +100,7 @@ public static class TelemetryDatasets
             // The first sample orders the recordings: a recording is in time order but for a partition's lag.
             long first = JsonLines.Read<TelemetrySample>(telemetry).Select(s => s.TimestampMs).FirstOrDefault(ms => ms > 0, long.MaxValue);
             return new Recording(Path.GetFileName(Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar)), telemetry,
-                JsonLines.Find(directory, RecordingFiles.Faults), first);
+                JsonLines.Find(directory, RecordingFiles.Faults), RecordingManifest.Read(directory), first);
         }
     }
 

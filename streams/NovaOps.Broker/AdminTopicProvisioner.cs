@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using NovaOps.Kafka;
 
 namespace NovaOps.Broker;
 
@@ -7,11 +8,11 @@ namespace NovaOps.Broker;
 /// Creates missing topics through the admin API; existing ones are left alone and no request is sent
 /// for them (so a cluster without CreateTopics, like the embedded broker, works once its topics exist).
 /// </summary>
-public sealed class AdminTopicProvisioner(string bootstrapServers) : ITopicProvisioner
+public sealed class AdminTopicProvisioner(KafkaClientOptions kafka) : ITopicProvisioner
 {
     public async Task EnsureTopicsAsync(IEnumerable<TopicSpec> topics, CancellationToken cancellationToken = default)
     {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers }).Build();
+        using var admin = new AdminClientBuilder(kafka.Apply(new AdminClientConfig())).Build();
         var existing = admin.GetMetadata(TimeSpan.FromSeconds(30)).Topics
             .Where(t => !t.Error.IsError).Select(t => t.Topic).ToHashSet();
         var specs = topics.Where(t => !existing.Contains(t.Name)).Select(t => new TopicSpecification

@@ -1,3 +1,5 @@
+using NovaOps.Kafka;
+
 namespace NovaOps.Broker;
 
 /// <summary>
@@ -8,7 +10,10 @@ public sealed class KafkaConnection : IDisposable
 {
     private readonly EmbeddedKafkaCluster? _embedded;
 
-    public string BootstrapServers { get; }
+    public string BootstrapServers => Client.BootstrapServers;
+
+    /// <summary>How the run's clients connect: the given cluster with its TLS/SASL settings, or the embedded one (plaintext).</summary>
+    public KafkaClientOptions Client { get; }
 
     public ITopicProvisioner Topics { get; }
 
@@ -24,17 +29,18 @@ public sealed class KafkaConnection : IDisposable
     /// </summary>
     public int SessionTimeoutMs(int configured) => IsEmbedded ? Math.Min(configured, 6000) : configured;
 
-    private KafkaConnection(string bootstrapServers, ITopicProvisioner topics, EmbeddedKafkaCluster? embedded)
+    private KafkaConnection(KafkaClientOptions client, ITopicProvisioner topics, EmbeddedKafkaCluster? embedded)
     {
-        BootstrapServers = bootstrapServers;
+        Client = client;
         Topics = topics;
         _embedded = embedded;
     }
 
-    public static KafkaConnection Open(string? bootstrapServers, EmbeddedKafkaOptions? embeddedOptions = null)
+    /// <param name="kafka">The cluster to use (null or no servers: start the embedded one).</param>
+    public static KafkaConnection Open(KafkaClientOptions? kafka, EmbeddedKafkaOptions? embeddedOptions = null)
     {
-        if (!string.IsNullOrWhiteSpace(bootstrapServers))
-            return new KafkaConnection(bootstrapServers, new AdminTopicProvisioner(bootstrapServers), null);
+        if (kafka is { BootstrapServers: { } servers } && !string.IsNullOrWhiteSpace(servers))
+            return new KafkaConnection(kafka, new AdminTopicProvisioner(kafka), null);
         var cluster = new EmbeddedKafkaCluster(embeddedOptions);
         return new KafkaConnection(cluster.BootstrapServers, new EmbeddedTopicProvisioner(cluster), cluster);
     }

@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using NovaOps.Kafka;
 
 namespace NovaOps.Broker;
 
@@ -9,13 +10,13 @@ namespace NovaOps.Broker;
 /// </summary>
 public static class TopicReplay
 {
-    public static List<byte[]> ReadAll(string bootstrapServers, string topic, TimeSpan? timeout = null)
+    public static List<byte[]> ReadAll(KafkaClientOptions kafka, string topic, TimeSpan? timeout = null)
     {
         var wait = timeout ?? TimeSpan.FromSeconds(10);
-        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        using var consumer = new ConsumerBuilder<string, byte[]>(kafka.Apply(new ConsumerConfig
         {
-            BootstrapServers = bootstrapServers, GroupId = $"replay-{Guid.NewGuid():N}", EnableAutoCommit = false,
-        }).Build();
+            GroupId = $"replay-{Guid.NewGuid():N}", EnableAutoCommit = false,
+        })).Build();
         using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
         var partitions = admin.GetMetadata(topic, wait).Topics.Single().Partitions.Select(p => new TopicPartition(topic, p.PartitionId)).ToList();
         var ends = partitions.ToDictionary(p => p, p => consumer.QueryWatermarkOffsets(p, wait).High.Value);

@@ -22,10 +22,23 @@ internal static class CommonOptions
         : !string.IsNullOrWhiteSpace(settings.Kafka.BootstrapServers) ? settings.Kafka.BootstrapServers
         : null;
 
-    /// <summary>Like <see cref="BootstrapServers(string?, NovaOpsSettings)"/>, for commands that need an existing Kafka.</summary>
-    public static string RequiredBootstrapServers(string? option, NovaOpsSettings settings) =>
-        BootstrapServers(option, settings)
-        ?? throw new CliException("no Kafka given: pass --bootstrap-servers (e.g. what `novaops broker` printed) or set NOVAOPS__KAFKA__BOOTSTRAPSERVERS");
+    /// <summary>The Kafka the option or settings give, with its TLS/SASL settings; null for "start the embedded broker".</summary>
+    public static NovaOps.Kafka.KafkaClientOptions? OptionalKafka(string? option, NovaOpsSettings settings) =>
+        BootstrapServers(option, settings) is null ? null : RequiredKafka(option, settings);
+
+    /// <summary>
+    /// For commands that need an existing Kafka: its servers (as <see cref="BootstrapServers(string?, NovaOpsSettings)"/>)
+    /// with the cluster's TLS/SASL settings (<c>Kafka:Security:*</c>), checked here so that a wrong combination is one
+    /// clear line at start.
+    /// </summary>
+    public static NovaOps.Kafka.KafkaClientOptions RequiredKafka(string? option, NovaOpsSettings settings)
+    {
+        string servers = BootstrapServers(option, settings)
+            ?? throw new CliException("no Kafka given: pass --bootstrap-servers (e.g. what `novaops broker` printed) or set NOVAOPS__KAFKA__BOOTSTRAPSERVERS");
+        try { settings.Kafka.Security.Validate(); }
+        catch (Exception e) when (e is ArgumentException or FileNotFoundException) { throw new CliException(e.Message); }
+        return new NovaOps.Kafka.KafkaClientOptions { BootstrapServers = servers, Security = settings.Kafka.Security };
+    }
 
     public static Option<NovaOps.Streams.Anomaly.Scoring.DetectorMode?> Detector() => new("--detector")
     {

@@ -15,6 +15,9 @@ public sealed record KafkaOptions
     public string TopicPrefix { get; init; } = "eu-west";
     public int Partitions { get; init; } = 12;
 
+    /// <summary>The cluster's TLS and SASL (<c>NOVAOPS__KAFKA__SECURITY__PROTOCOL=SaslSsl</c>, <c>...__SASLMECHANISM</c>, <c>...__SASLUSERNAME</c>, <c>...__SASLPASSWORD</c>, <c>...__SSLCALOCATION</c>): every client of a command or service uses them.</summary>
+    public NovaOps.Kafka.KafkaSecurityOptions Security { get; init; } = new();
+
     public TopicNames Topics => new(TopicPrefix);
 }
 

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using NovaOps.Contracts;
 using NovaOps.Ingest.RemoteWrite;
 using NovaOps.Observability;
+using NovaOps.Kafka;
 
 namespace NovaOps.Ingest;
 
@@ -33,7 +34,7 @@ public sealed class IngestApp : IAsyncDisposable
     private readonly Prometheus.Counter _requests, _series;
     private WebApplication? _web;
 
-    public IngestApp(string bootstrapServers, TopicNames topics, IngestOptions options, PipelineMetrics metrics, ILoggerFactory? logging = null)
+    public IngestApp(KafkaClientOptions kafka, TopicNames topics, IngestOptions options, PipelineMetrics metrics, ILoggerFactory? logging = null)
     {
         _topics = topics;
         _options = options;
@@ -42,10 +43,10 @@ public sealed class IngestApp : IAsyncDisposable
         _mapping = new SeriesMapping(options.Mapping);
         string token = options.BearerTokenFile != "" ? File.ReadAllText(options.BearerTokenFile).Trim() : options.BearerToken;
         _expectedAuthorization = token == "" ? null : Encoding.UTF8.GetBytes($"Bearer {token}");
-        _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig
+        _producer = new ProducerBuilder<string, byte[]>(kafka.Apply(new ProducerConfig
         {
-            BootstrapServers = bootstrapServers, Acks = Acks.All, EnableIdempotence = true, LingerMs = 5, MessageTimeoutMs = 15_000,
-        }).Build();
+            Acks = Acks.All, EnableIdempotence = true, LingerMs = 5, MessageTimeoutMs = 15_000,
+        })).Build();
         var f = Prometheus.Metrics.WithCustomRegistry(metrics.Registry);
         _requests = f.CreateCounter("novaops_ingest_requests_total", "remote_write requests, by HTTP status answered.", ["app", "code"]);
         _series = f.CreateCounter("novaops_ingest_series_total", "Series received, by what became of them (mapped, unmapped, no_vm).", ["app", "outcome"]);

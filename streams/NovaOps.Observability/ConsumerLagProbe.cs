@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using NovaOps.Kafka;
 
 namespace NovaOps.Observability;
 
@@ -8,14 +9,13 @@ namespace NovaOps.Observability;
 /// processed positions rather than from committed offsets, which trail by a commit interval (and
 /// which the embedded broker does not return while the group is active).
 /// </summary>
-public sealed class ConsumerLagProbe(string bootstrapServers, ProcessedPositions positions, PipelineMetrics metrics) : IDisposable
+public sealed class ConsumerLagProbe(KafkaClientOptions kafka, ProcessedPositions positions, PipelineMetrics metrics) : IDisposable
 {
-    private readonly IConsumer<byte[], byte[]> _client = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
+    private readonly IConsumer<byte[], byte[]> _client = new ConsumerBuilder<byte[], byte[]>(kafka.Apply(new ConsumerConfig
     {
-        BootstrapServers = bootstrapServers,
         GroupId = "novaops-lag-probe", // required by the client; the probe never subscribes or commits
         EnableAutoCommit = false,
-    }).Build();
+    })).Build();
 
     /// <summary>
     /// Total lag over the partitions this instance processes, also written to the gauge per partition; partitions it

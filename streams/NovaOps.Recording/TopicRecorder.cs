@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Confluent.Kafka;
 using Google.Protobuf;
 using NovaOps.Contracts;
+using NovaOps.Kafka;
 
 namespace NovaOps.Recording;
 
@@ -12,7 +13,7 @@ namespace NovaOps.Recording;
 /// partition assignment, not in a consumer group: a recording commits no offset and takes no partition from the
 /// region's apps. A VM's samples share a partition (they are keyed by VM), so each VM's samples are written in time order.
 /// </summary>
-public sealed class TopicRecorder(string bootstrapServers, TopicNames topics, RecorderOptions options)
+public sealed class TopicRecorder(KafkaClientOptions kafka, TopicNames topics, RecorderOptions options)
 {
     private readonly TelemetryCodec _codec = new();
 
@@ -27,13 +28,12 @@ public sealed class TopicRecorder(string bootstrapServers, TopicNames topics, Re
         if (JsonLines.Find(directory, RecordingFiles.Telemetry) is { } existing)
             throw new IOException($"{existing} exists: record into another folder");
 
-        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        using var consumer = new ConsumerBuilder<string, byte[]>(kafka.Apply(new ConsumerConfig
         {
-            BootstrapServers = bootstrapServers,
             GroupId = $"novaops-record-{Guid.NewGuid():N}", // required by the client; never joined, nothing committed
             EnableAutoCommit = false,
             EnablePartitionEof = true,
-        }).Build();
+        })).Build();
         var partitions = Partitions(consumer, [topics.Telemetry, topics.FaultLabels]);
         var offset = options.FromBeginning ? Offset.Beginning : Offset.End;
         consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, offset)));
@@ -64,7 +64,7 @@ public sealed class TopicRecorder(string bootstrapServers, TopicNames topics, Re
                 else WriteFault(faults, r);
             }
         }
-        new RecordingManifest(bootstrapServers, started, DateTimeOffset.UtcNow, reason.ToString(), Progress.Samples, Progress.Faults, Progress.Rejected(),
+        new RecordingManifest(kafka.BootstrapServers, started, DateTimeOffset.UtcNow, reason.ToString(), Progress.Samples, Progress.Faults, Progress.Rejected(),
             [.. read.OrderBy(p => p.Key.Topic, StringComparer.Ordinal).ThenBy(p => p.Key.Partition.Value)
                 .Select(p => new RecordedPartition(p.Key.Topic, p.Key.Partition.Value, p.Value.First, p.Value.Last))]).Write(directory);
         return new RecordingSummary(telemetryPath, faultsPath, Progress.Samples, Progress.Faults, Progress.Rejected(), clock.Elapsed, reason);
@@ -104,10 +104,10 @@ public sealed class TopicRecorder(string bootstrapServers, TopicNames topics, Re
         {
             Metadata metadata;
             try { metadata = admin.GetMetadata(name, options.MetadataTimeout); }
-            catch (KafkaException e) { throw new IOException($"cannot read the metadata of {name} from {bootstrapServers}: {e.Error.Reason}", e); }
+            catch (KafkaException e) { throw new IOException($"cannot read the metadata of {name} from {kafka.BootstrapServers}: {e.Error.Reason}", e); }
             var topic = metadata.Topics.SingleOrDefault(t => t.Topic == name);
             if (topic is null || topic.Error.IsError || topic.Partitions.Count == 0)
-                throw new IOException($"{bootstrapServers} has no topic {name}{(topic?.Error.IsError == true ? $" ({topic.Error.Reason})" : "")}");
+                throw new IOException($"{kafka.BootstrapServers} has no topic {name}{(topic?.Error.IsError == true ? $" ({topic.Error.Reason})" : "")}");
             list.AddRange(topic.Partitions.Select(p => new TopicPartition(name, p.PartitionId)));
         }
         return list;

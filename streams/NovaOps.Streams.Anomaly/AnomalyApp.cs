@@ -7,6 +7,7 @@ using NovaOps.Observability;
 using Streamiz.Kafka.Net;
 using Streamiz.Kafka.Net.SerDes;
 using NovaOps.Streams.Hosting;
+using NovaOps.Kafka;
 
 namespace NovaOps.Streams.Anomaly;
 
@@ -27,7 +28,7 @@ public sealed class AnomalyApp : IAsyncDisposable
 
     public KafkaStream.State State => _liveness.State;
 
-    public AnomalyApp(string bootstrapServers, TopicNames topics, AnomalyTopologyOptions options, StreamAppOptions app,
+    public AnomalyApp(KafkaClientOptions kafka, TopicNames topics, AnomalyTopologyOptions options, StreamAppOptions app,
         Func<FeatureSchema, IAnomalyDetector> detectorFactory, PipelineMetrics metrics, ILoggerFactory? logging = null)
     {
         Metrics = metrics;
@@ -59,15 +60,15 @@ public sealed class AnomalyApp : IAsyncDisposable
             model, prediction);
         var decoder = new TelemetryDecoder(new TelemetryCodec(), metrics, TimeProvider.System);
         var topology = AnomalyTopology.Build(topics, scoring, decoder);
-        var config = CreateConfig(bootstrapServers, options, app, logging);
+        var config = CreateConfig(kafka, options, app, logging);
         _stream = new KafkaStream(topology, config, new RebalanceSafeSupplier(config));
         _liveness = new StreamLiveness(_stream, config.NumStreamThreads, "anomaly");
     }
 
-    public static StreamConfig<StringSerDes, ByteArraySerDes> CreateConfig(string bootstrapServers, AnomalyTopologyOptions options,
+    public static StreamConfig<StringSerDes, ByteArraySerDes> CreateConfig(KafkaClientOptions kafka, AnomalyTopologyOptions options,
         StreamAppOptions app, ILoggerFactory? logging)
     {
-        var config = StreamConfigs.Create(bootstrapServers, options.ApplicationId, app, logging);
+        var config = StreamConfigs.Create(kafka, options.ApplicationId, app, logging);
         return config;
     }
 

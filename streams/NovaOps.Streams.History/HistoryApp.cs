@@ -8,6 +8,7 @@ using NovaOps.History;
 using NovaOps.History.Rows;
 using NovaOps.History.Schema;
 using NovaOps.Observability;
+using NovaOps.Kafka;
 
 namespace NovaOps.Streams.History;
 
@@ -22,7 +23,7 @@ namespace NovaOps.Streams.History;
 /// </summary>
 public sealed class HistoryApp : IAsyncDisposable
 {
-    private readonly string _bootstrapServers;
+    private readonly KafkaClientOptions _kafka;
     private readonly TopicNames _topics;
     private readonly HistoryStore _store;
     private readonly PipelineMetrics _metrics;
@@ -38,16 +39,16 @@ public sealed class HistoryApp : IAsyncDisposable
     private readonly Prometheus.Counter _rows, _insertFailures;
     private long _retryAfter, _storedAt;
 
-    public HistoryApp(string bootstrapServers, TopicNames topics, HistoryStore store, PipelineMetrics metrics, string groupId, ILoggerFactory? logging = null)
+    public HistoryApp(KafkaClientOptions kafka, TopicNames topics, HistoryStore store, PipelineMetrics metrics, string groupId, ILoggerFactory? logging = null)
     {
-        _bootstrapServers = bootstrapServers;
+        _kafka = kafka;
         _topics = topics;
         _store = store;
         _metrics = metrics;
         _groupId = groupId;
         _log = (logging ?? NullLoggerFactory.Instance).CreateLogger<HistoryApp>();
         _batches = HistoryTables.All.ToDictionary(t => t.Name, t => new TableBatch(t));
-        _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = bootstrapServers, LingerMs = 5 }).Build();
+        _producer = new ProducerBuilder<string, byte[]>(kafka.Apply(new ProducerConfig { LingerMs = 5 })).Build();
         _deadLetters = new NovaOps.Streams.Consumer.DeadLetterSink(_producer, topics, metrics);
         var f = Prometheus.Metrics.WithCustomRegistry(metrics.Registry);
         _rows = f.CreateCounter("novaops_history_rows_total", "Rows inserted into ClickHouse, by table.", ["app", "table"]);
@@ -70,11 +71,11 @@ public sealed class HistoryApp : IAsyncDisposable
 
     private async Task Loop(CancellationToken ct)
     {
-        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        using var consumer = new ConsumerBuilder<string, byte[]>(_kafka.Apply(new ConsumerConfig
         {
-            BootstrapServers = _bootstrapServers, GroupId = _groupId, AutoOffsetReset = AutoOffsetReset.Earliest,
+            GroupId = _groupId, AutoOffsetReset = AutoOffsetReset.Earliest,
             EnableAutoCommit = true, EnableAutoOffsetStore = false, SessionTimeoutMs = 10_000,
-        })
+        }))
             .SetPartitionsAssignedHandler((_, _) => _loop.Assigned())
             .SetPartitionsRevokedHandler((_, revoked) => Forget(revoked.Select(p => p.TopicPartition).ToList()))
             .Build();

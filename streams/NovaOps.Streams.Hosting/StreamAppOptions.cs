@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Streamiz.Kafka.Net;
 using Streamiz.Kafka.Net.SerDes;
+using NovaOps.Kafka;
 
 namespace NovaOps.Streams.Hosting;
 
@@ -40,7 +41,7 @@ public sealed record StreamAppOptions
 /// <summary>The Streamiz configuration every NovaOps app starts from.</summary>
 public static class StreamConfigs
 {
-    public static StreamConfig<StringSerDes, ByteArraySerDes> Create(string bootstrapServers, string applicationId, StreamAppOptions app, ILoggerFactory? logging)
+    public static StreamConfig<StringSerDes, ByteArraySerDes> Create(KafkaClientOptions kafka, string applicationId, StreamAppOptions app, ILoggerFactory? logging)
     {
         var config = new StreamConfig<StringSerDes, ByteArraySerDes>
         {
@@ -48,7 +49,7 @@ public static class StreamConfigs
             // (30 s for at-least-once), so it must not come after CommitIntervalMs.
             Guarantee = ProcessingGuarantee.AT_LEAST_ONCE,
             ApplicationId = applicationId,
-            BootstrapServers = bootstrapServers,
+            BootstrapServers = kafka.BootstrapServers,
             AutoOffsetReset = AutoOffsetReset.Earliest,
             NumStreamThreads = app.Threads,
             MaxPollRecords = app.MaxPollRecords,
@@ -59,6 +60,21 @@ public static class StreamConfigs
         };
         config.CommitIntervalMs = app.CommitIntervalMs;
         config.SessionTimeoutMs = app.SessionTimeoutMs;
+        ApplySecurity(config, kafka.Security);
         return config;
+    }
+
+    /// <summary>The cluster's TLS and SASL on every client of the app (Streamiz passes these on to its consumers, producers and admin client).</summary>
+    private static void ApplySecurity(StreamConfig config, KafkaSecurityOptions security)
+    {
+        security.Validate();
+        if (security.Protocol is { } protocol) config.SecurityProtocol = protocol;
+        if (security.SaslMechanism is { } mechanism) config.SaslMechanism = mechanism;
+        if (security.SaslUsername is { Length: > 0 } user) config.SaslUsername = user;
+        if (security.SaslPassword is { Length: > 0 } password) config.SaslPassword = password;
+        if (security.SslCaLocation is { Length: > 0 } ca) config.SslCaLocation = ca;
+        if (security.SslCertificateLocation is { Length: > 0 } cert) config.SslCertificateLocation = cert;
+        if (security.SslKeyLocation is { Length: > 0 } key) config.SslKeyLocation = key;
+        if (security.SslKeyPassword is { Length: > 0 } keyPassword) config.SslKeyPassword = keyPassword;
     }
 }

@@ -7,6 +7,7 @@ using NovaOps.Contracts;
 using NovaOps.Observability;
 using NovaOps.Placement;
 using NovaOps.Placement.Availability;
+using NovaOps.Kafka;
 
 namespace NovaOps.Streams.Placement;
 
@@ -22,7 +23,7 @@ namespace NovaOps.Streams.Placement;
 /// </summary>
 public sealed class PlacementApp : IAsyncDisposable
 {
-    private readonly string _bootstrapServers;
+    private readonly KafkaClientOptions _kafka;
     private readonly TopicNames _topics;
     private readonly string _groupId;
     private readonly PipelineMetrics _metrics;
@@ -41,16 +42,16 @@ public sealed class PlacementApp : IAsyncDisposable
     private int _awaiting;
     private const int MaxAwaiting = 1_000_000;
 
-    public PlacementApp(string bootstrapServers, TopicNames topics, PlacementOptions options, PipelineMetrics metrics, string groupId, ILoggerFactory? logging = null)
+    public PlacementApp(KafkaClientOptions kafka, TopicNames topics, PlacementOptions options, PipelineMetrics metrics, string groupId, ILoggerFactory? logging = null)
     {
-        _bootstrapServers = bootstrapServers;
+        _kafka = kafka;
         _topics = topics;
         _groupId = groupId;
         _metrics = metrics;
         _log = (logging ?? NullLoggerFactory.Instance).CreateLogger<PlacementApp>();
         Engine = new PlacementEngine([], options);
         _availability = new HostAvailability(Engine);
-        _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = bootstrapServers, Acks = Acks.All, EnableIdempotence = true, LingerMs = 1 }).Build();
+        _producer = new ProducerBuilder<string, byte[]>(kafka.Apply(new ProducerConfig { Acks = Acks.All, EnableIdempotence = true, LingerMs = 1 })).Build();
         _decisions = Prometheus.Metrics.WithCustomRegistry(metrics.Registry).CreateCounter("novaops_placement_decisions_total",
             "Placement decisions, by outcome (placed, rejected, released, repeated, adopted).", ["app", "outcome"]);
         _plans = Prometheus.Metrics.WithCustomRegistry(metrics.Registry).CreateCounter("novaops_failover_plans_total",
@@ -89,9 +90,9 @@ public sealed class PlacementApp : IAsyncDisposable
     private async Task Loop(CancellationToken ct)
     {
         // The inventory first (every host, as it is now), then the placements this service made before.
-        foreach (var value in TopicReplay.ReadAll(_bootstrapServers, _topics.Hosts)) ApplyHost(HostRecord.Parser.ParseFrom(value));
+        foreach (var value in TopicReplay.ReadAll(_kafka, _topics.Hosts)) ApplyHost(HostRecord.Parser.ParseFrom(value));
         int restored = 0;
-        foreach (var value in TopicReplay.ReadAll(_bootstrapServers, _topics.PlacementResponses))
+        foreach (var value in TopicReplay.ReadAll(_kafka, _topics.PlacementResponses))
         {
             var response = PlacementResponse.Parser.ParseFrom(value);
             if (response.Released) Engine.Release(response.VmId);
@@ -103,13 +104,13 @@ public sealed class PlacementApp : IAsyncDisposable
             }
         }
         if (restored > 0) _log.LogInformation("Restored {Count} placements from {Topic}", restored, _topics.PlacementResponses);
-        foreach (var value in TopicReplay.ReadAll(_bootstrapServers, _topics.FailoverPlans)) _failover.Remember(EvacuationPlanRecord.Parser.ParseFrom(value).PlanId);
+        foreach (var value in TopicReplay.ReadAll(_kafka, _topics.FailoverPlans)) _failover.Remember(EvacuationPlanRecord.Parser.ParseFrom(value).PlanId);
 
-        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        using var consumer = new ConsumerBuilder<string, byte[]>(_kafka.Apply(new ConsumerConfig
         {
-            BootstrapServers = _bootstrapServers, GroupId = _groupId, AutoOffsetReset = AutoOffsetReset.Earliest,
+            GroupId = _groupId, AutoOffsetReset = AutoOffsetReset.Earliest,
             EnableAutoCommit = true, EnableAutoOffsetStore = false, SessionTimeoutMs = 10_000,
-        }).SetPartitionsAssignedHandler((_, _) => _loop.Assigned()).Build();
+        })).SetPartitionsAssignedHandler((_, _) => _loop.Assigned()).Build();
         consumer.Subscribe([_topics.Hosts, _topics.PlacementRequests, _topics.Predictions, _topics.FailoverRequests]);
         try
         {

@@ -4,6 +4,7 @@ using NovaOps.Contracts;
 using NovaOps.Observability;
 using NovaOps.Streams.Hosting;
 using Streamiz.Kafka.Net;
+using NovaOps.Kafka;
 
 namespace NovaOps.Streams.Rca;
 
@@ -17,13 +18,13 @@ public sealed class RcaApp : IAsyncDisposable
 
     public RcaMetrics Metrics { get; }
 
-    public RcaApp(string bootstrapServers, TopicNames topics, RcaTopologyOptions options, StreamAppOptions app, PipelineMetrics metrics, ILoggerFactory? logging = null)
+    public RcaApp(KafkaClientOptions kafka, TopicNames topics, RcaTopologyOptions options, StreamAppOptions app, PipelineMetrics metrics, ILoggerFactory? logging = null)
     {
         Metrics = new RcaMetrics(metrics);
         _shutdownTimeout = TimeSpan.FromMilliseconds(app.ShutdownTimeoutMs);
         _log = (logging ?? NullLoggerFactory.Instance).CreateLogger<RcaApp>();
         // The incident processor's one partition needs one thread; the other carries the anomalies over.
-        var config = StreamConfigs.Create(bootstrapServers, options.ApplicationId, app with { Threads = Math.Min(app.Threads, 2) }, logging);
+        var config = StreamConfigs.Create(kafka, options.ApplicationId, app with { Threads = Math.Min(app.Threads, 2) }, logging);
         _stream = new KafkaStream(RcaTopology.Build(topics, options, Metrics), config, new RebalanceSafeSupplier(config));
         _liveness = new StreamLiveness(_stream, config.NumStreamThreads, "RCA");
     }

@@ -6,6 +6,7 @@ using NovaOps.Contracts;
 using NovaOps.Failover;
 using NovaOps.Remediation;
 using NovaOps.Remediation.Triggers;
+using NovaOps.Kafka;
 
 namespace NovaOps.Streams.Remediation;
 
@@ -25,7 +26,7 @@ namespace NovaOps.Streams.Remediation;
 /// </summary>
 public sealed class RemediationApp : IAsyncDisposable
 {
-    private readonly string _bootstrapServers;
+    private readonly KafkaClientOptions _kafka;
     private readonly TopicNames _topics;
     private readonly string _groupId;
     private readonly RemediationMetrics _metrics;
@@ -42,20 +43,20 @@ public sealed class RemediationApp : IAsyncDisposable
     private readonly IDisposable? _disposeWith;
 
     /// <param name="disposeWith">Disposed with the app (the actuator it owns), after the loop has stopped using it.</param>
-    public RemediationApp(string bootstrapServers, TopicNames topics, RemediationExecutor executor, RemediationMetrics metrics, string groupId,
+    public RemediationApp(KafkaClientOptions kafka, TopicNames topics, RemediationExecutor executor, RemediationMetrics metrics, string groupId,
         ILoggerFactory? logging = null, IDisposable? disposeWith = null)
     {
         _disposeWith = disposeWith;
-        _bootstrapServers = bootstrapServers;
+        _kafka = kafka;
         _topics = topics;
         Executor = executor;
         _metrics = metrics;
         _groupId = groupId;
         _log = (logging ?? NullLoggerFactory.Instance).CreateLogger<RemediationApp>();
-        _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig
+        _producer = new ProducerBuilder<string, byte[]>(kafka.Apply(new ProducerConfig
         {
-            BootstrapServers = bootstrapServers, Acks = Acks.All, EnableIdempotence = true, LingerMs = 5,
-        }).Build();
+            Acks = Acks.All, EnableIdempotence = true, LingerMs = 5,
+        })).Build();
         _deadLetters = new NovaOps.Streams.Consumer.DeadLetterSink(_producer, topics, metrics.Pipeline);
     }
 
@@ -94,7 +95,7 @@ public sealed class RemediationApp : IAsyncDisposable
     private int Replay()
     {
         var records = new List<ActionRecord>();
-        foreach (var value in NovaOps.Broker.TopicReplay.ReadAll(_bootstrapServers, _topics.Actions))
+        foreach (var value in NovaOps.Broker.TopicReplay.ReadAll(_kafka, _topics.Actions))
         {
             try { records.Add(ActionRecord.Parser.ParseFrom(value)); }
             catch (InvalidProtocolBufferException) { } // never written by an executor
@@ -108,7 +109,7 @@ public sealed class RemediationApp : IAsyncDisposable
         }
         // Plans not finished at the stop go on, without the moves already made; older ones are history (their VMs
         // may have moved since).
-        foreach (var value in NovaOps.Broker.TopicReplay.ReadAll(_bootstrapServers, _topics.FailoverPlans))
+        foreach (var value in NovaOps.Broker.TopicReplay.ReadAll(_kafka, _topics.FailoverPlans))
         {
             EvacuationPlanRecord plan;
             try { plan = EvacuationPlanRecord.Parser.ParseFrom(value); }
@@ -145,11 +146,11 @@ public sealed class RemediationApp : IAsyncDisposable
 
     private async Task Loop(CancellationToken ct)
     {
-        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        using var consumer = new ConsumerBuilder<string, byte[]>(_kafka.Apply(new ConsumerConfig
         {
-            BootstrapServers = _bootstrapServers, GroupId = _groupId, AutoOffsetReset = AutoOffsetReset.Earliest,
+            GroupId = _groupId, AutoOffsetReset = AutoOffsetReset.Earliest,
             EnableAutoCommit = true, EnableAutoOffsetStore = false, SessionTimeoutMs = 10_000,
-        }).SetPartitionsAssignedHandler((_, _) => _loop.Assigned()).Build();
+        })).SetPartitionsAssignedHandler((_, _) => _loop.Assigned()).Build();
         consumer.Subscribe([_topics.Telemetry, _topics.Predictions, _topics.Anomalies, _topics.RootCauses, _topics.Approvals, _topics.FailoverPlans]);
         try
         {

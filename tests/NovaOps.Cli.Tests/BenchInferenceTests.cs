@@ -10,7 +10,7 @@ public class BenchInferenceTests
     public async Task Both_models_are_measured_standalone_and_inside_the_topology()
     {
         var settings = NovaOpsSettings.Load(); // stream threads: one per core, as the services run
-        var result = await new InferenceBenchmark(settings).RunAsync(30_000, bootstrapServers: null, _ => { }, CancellationToken.None, rounds: 2);
+        var result = await new InferenceBenchmark(settings).RunAsync(30_000, cluster: null, _ => { }, CancellationToken.None, rounds: 2);
 
         Assert.Equal(["anomaly-autoencoder/1", "incident-gru/1"], result.Models.Select(m => m.Model));
         Assert.Equal(2, result.Rounds);

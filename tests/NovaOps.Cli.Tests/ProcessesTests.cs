@@ -221,6 +221,34 @@ public class ProcessesTests
         Assert.Contains("every stream thread stopped", app.StandardError);
     }
 
+    [Fact]
+    public async Task The_clusters_security_settings_come_from_the_environment_and_a_wrong_combination_is_one_clear_line()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var cluster = new NovaOps.Broker.EmbeddedKafkaCluster();
+        string output = Path.Combine(Path.GetTempPath(), $"novaops-sec-{Guid.NewGuid():N}");
+
+        using (var wrong = Start("sec", 0, new Dictionary<string, string> { ["NOVAOPS__KAFKA__SECURITY__SASLMECHANISM"] = "ScramSha512" },
+            "record", "--bootstrap-servers", cluster.BootstrapServers, "--out", output))
+        {
+            await wrong.Process.WaitForExitAsync(ct);
+            Assert.Equal(2, wrong.ExitCode);
+            Assert.Contains("Kafka:Security:SaslMechanism is set but Kafka:Security:Protocol is unset", wrong.StandardOutput.Replace("\n", " "));
+        }
+
+        // Set whole, they reach the client: it authenticates first, which the plaintext embedded broker does not serve.
+        using var sasl = Start("sec", 0, new Dictionary<string, string>
+        {
+            ["NOVAOPS__KAFKA__SECURITY__PROTOCOL"] = "SaslPlaintext", ["NOVAOPS__KAFKA__SECURITY__SASLMECHANISM"] = "Plain",
+            ["NOVAOPS__KAFKA__SECURITY__SASLUSERNAME"] = "novaops", ["NOVAOPS__KAFKA__SECURITY__SASLPASSWORD"] = "s3cret",
+        }, "record", "--bootstrap-servers", cluster.BootstrapServers, "--out", output);
+        await sasl.Process.WaitForExitAsync(ct);
+        Assert.Equal(2, sasl.ExitCode);
+        Assert.Contains("cannot read the metadata", sasl.StandardOutput.Replace("\n", " "));
+        Assert.DoesNotContain("s3cret", sasl.StandardOutput + sasl.StandardError);
+        if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
+    }
+
     [Theory]
     [InlineData("no Kafka given", "run", "anomaly")]
     [InlineData("input file not found", "detect", "--input", "/nonexistent/in.csv", "--output", "/tmp/out.csv")]

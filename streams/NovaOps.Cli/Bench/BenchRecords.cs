@@ -27,7 +27,7 @@ internal static class BenchRecords
         int vms = (int)Math.Min(maxVms, Math.Max(1, records / 50));
         long ticks = (records + vms - 1) / vms;
         var fleet = new FleetLayout(new SimulatorOptions { Vms = vms, FaultsPerHour = 0 }.EndingAt(DateTimeOffset.UtcNow, ticks));
-        var emitter = new TelemetryEmitter(new TelemetryGenerator(fleet, FaultPlan.Generate(fleet, ticks)), topics, kafka.BootstrapServers,
+        var emitter = new TelemetryEmitter(new TelemetryGenerator(fleet, FaultPlan.Generate(fleet, ticks)), topics, kafka.Client,
             new EmitterOptions { Ticks = ticks });
         await emitter.RunAsync(ct);
         return (emitter.Progress.Records, partitions);

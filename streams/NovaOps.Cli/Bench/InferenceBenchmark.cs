@@ -62,7 +62,7 @@ public sealed class InferenceBenchmark(NovaOpsSettings settings)
     /// <param name="rounds">Topology runs, each on fresh topics, with standalone runs before the first and after each:
     /// one run's ratio moves by ±0.1 with this machine's speed, so the result is the median round's, with the spread
     /// (as bench pipeline's rounds).</param>
-    public async Task<InferenceBenchResult> RunAsync(long records, string? bootstrapServers, Action<string> status, CancellationToken ct, int rounds = 1)
+    public async Task<InferenceBenchResult> RunAsync(long records, NovaOps.Kafka.KafkaClientOptions? cluster, Action<string> status, CancellationToken ct, int rounds = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rounds, 1);
         var schema = new FeatureSchema(MetricNames.Standard);
@@ -91,7 +91,7 @@ public sealed class InferenceBenchmark(NovaOpsSettings settings)
         MeasureStandalone("before the topology");
 
         var topologyRuns = new List<TopologyRun>();
-        using var kafka = KafkaConnection.Open(bootstrapServers);
+        using var kafka = KafkaConnection.Open(cluster);
         for (int round = 1; round <= rounds; round++)
         {
             string which = rounds == 1 ? "" : $" (round {round}/{rounds})";
@@ -125,7 +125,7 @@ public sealed class InferenceBenchmark(NovaOpsSettings settings)
             StateDirectory = Path.Combine(settings.Streams.StateDirectory, $"bench-inference-{Guid.NewGuid():N}"),
             SessionTimeoutMs = kafka.SessionTimeoutMs(settings.Streams.SessionTimeoutMs),
         };
-        await using var app = new AnomalyApp(kafka.BootstrapServers, topics, anomaly, streams, Commands.DetectorChoice.Statistical(anomaly.Statistical), metrics);
+        await using var app = new AnomalyApp(kafka.Client, topics, anomaly, streams, Commands.DetectorChoice.Statistical(anomaly.Statistical), metrics);
         var processed = metrics.RecordsIn(topics.Telemetry);
         await app.StartAsync(ct);
         status($"in the topology: {total:N0} records");

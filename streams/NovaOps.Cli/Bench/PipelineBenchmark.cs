@@ -10,6 +10,7 @@ using NovaOps.Simulator.Emit;
 using NovaOps.Simulator.Faults;
 using NovaOps.Simulator.Fleet;
 using NovaOps.Streams.Anomaly;
+using NovaOps.Kafka;
 
 namespace NovaOps.Cli.Bench;
 
@@ -38,20 +39,20 @@ public sealed record PipelineBenchResult(
 /// </summary>
 public sealed class PipelineBenchmark(NovaOpsSettings settings)
 {
-    public async Task<PipelineBenchResult> RunAsync(long records, int rounds, string? bootstrapServers, Action<string> status, CancellationToken ct)
+    public async Task<PipelineBenchResult> RunAsync(long records, int rounds, NovaOps.Kafka.KafkaClientOptions? cluster, Action<string> status, CancellationToken ct)
     {
         if (rounds < 1) throw new ArgumentOutOfRangeException(nameof(rounds));
         var topics = new TopicNames($"bench-{Guid.NewGuid():N}"[..14]);
         // Each round's app is a new consumer group with its own state changelog.
         var appOptions = Enumerable.Range(0, rounds).Select(r => settings.Anomaly with { ApplicationId = $"{topics.Prefix}-anomaly-{r}" }).ToList();
-        using var kafka = KafkaConnection.Open(bootstrapServers);
+        using var kafka = KafkaConnection.Open(cluster);
         var (total, partitions) = await BenchRecords.ProduceAsync(kafka, topics, appOptions, records, status, ct);
 
         List<double> raws = [], noops = [], pipelines = [];
         for (int r = 0; r < rounds; r++)
         {
             status($"round {r + 1}/{rounds}: raw consume");
-            raws.Add(Math.Round(RawConsume(kafka.BootstrapServers, topics.Telemetry, total, ct)));
+            raws.Add(Math.Round(RawConsume(kafka.Client, topics.Telemetry, total, ct)));
             status($"round {r + 1}/{rounds}: Streamiz no-op topology");
             noops.Add(Math.Round(await StreamizNoop(kafka, topics, $"{topics.Prefix}-noop-{r}", total, ct)));
             status($"round {r + 1}/{rounds}: anomaly topology");
@@ -74,15 +75,14 @@ public sealed class PipelineBenchmark(NovaOpsSettings settings)
     /// <summary>The median of a benchmark's runs (there is always one at least).</summary>
     internal static double Median(List<double> values) => Evaluation.Statistics.Median.Of(values) ?? throw new ArgumentException("no runs");
 
-    private static double RawConsume(string bootstrap, string topic, long n, CancellationToken ct)
+    private static double RawConsume(KafkaClientOptions kafka, string topic, long n, CancellationToken ct)
     {
-        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        using var consumer = new ConsumerBuilder<string, byte[]>(kafka.Apply(new ConsumerConfig
         {
-            BootstrapServers = bootstrap,
             GroupId = $"bench-raw-{Guid.NewGuid():N}",
             AutoOffsetReset = AutoOffsetReset.Earliest,
             EnableAutoCommit = true,
-        }).Build();
+        })).Build();
         consumer.Subscribe(topic);
         long seen = 0;
         Stopwatch? clock = null;
@@ -110,7 +110,7 @@ public sealed class PipelineBenchmark(NovaOpsSettings settings)
         long seen = 0;
         var builder = new Streamiz.Kafka.Net.StreamBuilder();
         builder.Stream<string, byte[]>(topics.Telemetry).Foreach((_, _, _) => Interlocked.Increment(ref seen));
-        var config = AnomalyApp.CreateConfig(kafka.BootstrapServers, settings.Anomaly with { ApplicationId = applicationId }, StreamsFor(kafka, "noop"), null);
+        var config = AnomalyApp.CreateConfig(kafka.Client, settings.Anomaly with { ApplicationId = applicationId }, StreamsFor(kafka, "noop"), null);
         var stream = new Streamiz.Kafka.Net.KafkaStream(builder.Build(), config);
         try
         {
@@ -157,7 +157,7 @@ public sealed class PipelineBenchmark(NovaOpsSettings settings)
     private async Task<double> Pipeline(KafkaConnection kafka, TopicNames topics, AnomalyTopologyOptions anomaly, long n, CancellationToken ct)
     {
         var metrics = new PipelineMetrics("bench");
-        await using var app = new AnomalyApp(kafka.BootstrapServers, topics, anomaly, StreamsFor(kafka, "bench"), Commands.DetectorChoice.Statistical(anomaly.Statistical), metrics);
+        await using var app = new AnomalyApp(kafka.Client, topics, anomaly, StreamsFor(kafka, "bench"), Commands.DetectorChoice.Statistical(anomaly.Statistical), metrics);
         var processed = metrics.RecordsIn(topics.Telemetry);
         await app.StartAsync(ct);
         return await RateUntil(() => (long)processed.Value, n, "the anomaly topology", ct);

@@ -23,7 +23,7 @@ internal static class BenchInferenceCommand
             InferenceBenchResult result = null!;
             await AnsiConsole.Status().StartAsync("starting", async ctx =>
             {
-                result = await new InferenceBenchmark(settings).RunAsync(n, CommonOptions.BootstrapServers(parse.GetValue(bootstrap), settings), s => ctx.Status(s), ct, r);
+                result = await new InferenceBenchmark(settings).RunAsync(n, CommonOptions.OptionalKafka(parse.GetValue(bootstrap), settings), s => ctx.Status(s), ct, r);
             });
             var table = new Table().Title($"bench inference: {result.Records:N0} records, {result.Windows:N0} windows, median of {result.Rounds} round(s)")
                 .AddColumns(["measure (rows/s unless said)", .. result.Models.Select(m => m.Model)]);

@@ -22,7 +22,7 @@ internal static class BenchPipelineCommand
             PipelineBenchResult result = null!;
             await AnsiConsole.Status().StartAsync("starting", async ctx =>
             {
-                result = await new PipelineBenchmark(settings).RunAsync(n, parse.GetValue(rounds), CommonOptions.BootstrapServers(parse.GetValue(bootstrap), settings), s => ctx.Status(s), ct);
+                result = await new PipelineBenchmark(settings).RunAsync(n, parse.GetValue(rounds), CommonOptions.OptionalKafka(parse.GetValue(bootstrap), settings), s => ctx.Status(s), ct);
             });
             var table = new Table().Title("bench pipeline").AddColumns("measure", "value")
                 .AddRow("records", $"{result.Records:N0} over {result.Partitions} partitions, median of {result.Rounds} rounds")

@@ -4,6 +4,7 @@ using Confluent.Kafka;
 using Google.Protobuf;
 using NovaOps.Contracts;
 using Spectre.Console;
+using NovaOps.Kafka;
 
 namespace NovaOps.Cli.Commands;
 
@@ -35,7 +36,7 @@ public static class FailoverCommand
                 Target = h ?? z!, Reason = parse.GetValue(reason) ?? "", RequestedAtMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), DryRun = parse.GetValue(dryRun),
             };
             var plan = await AnsiConsole.Status().StartAsync($"waiting for the plan of {request.Target}", _ =>
-                RequestPlanAsync(CommonOptions.RequiredBootstrapServers(parse.GetValue(bootstrap), settings), settings.Kafka.Topics, request,
+                RequestPlanAsync(CommonOptions.RequiredKafka(parse.GetValue(bootstrap), settings), settings.Kafka.Topics, request,
                     TimeSpan.FromSeconds(parse.GetValue(timeout)), ct));
             if (parse.GetValue(json) is { } file)
             {
@@ -50,21 +51,21 @@ public static class FailoverCommand
     }
 
     /// <summary>Publishes the request and waits for its plan on the failover-plans topic.</summary>
-    public static async Task<EvacuationPlanRecord> RequestPlanAsync(string bootstrapServers, TopicNames topics, FailoverRequest request, TimeSpan timeout, CancellationToken ct)
+    public static async Task<EvacuationPlanRecord> RequestPlanAsync(KafkaClientOptions kafka, TopicNames topics, FailoverRequest request, TimeSpan timeout, CancellationToken ct)
     {
-        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        using var consumer = new ConsumerBuilder<string, byte[]>(kafka.Apply(new ConsumerConfig
         {
-            BootstrapServers = bootstrapServers, GroupId = $"novaops-failover-cli-{Guid.NewGuid():N}", EnableAutoCommit = false,
-        }).Build();
+            GroupId = $"novaops-failover-cli-{Guid.NewGuid():N}", EnableAutoCommit = false,
+        })).Build();
         // By assignment from the current end, before the request goes out: no group join, and only newer plans are read.
         using (var admin = new DependentAdminClientBuilder(consumer.Handle).Build())
         {
             var partitions = admin.GetMetadata(topics.FailoverPlans, TimeSpan.FromSeconds(10)).Topics.Single().Partitions;
-            if (partitions.Count == 0) throw new CliException($"no topic {topics.FailoverPlans} on {bootstrapServers}: is this the region's Kafka?");
+            if (partitions.Count == 0) throw new CliException($"no topic {topics.FailoverPlans} on {kafka.BootstrapServers}: is this the region's Kafka?");
             consumer.Assign(partitions.Select(p => new TopicPartitionOffset(topics.FailoverPlans, p.PartitionId,
                 consumer.QueryWatermarkOffsets(new TopicPartition(topics.FailoverPlans, p.PartitionId), TimeSpan.FromSeconds(10)).High)));
         }
-        using (var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = bootstrapServers, Acks = Acks.All, EnableIdempotence = true }).Build())
+        using (var producer = new ProducerBuilder<string, byte[]>(kafka.Apply(new ProducerConfig { Acks = Acks.All, EnableIdempotence = true })).Build())
             await producer.ProduceAsync(topics.FailoverRequests, new Message<string, byte[]> { Key = request.Target, Value = request.ToByteArray() }, ct);
 
         var clock = Stopwatch.StartNew();
@@ -75,7 +76,7 @@ public static class FailoverCommand
             var plan = EvacuationPlanRecord.Parser.ParseFrom(value);
             if (plan.PlanId == request.RequestId) return plan;
         }
-        throw new CliException($"no plan within {timeout.TotalSeconds:0} s: is `novaops run placement` running against {bootstrapServers} with the same topic prefix ({topics.Prefix})?");
+        throw new CliException($"no plan within {timeout.TotalSeconds:0} s: is `novaops run placement` running against {kafka.BootstrapServers} with the same topic prefix ({topics.Prefix})?");
     }
 
     private static void Show(EvacuationPlanRecord plan)

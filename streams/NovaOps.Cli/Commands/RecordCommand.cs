@@ -19,7 +19,7 @@ public static class RecordCommand
             { bootstrap, output, idle, duration, maxSamples, fromNow };
         cmd.SetAction((parse, ct) =>
         {
-            string servers = CommonOptions.RequiredBootstrapServers(parse.GetValue(bootstrap), settings);
+            var kafka = CommonOptions.RequiredKafka(parse.GetValue(bootstrap), settings);
             var options = new RecorderOptions
             {
                 Idle = TimeSpan.FromSeconds(parse.GetValue(idle)),
@@ -27,7 +27,7 @@ public static class RecordCommand
                 MaxSamples = parse.GetValue(maxSamples),
                 FromBeginning = !parse.GetValue(fromNow),
             };
-            var recorder = new TopicRecorder(servers, settings.Kafka.Topics, options);
+            var recorder = new TopicRecorder(kafka, settings.Kafka.Topics, options);
             string folder = parse.GetValue(output)!.FullName;
             RecordingSummary summary;
             try

@@ -21,10 +21,10 @@ internal static class RunCommand
         cmd.SetAction(async (parse, ct) =>
         {
             using var host = await Host.PrepareAsync(settings, parse.GetValue(bootstrap), "anomaly", ct);
-            await using var app = new AnomalyApp(host.Servers, host.Topics, CommonOptions.WithDetector(settings, parse.GetValue(detector)), settings.Streams,
+            await using var app = new AnomalyApp(host.Kafka, host.Topics, CommonOptions.WithDetector(settings, parse.GetValue(detector)), settings.Streams,
                 DetectorChoice.Statistical(settings.Anomaly.Statistical), host.Metrics, host.Logging);
             await app.StartAsync(ct);
-            using var lag = new ConsumerLagProbe(host.Servers, app.Positions, host.Metrics);
+            using var lag = new ConsumerLagProbe(host.Kafka, app.Positions, host.Metrics);
             return await Running($"anomaly app [bold]{settings.Anomaly.ApplicationId}[/] running on {host.Topics.Telemetry} ({app.ActiveModel ?? "statistical detector"}); metrics on {host.MetricsUrl}",
                 host, () => app.Failure, () => { try { lag.Measure(TimeSpan.FromSeconds(5)); } catch (Confluent.Kafka.KafkaException) { } }, ct);
         });
@@ -38,7 +38,7 @@ internal static class RunCommand
         cmd.SetAction(async (parse, ct) =>
         {
             using var host = await Host.PrepareAsync(settings, parse.GetValue(bootstrap), "rca", ct);
-            await using var app = new NovaOps.Streams.Rca.RcaApp(host.Servers, host.Topics, settings.Rca, settings.Streams, host.Metrics, host.Logging);
+            await using var app = new NovaOps.Streams.Rca.RcaApp(host.Kafka, host.Topics, settings.Rca, settings.Streams, host.Metrics, host.Logging);
             await app.StartAsync(ct);
             return await Running($"RCA app [bold]{settings.Rca.ApplicationId}[/] running on {host.Topics.Anomalies} → {host.Topics.RootCauses} ({settings.Rca.Method}); metrics on {host.MetricsUrl}", host, () => app.Failure, null, ct);
         });
@@ -59,10 +59,10 @@ internal static class RunCommand
             catch (NovaOps.Remediation.Runbooks.RunbookException e) { throw new CliException(e.Message); }
             using var host = await Host.PrepareAsync(settings, parse.GetValue(bootstrap), "remediation", ct);
             NovaOps.Remediation.Actuators.IActuator actuator;
-            try { actuator = NovaOps.Streams.Remediation.Actuators.RemediationActuators.Create(options, host.Servers, host.Topics); }
+            try { actuator = NovaOps.Streams.Remediation.Actuators.RemediationActuators.Create(options, host.Kafka, host.Topics); }
             catch (ArgumentException e) { throw new CliException(e.Message); }
             var executor = new NovaOps.Remediation.RemediationExecutor(runbooks, options, actuator, new NovaOps.Remediation.Guardrails.FleetInventory());
-            await using var app = new NovaOps.Streams.Remediation.RemediationApp(host.Servers, host.Topics, executor,
+            await using var app = new NovaOps.Streams.Remediation.RemediationApp(host.Kafka, host.Topics, executor,
                 new NovaOps.Streams.Remediation.RemediationMetrics(host.Metrics), $"{host.Topics.Prefix}-remediation", host.Logging, disposeWith: (IDisposable)actuator);
             await app.StartAsync(ct);
             return await Running($"remediation executor running on {host.Topics.Predictions}, {host.Topics.Anomalies}, {host.Topics.RootCauses} → {host.Topics.Actions} ({runbooks.Runbooks.Count} runbooks, actuator {options.Actuator}, evacuations by {options.Evacuation}{(options.DryRun ? ", dry run" : "")}); metrics on {host.MetricsUrl}", host, () => app.Failure, null, ct);
@@ -77,7 +77,7 @@ internal static class RunCommand
         cmd.SetAction(async (parse, ct) =>
         {
             using var host = await Host.PrepareAsync(settings, parse.GetValue(bootstrap), "placement", ct);
-            await using var app = new NovaOps.Streams.Placement.PlacementApp(host.Servers, host.Topics, settings.Placement, host.Metrics, $"{host.Topics.Prefix}-placement", host.Logging);
+            await using var app = new NovaOps.Streams.Placement.PlacementApp(host.Kafka, host.Topics, settings.Placement, host.Metrics, $"{host.Topics.Prefix}-placement", host.Logging);
             await app.StartAsync(ct);
             return await Running($"placement service running on {host.Topics.PlacementRequests} → {host.Topics.PlacementResponses} ({app.Engine.HostCount} hosts, {settings.Placement.Strategy}); metrics on {host.MetricsUrl}", host, () => app.Failure, null, ct);
         });
@@ -93,7 +93,7 @@ internal static class RunCommand
         {
             var options = parse.GetValue(listen) is { } l ? settings.Ingest with { Listen = l } : settings.Ingest;
             using var host = await Host.PrepareAsync(settings, parse.GetValue(bootstrap), "ingest", ct);
-            await using var app = new NovaOps.Ingest.IngestApp(host.Servers, host.Topics, options, host.Metrics, host.Logging);
+            await using var app = new NovaOps.Ingest.IngestApp(host.Kafka, host.Topics, options, host.Metrics, host.Logging);
             await app.StartAsync(ct);
             return await Running($"remote_write endpoint on [link]{app.Url}[/] → {host.Topics.Telemetry}{(options.BearerToken == "" && options.BearerTokenFile == "" ? " (no bearer token: anyone may write)" : "")}; metrics on {host.MetricsUrl}", host, () => null, null, ct); // no loop of its own to stop: each request fails with its own status
         });
@@ -108,7 +108,7 @@ internal static class RunCommand
         {
             using var host = await Host.PrepareAsync(settings, parse.GetValue(bootstrap), "history", ct);
             using var store = new NovaOps.History.HistoryStore(settings.History);
-            await using var app = new NovaOps.Streams.History.HistoryApp(host.Servers, host.Topics, store, host.Metrics, $"{host.Topics.Prefix}-history", host.Logging);
+            await using var app = new NovaOps.Streams.History.HistoryApp(host.Kafka, host.Topics, store, host.Metrics, $"{host.Topics.Prefix}-history", host.Logging);
             try { await app.StartAsync(ct); }
             catch (HttpRequestException e) { throw new CliException($"ClickHouse is not reachable ({e.Message}): set History:ConnectionString (NOVAOPS__HISTORY__CONNECTIONSTRING)"); }
             return await Running($"history sink running on {host.Topics.Telemetry}, {host.Topics.Anomalies}, {host.Topics.Predictions}, {host.Topics.RootCauses}, {host.Topics.Actions} → ClickHouse database {settings.History.Database}; metrics on {host.MetricsUrl}", host, () => app.Failure, null, ct);
@@ -117,16 +117,16 @@ internal static class RunCommand
     }
 
     /// <summary>What every service needs before its app starts: the cluster, the region's topics (created when missing), metrics served.</summary>
-    private sealed record Host(string Servers, TopicNames Topics, PipelineMetrics Metrics, MetricsEndpoint Endpoint, Microsoft.Extensions.Logging.ILoggerFactory Logging) : IDisposable
+    private sealed record Host(NovaOps.Kafka.KafkaClientOptions Kafka, TopicNames Topics, PipelineMetrics Metrics, MetricsEndpoint Endpoint, Microsoft.Extensions.Logging.ILoggerFactory Logging) : IDisposable
     {
         public string MetricsUrl => Endpoint.Url ?? "(off)";
 
         public static async Task<Host> PrepareAsync(NovaOpsSettings settings, string? bootstrap, string app, CancellationToken ct)
         {
-            string servers = CommonOptions.RequiredBootstrapServers(bootstrap, settings);
-            await RegionTopics.EnsureAsync(new AdminTopicProvisioner(servers), settings, ct);
+            var kafka = CommonOptions.RequiredKafka(bootstrap, settings);
+            await RegionTopics.EnsureAsync(new AdminTopicProvisioner(kafka), settings, ct);
             var metrics = new PipelineMetrics(app);
-            return new Host(servers, settings.Kafka.Topics, metrics, new MetricsEndpoint(settings.Metrics, metrics.Registry), ServiceLogging.Create(settings.Logging));
+            return new Host(kafka, settings.Kafka.Topics, metrics, new MetricsEndpoint(settings.Metrics, metrics.Registry), ServiceLogging.Create(settings.Logging));
         }
 
         public void Dispose()

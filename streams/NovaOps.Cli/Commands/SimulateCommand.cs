@@ -23,13 +23,13 @@ internal static class SimulateCommand
         var cmd = new Command("simulate", "Publish a simulated fleet's telemetry (and fault ground truth) to Kafka") { bootstrap, vms, ticks, rate, seed, malformed };
         cmd.SetAction(async (parse, ct) =>
         {
-            string servers = CommonOptions.RequiredBootstrapServers(parse.GetValue(bootstrap), settings);
+            var kafka = CommonOptions.RequiredKafka(parse.GetValue(bootstrap), settings);
             long n = parse.GetValue(ticks);
             if (parse.GetValue(vms) < 1 || n < 1) throw new CliException("--vms and --ticks must be positive");
             var topics = settings.Kafka.Topics;
-            await RegionTopics.EnsureAsync(new AdminTopicProvisioner(servers), settings, ct);
+            await RegionTopics.EnsureAsync(new AdminTopicProvisioner(kafka), settings, ct);
             var fleet = new FleetLayout(new SimulatorOptions { Seed = parse.GetValue(seed), Vms = parse.GetValue(vms) }.EndingAt(DateTimeOffset.UtcNow, n));
-            var emitter = new TelemetryEmitter(new TelemetryGenerator(fleet, FaultPlan.Generate(fleet, n)), topics, servers,
+            var emitter = new TelemetryEmitter(new TelemetryGenerator(fleet, FaultPlan.Generate(fleet, n)), topics, kafka,
                 new EmitterOptions { Ticks = n, RecordsPerSecond = parse.GetValue(rate), MalformedPerMillion = parse.GetValue(malformed) });
             await AnsiConsole.Progress().StartAsync(async ctx =>
             {

@@ -24,7 +24,7 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options)
     {
         var wall = Stopwatch.StartNew();
         var topics = settings.Kafka.Topics;
-        using var kafka = KafkaConnection.Open(CommonOptions.BootstrapServers(options.BootstrapServers, settings));
+        using var kafka = KafkaConnection.Open(CommonOptions.OptionalKafka(options.BootstrapServers, settings));
         await RegionTopics.EnsureAsync(kafka.Topics, settings, ct);
 
         var metrics = new PipelineMetrics("anomaly");
@@ -38,7 +38,7 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options)
             StateDirectory = Path.Combine(settings.Streams.StateDirectory, $"demo-{Guid.NewGuid():N}"),
             SessionTimeoutMs = kafka.SessionTimeoutMs(settings.Streams.SessionTimeoutMs),
         };
-        await using var app = new AnomalyApp(kafka.BootstrapServers, topics, anomaly, streams, detectorFactory, metrics);
+        await using var app = new AnomalyApp(kafka.Client, topics, anomaly, streams, detectorFactory, metrics);
         string detectorName = anomaly.Detector switch
         {
             Streams.Anomaly.Scoring.DetectorMode.Onnx => app.ActiveModel!,
@@ -47,17 +47,17 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options)
         };
         await app.StartAsync(ct);
         // The RCA app reports on the same registry (one /metrics for the demo).
-        await using var rca = new NovaOps.Streams.Rca.RcaApp(kafka.BootstrapServers, topics, settings.Rca with { ApplicationId = $"{settings.Rca.ApplicationId}-demo-{Guid.NewGuid():N}"[..40] },
+        await using var rca = new NovaOps.Streams.Rca.RcaApp(kafka.Client, topics, settings.Rca with { ApplicationId = $"{settings.Rca.ApplicationId}-demo-{Guid.NewGuid():N}"[..40] },
             streams with { StateDirectory = streams.StateDirectory + "-rca" }, new PipelineMetrics("rca", metrics.Registry));
         await rca.StartAsync(ct);
-        await using var remediation = options.Remediation == RemediationMode.Off ? null : await StartRemediationAsync(kafka.BootstrapServers, metrics, ct);
+        await using var remediation = options.Remediation == RemediationMode.Off ? null : await StartRemediationAsync(kafka.Client, metrics, ct);
         // Drains and zone evacuations go through the failover planner, on the placement service's view of the fleet
         // (the simulator publishes its inventory when it takes commands).
-        await using var placement = remediation is null ? null : new NovaOps.Streams.Placement.PlacementApp(kafka.BootstrapServers, topics, settings.Placement,
+        await using var placement = remediation is null ? null : new NovaOps.Streams.Placement.PlacementApp(kafka.Client, topics, settings.Placement,
             new PipelineMetrics("placement", metrics.Registry), $"novaops-placement-demo-{Guid.NewGuid():N}");
         if (placement is not null) await placement.StartAsync(ct);
 
-        using var collector = new OutcomeCollector(kafka.BootstrapServers, topics, recordTelemetry: options.RunDirectory is not null);
+        using var collector = new OutcomeCollector(kafka.Client, topics, recordTelemetry: options.RunDirectory is not null);
         collector.Start();
 
         long ticks = Math.Max(1, (long)(options.Duration.TotalSeconds * options.Rate / options.Vms));
@@ -66,13 +66,13 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options)
         var generator = new TelemetryGenerator(fleet, FaultPlan.Generate(fleet, ticks));
         if (options.RunDirectory is not null)
             collector.RecordTelemetryOf(RunRecord.VmsToRecord(generator.Plan.Faults.Select(f => FaultPlan.ToLabel(f, fleet, generator.TickToMs))));
-        var emitter = new TelemetryEmitter(generator, topics, kafka.BootstrapServers,
+        var emitter = new TelemetryEmitter(generator, topics, kafka.Client,
             new EmitterOptions { Ticks = ticks, RecordsPerSecond = options.Rate, MalformedPerMillion = options.MalformedPerMillion, AcceptCommands = remediation is not null });
 
         using var onCall = remediation is null || options.ApproveAfter is not { } approveAfter ? null
-            : new SimulatedOnCall(kafka.BootstrapServers, topics, approveAfter, simOptions.SampleInterval.TotalSeconds * ticks / options.Duration.TotalSeconds);
+            : new SimulatedOnCall(kafka.Client, topics, approveAfter, simOptions.SampleInterval.TotalSeconds * ticks / options.Duration.TotalSeconds);
         onCall?.Start();
-        using var lag = new ConsumerLagProbe(kafka.BootstrapServers, app.Positions, metrics);
+        using var lag = new ConsumerLagProbe(kafka.Client, app.Positions, metrics);
         var emitting = emitter.RunAsync(ct);
         await Watch(emitting, emitter.Progress, metrics, collector, lag, ticks, ct);
 
@@ -127,14 +127,14 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options)
     }
 
     /// <summary>The remediation executor on the run's broker, acting on the simulated fleet through its fleet-commands topic.</summary>
-    private async Task<NovaOps.Streams.Remediation.RemediationApp> StartRemediationAsync(string bootstrapServers, PipelineMetrics metrics, CancellationToken ct)
+    private async Task<NovaOps.Streams.Remediation.RemediationApp> StartRemediationAsync(NovaOps.Kafka.KafkaClientOptions cluster, PipelineMetrics metrics, CancellationToken ct)
     {
         var topics = settings.Kafka.Topics;
         var runbooks = NovaOps.Remediation.Runbooks.RunbookLoader.Load(settings.Remediation.Runbooks);
         var remediationOptions = settings.Remediation with { DryRun = settings.Remediation.DryRun || options.Remediation == RemediationMode.DryRun };
-        var actuator = NovaOps.Streams.Remediation.Actuators.RemediationActuators.Create(remediationOptions with { Actuator = "simulator" }, bootstrapServers, topics);
+        var actuator = NovaOps.Streams.Remediation.Actuators.RemediationActuators.Create(remediationOptions with { Actuator = "simulator" }, cluster, topics);
         var executor = new NovaOps.Remediation.RemediationExecutor(runbooks, remediationOptions, actuator, new NovaOps.Remediation.Guardrails.FleetInventory());
-        var app = new NovaOps.Streams.Remediation.RemediationApp(bootstrapServers, topics, executor,
+        var app = new NovaOps.Streams.Remediation.RemediationApp(cluster, topics, executor,
             new NovaOps.Streams.Remediation.RemediationMetrics(new PipelineMetrics("remediation", metrics.Registry)), $"novaops-remediation-demo-{Guid.NewGuid():N}", disposeWith: (IDisposable)actuator);
         await app.StartAsync(ct);
         return app;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Confluent.Kafka;
 using NovaOps.Contracts;
+using NovaOps.Kafka;
 
 namespace NovaOps.Cli.Demo;
 
@@ -10,7 +11,7 @@ namespace NovaOps.Cli.Demo;
 /// <paramref name="recordTelemetry"/>, also the telemetry of the VMs named by <see cref="RecordTelemetryOf"/> (for the
 /// run's record: filtered by key, the others are not parsed).
 /// </summary>
-internal sealed class OutcomeCollector(string bootstrapServers, TopicNames topics, bool recordTelemetry = false) : IDisposable
+internal sealed class OutcomeCollector(KafkaClientOptions kafka, TopicNames topics, bool recordTelemetry = false) : IDisposable
 {
     private volatile IReadOnlySet<string>? _telemetryOf;
 
@@ -37,13 +38,12 @@ internal sealed class OutcomeCollector(string bootstrapServers, TopicNames topic
 
     private void Loop()
     {
-        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        using var consumer = new ConsumerBuilder<string, byte[]>(kafka.Apply(new ConsumerConfig
         {
-            BootstrapServers = bootstrapServers,
             GroupId = $"novaops-demo-collector-{Guid.NewGuid():N}",
             AutoOffsetReset = AutoOffsetReset.Earliest,
             EnableAutoCommit = false,
-        }).Build();
+        })).Build();
         consumer.Subscribe([topics.Anomalies, topics.FaultLabels, topics.DeadLetter, topics.Predictions, topics.RootCauses, topics.Actions,
             .. recordTelemetry ? new[] { topics.Telemetry } : []]);
         while (!_stop.IsCancellationRequested)

@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using Google.Protobuf;
 using NovaOps.Contracts;
+using NovaOps.Kafka;
 
 namespace NovaOps.Cli.Demo;
 
@@ -9,7 +10,7 @@ namespace NovaOps.Cli.Demo;
 /// awaiting approval with an approval on the approvals topic, <paramref name="after"/> (simulated time) later.
 /// The executor treats it as it would a person; the closed-loop figures still count those faults as needing a human.
 /// </summary>
-internal sealed class SimulatedOnCall(string bootstrapServers, TopicNames topics, TimeSpan after, double simulatedPerWallSecond) : IDisposable
+internal sealed class SimulatedOnCall(KafkaClientOptions kafka, TopicNames topics, TimeSpan after, double simulatedPerWallSecond) : IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
@@ -20,11 +21,11 @@ internal sealed class SimulatedOnCall(string bootstrapServers, TopicNames topics
 
     private void Loop()
     {
-        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        using var consumer = new ConsumerBuilder<string, byte[]>(kafka.Apply(new ConsumerConfig
         {
-            BootstrapServers = bootstrapServers, GroupId = $"novaops-demo-on-call-{Guid.NewGuid():N}", AutoOffsetReset = AutoOffsetReset.Earliest, EnableAutoCommit = false,
-        }).Build();
-        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = bootstrapServers, Acks = Acks.All }).Build();
+            GroupId = $"novaops-demo-on-call-{Guid.NewGuid():N}", AutoOffsetReset = AutoOffsetReset.Earliest, EnableAutoCommit = false,
+        })).Build();
+        using var producer = new ProducerBuilder<string, byte[]>(kafka.Apply(new ProducerConfig { Acks = Acks.All })).Build();
         consumer.Subscribe(topics.Actions);
         var due = new PriorityQueue<ActionRecord, DateTime>();
         var wallDelay = TimeSpan.FromSeconds(after.TotalSeconds / Math.Max(1e-9, simulatedPerWallSecond));

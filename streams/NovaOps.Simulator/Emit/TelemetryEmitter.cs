@@ -3,6 +3,7 @@ using Confluent.Kafka;
 using Google.Protobuf;
 using NovaOps.Contracts;
 using NovaOps.Simulator.Faults;
+using NovaOps.Kafka;
 
 namespace NovaOps.Simulator.Emit;
 
@@ -10,13 +11,12 @@ namespace NovaOps.Simulator.Emit;
 /// Publishes the simulator's telemetry (keyed by VM id) and, as each fault begins, its ground truth
 /// on the fault-labels topic. Paced to a target rate, or as fast as the broker takes it.
 /// </summary>
-public sealed class TelemetryEmitter(TelemetryGenerator generator, TopicNames topics, string bootstrapServers, EmitterOptions options)
+public sealed class TelemetryEmitter(TelemetryGenerator generator, TopicNames topics, KafkaClientOptions kafka, EmitterOptions options)
 {
     public EmitterProgress Progress { get; } = new();
 
-    public static ProducerConfig ProducerConfig(string bootstrapServers) => new()
+    public static ProducerConfig ProducerConfig(KafkaClientOptions kafka) => kafka.Apply(new ProducerConfig
     {
-        BootstrapServers = bootstrapServers,
         LingerMs = 5,
         BatchSize = 1 << 20,
         // Compressed batches use less of the embedded broker's ~5 MiB per partition, and of the network.
@@ -24,14 +24,14 @@ public sealed class TelemetryEmitter(TelemetryGenerator generator, TopicNames to
         QueueBufferingMaxMessages = 500_000,
         Acks = Acks.All,
         EnableIdempotence = true,
-    };
+    });
 
     public Task RunAsync(CancellationToken cancellationToken) => Task.Factory.StartNew(
         () => Run(cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     private void Run(CancellationToken ct)
     {
-        using var producer = new ProducerBuilder<string, byte[]>(ProducerConfig(bootstrapServers)).Build();
+        using var producer = new ProducerBuilder<string, byte[]>(ProducerConfig(kafka)).Build();
         Action<DeliveryReport<string, byte[]>> onDelivery = r =>
         {
             if (r.Error.IsError) Progress.DeliveryError();
@@ -82,12 +82,11 @@ public sealed class TelemetryEmitter(TelemetryGenerator generator, TopicNames to
     // a group join would hold the first commands back for the broker's rebalance delay.
     private IConsumer<string, byte[]> CommandConsumer()
     {
-        var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        var consumer = new ConsumerBuilder<string, byte[]>(kafka.Apply(new ConsumerConfig
         {
-            BootstrapServers = bootstrapServers,
             GroupId = $"novaops-simulator-{Guid.NewGuid():N}",
             EnableAutoCommit = false,
-        }).Build();
+        })).Build();
         using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
         var metadata = admin.GetMetadata(topics.FleetCommands, TimeSpan.FromSeconds(10));
         var partitions = metadata.Topics.Single().Partitions.Select(p => new TopicPartitionOffset(topics.FleetCommands, p.PartitionId, Offset.Beginning));

@@ -2,6 +2,7 @@ using Confluent.Kafka;
 using Google.Protobuf;
 using NovaOps.Contracts;
 using NovaOps.Remediation.Actuators;
+using NovaOps.Kafka;
 
 namespace NovaOps.Streams.Remediation.Actuators;
 
@@ -12,12 +13,12 @@ namespace NovaOps.Streams.Remediation.Actuators;
 /// <see cref="RemediationApp"/>). Every other action goes to the inner actuator. Done means the broker has the
 /// request; the runbook's check says whether the host or zone recovered.
 /// </summary>
-public sealed class PlannedEvacuationActuator(string bootstrapServers, TopicNames topics, IActuator inner) : IActuator, IDisposable
+public sealed class PlannedEvacuationActuator(KafkaClientOptions kafka, TopicNames topics, IActuator inner) : IActuator, IDisposable
 {
-    private readonly IProducer<string, byte[]> _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig
+    private readonly IProducer<string, byte[]> _producer = new ProducerBuilder<string, byte[]>(kafka.Apply(new ProducerConfig
     {
-        BootstrapServers = bootstrapServers, Acks = Acks.All, EnableIdempotence = true, LingerMs = 0, MessageTimeoutMs = 10_000,
-    }).Build();
+        Acks = Acks.All, EnableIdempotence = true, LingerMs = 0, MessageTimeoutMs = 10_000,
+    })).Build();
 
     public async Task<ActuatorResult> ExecuteAsync(ActionCommand command, CancellationToken ct)
     {

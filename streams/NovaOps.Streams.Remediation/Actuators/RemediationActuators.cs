@@ -1,6 +1,7 @@
 using NovaOps.Contracts;
 using NovaOps.Remediation;
 using NovaOps.Remediation.Actuators;
+using NovaOps.Kafka;
 
 namespace NovaOps.Streams.Remediation.Actuators;
 
@@ -12,16 +13,16 @@ public static class RemediationActuators
     /// failover planner unless <see cref="RemediationOptions.Evacuation"/> is <c>actuator</c>. Dispose it with the app.
     /// </summary>
     /// <exception cref="ArgumentException">An actuator or evacuation mode that does not exist.</exception>
-    public static IActuator Create(RemediationOptions options, string bootstrapServers, TopicNames topics)
+    public static IActuator Create(RemediationOptions options, KafkaClientOptions kafka, TopicNames topics)
     {
         if (options.Evacuation is not ("planner" or "actuator"))
             throw new ArgumentException($"Remediation:Evacuation '{options.Evacuation}' is neither 'planner' nor 'actuator'");
         IActuator actuator = options.Actuator switch
         {
-            "simulator" => new SimulatorActuator(bootstrapServers, topics),
+            "simulator" => new SimulatorActuator(kafka, topics),
             "webhook" => new WebhookActuator(options.Webhook),
             _ => throw new ArgumentException($"Remediation:Actuator '{options.Actuator}' is neither 'simulator' nor 'webhook'"),
         };
-        return options.Evacuation == "planner" ? new PlannedEvacuationActuator(bootstrapServers, topics, actuator) : actuator;
+        return options.Evacuation == "planner" ? new PlannedEvacuationActuator(kafka, topics, actuator) : actuator;
     }
 }

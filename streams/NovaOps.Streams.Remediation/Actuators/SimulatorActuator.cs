@@ -2,6 +2,7 @@ using Confluent.Kafka;
 using Google.Protobuf;
 using NovaOps.Contracts;
 using NovaOps.Remediation.Actuators;
+using NovaOps.Kafka;
 
 namespace NovaOps.Streams.Remediation.Actuators;
 
@@ -11,16 +12,15 @@ namespace NovaOps.Streams.Remediation.Actuators;
 /// Done means the broker has the command (acks=all, idempotent producer, librdkafka's own retries); whether it
 /// helped is for the runbook's check to say.
 /// </summary>
-public sealed class SimulatorActuator(string bootstrapServers, TopicNames topics) : IActuator, IDisposable
+public sealed class SimulatorActuator(KafkaClientOptions kafka, TopicNames topics) : IActuator, IDisposable
 {
-    private readonly IProducer<string, byte[]> _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig
+    private readonly IProducer<string, byte[]> _producer = new ProducerBuilder<string, byte[]>(kafka.Apply(new ProducerConfig
     {
-        BootstrapServers = bootstrapServers,
         Acks = Acks.All,
         EnableIdempotence = true,
         LingerMs = 0,
         MessageTimeoutMs = 10_000,
-    }).Build();
+    })).Build();
 
     public async Task<ActuatorResult> ExecuteAsync(ActionCommand command, CancellationToken ct)
     {

@@ -10,8 +10,6 @@ public sealed class KafkaConnection : IDisposable
 {
     private readonly EmbeddedKafkaCluster? _embedded;
 
-    public string BootstrapServers => Client.BootstrapServers;
-
     /// <summary>How the run's clients connect: the given cluster with its TLS/SASL settings, or the embedded one (plaintext).</summary>
     public KafkaClientOptions Client { get; }
 

@@ -50,8 +50,8 @@ public static class IncidentTrainer
         var validation = Samples(split.Validation);
         var test = Samples(split.Test);
         int trainPositives = train.Count(Positive);
-        if (trainPositives == 0) throw new ArgumentException("no incident onsets within the horizon in the training split: simulate more faults or a longer run");
-        if (validation.Count(Positive) == 0) throw new ArgumentException("no incident onsets in the validation split: simulate more faults or a longer run");
+        if (trainPositives == 0) throw new ArgumentException("no incident onsets within the horizon in the training split: more faults or a longer span are needed (simulate more, or record longer)");
+        if (validation.Count(Positive) == 0) throw new ArgumentException("no incident onsets in the validation split: more faults or a longer span are needed (simulate more, or record longer)");
 
         var standardization = FeatureStandardization.Fit(split.Train.Select(r => data.Series[r.Series].Features[r.Window]), data.FeatureCount);
         var rows = new StandardizedSeries(data, standardization);

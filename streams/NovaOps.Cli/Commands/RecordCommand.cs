@@ -10,7 +10,7 @@ public static class RecordCommand
     public static Command Create(NovaOpsSettings settings)
     {
         var bootstrap = CommonOptions.ExistingBootstrapServers();
-        var output = new Option<DirectoryInfo>("--out") { Description = "Folder to write telemetry.jsonl.gz and faults.jsonl into", Required = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder to write telemetry.jsonl.gz, faults.jsonl and recording.json (where and when) into", Required = true };
         var idle = new Option<double>("--idle") { Description = "Stop once the topics are read to their end and nothing came for this many seconds", DefaultValueFactory = _ => 10 };
         var duration = new Option<double?>("--duration") { Description = "Stop after this many seconds whatever comes" };
         var maxSamples = new Option<long?>("--max-samples") { Description = "Stop after this many telemetry samples" };

@@ -111,7 +111,7 @@ public static class TelemetryDatasets
     public static WindowDataset FromRecords(IEnumerable<TelemetrySample> samples, IEnumerable<FaultLabel> labels, FeatureOptions? features = null)
     {
         var faults = FaultLabels.Merge(labels);
-        var truth = new GroundTruthIndex(faults);
+        var truth = new FaultIndex(faults);
         var schema = new FeatureSchema(MetricNames.Standard);
         var extractor = new WindowFeatureExtractor(schema, features ?? new FeatureOptions());
         var codec = new TelemetryCodec();
@@ -131,7 +131,7 @@ public static class TelemetryDatasets
             }
             if (!vms.TryGetValue(sample.VmId, out var vm))
             {
-                vm = new VmState(new EntitySeries(sample.VmId, schema.Length), new double[extractor.StateLength], truth.Of(sample.VmId, sample.Zone), sample.Zone);
+                vm = new VmState(new EntitySeries(sample.VmId, schema.Length), new double[extractor.StateLength], WindowsOf(truth, sample.VmId, sample.Zone), sample.Zone);
                 extractor.InitState(vm.State);
                 vms.Add(sample.VmId, vm);
             }
@@ -149,7 +149,7 @@ public static class TelemetryDatasets
         var ordered = vms.Values.OrderBy(v => v.Series.Id, StringComparer.Ordinal).ToList();
         var index = ordered.Select((v, i) => (v.Series.Id, i)).ToDictionary(p => p.Id, p => p.i, StringComparer.Ordinal);
         var incidents = faults.Select(f => new Incident(f.FaultId, f.Kind.ToString(), f.PrecursorStartMs, f.OnsetMs, f.EndMs,
-            [.. ordered.Where(v => GroundTruthIndex.Hits(f, v.Series.Id, v.Zone)).Select(v => index[v.Series.Id])])).ToList();
+            [.. ordered.Where(v => FaultIndex.Hits(f, v.Series.Id, v.Zone)).Select(v => index[v.Series.Id])])).ToList();
 
         var parameters = new Dictionary<string, string>
         {
@@ -170,40 +170,12 @@ public static class TelemetryDatasets
 
     private sealed record VmState(EntitySeries Series, double[] State, FaultWindows? Faults, string Zone);
 
-    /// <summary>Which labelled faults touch a VM: its own (by VM list, or by zone for a zone's fault) and those hurting it through service calls.</summary>
-    private sealed class GroundTruthIndex
+    /// <summary>What a VM's labelled faults make of its windows: its own count from their precursor, those hurting it through calls from onset.</summary>
+    private static FaultWindows? WindowsOf(FaultIndex faults, string vm, string zone)
     {
-        private readonly Dictionary<string, List<FaultLabel>> _own = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, List<FaultLabel>> _zone = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, List<FaultLabel>> _symptom = new(StringComparer.Ordinal);
-
-        public GroundTruthIndex(IEnumerable<FaultLabel> faults)
-        {
-            foreach (var f in faults)
-            {
-                // A zone's label does not list its VMs (they can be many): the zone says who is affected.
-                if (f.Scope == FaultScope.Zone) Add(_zone, f.Zone, f);
-                else foreach (var vm in f.AffectedVms) Add(_own, vm, f);
-                foreach (var vm in f.SymptomVms) Add(_symptom, vm, f);
-            }
-        }
-
-        public static bool Hits(FaultLabel f, string vm, string zone) => f.Scope == FaultScope.Zone ? f.Zone == zone : f.AffectedVms.Contains(vm);
-
-        public FaultWindows? Of(string vm, string zone)
-        {
-            FaultWindows? windows = null;
-            foreach (var f in _own.GetValueOrDefault(vm, []).Concat(_zone.GetValueOrDefault(zone, [])))
-                (windows ??= new()).AddOwn(f.PrecursorStartMs, f.OnsetMs, f.EndMs);
-            foreach (var f in _symptom.GetValueOrDefault(vm, []))
-                (windows ??= new()).AddCascade(f.OnsetMs, f.EndMs);
-            return windows;
-        }
-
-        private static void Add(Dictionary<string, List<FaultLabel>> index, string key, FaultLabel f)
-        {
-            if (!index.TryGetValue(key, out var list)) index.Add(key, list = []);
-            list.Add(f);
-        }
+        FaultWindows? windows = null;
+        foreach (var f in faults.Own(vm, zone)) (windows ??= new()).AddOwn(f.PrecursorStartMs, f.OnsetMs, f.EndMs);
+        foreach (var f in faults.HurtThrough(vm)) (windows ??= new()).AddCascade(f.OnsetMs, f.EndMs);
+        return windows;
     }
 }

@@ -23,38 +23,27 @@ public static class DetectionEvaluation
     public static DetectionReport Evaluate(IReadOnlyCollection<FaultLabel> labels, IReadOnlyCollection<AnomalyEvent> anomalies, TimeSpan grace)
     {
         long graceMs = (long)grace.TotalMilliseconds;
-        var byVm = new Dictionary<string, List<FaultLabel>>();
-        var byZone = new Dictionary<string, List<FaultLabel>>();
-        var bySymptom = new Dictionary<string, List<FaultLabel>>();
-        foreach (var l in labels)
-        {
-            if (l.Scope == FaultScope.Zone)
-                Add(byZone, l.Zone, l);
-            else
-                foreach (var vm in l.AffectedVms) Add(byVm, vm, l);
-            foreach (var vm in l.SymptomVms) Add(bySymptom, vm, l);
-        }
+        var index = new FaultIndex(labels);
 
         var firstDetection = new Dictionary<string, long>();
         int tp = 0;
         foreach (var a in anomalies)
         {
             bool matched = false;
-            foreach (var l in Candidates(a, byVm, byZone))
+            foreach (var l in index.Own(a.VmId, a.Zone))
             {
                 if (a.WindowEndMs <= l.PrecursorStartMs || a.WindowStartMs > l.EndMs + graceMs) continue;
                 matched = true;
                 if (!firstDetection.TryGetValue(l.FaultId, out var t) || a.WindowEndMs < t)
                     firstDetection[l.FaultId] = a.WindowEndMs;
             }
-            if (bySymptom.TryGetValue(a.VmId, out var hurtBy))
-                foreach (var l in hurtBy)
-                {
-                    if (a.WindowEndMs <= l.OnsetMs || a.WindowStartMs > l.EndMs + graceMs) continue;
-                    matched = true;
-                    if (!firstDetection.TryGetValue(l.FaultId, out var t) || a.WindowEndMs < t)
-                        firstDetection[l.FaultId] = a.WindowEndMs;
-                }
+            foreach (var l in index.HurtThrough(a.VmId))
+            {
+                if (a.WindowEndMs <= l.OnsetMs || a.WindowStartMs > l.EndMs + graceMs) continue;
+                matched = true;
+                if (!firstDetection.TryGetValue(l.FaultId, out var t) || a.WindowEndMs < t)
+                    firstDetection[l.FaultId] = a.WindowEndMs;
+            }
             if (matched) tp++;
         }
 
@@ -71,19 +60,5 @@ public static class DetectionEvaluation
             labels.Count == 0 ? 0 : (double)detectedCount / labels.Count,
             Statistics.Median.Of(delays),
             outcomes);
-    }
-
-    private static IEnumerable<FaultLabel> Candidates(AnomalyEvent a, Dictionary<string, List<FaultLabel>> byVm, Dictionary<string, List<FaultLabel>> byZone)
-    {
-        if (byVm.TryGetValue(a.VmId, out var vmFaults))
-            foreach (var l in vmFaults) yield return l;
-        if (byZone.TryGetValue(a.Zone, out var zoneFaults))
-            foreach (var l in zoneFaults) yield return l;
-    }
-
-    private static void Add(Dictionary<string, List<FaultLabel>> index, string key, FaultLabel label)
-    {
-        if (!index.TryGetValue(key, out var list)) index[key] = list = [];
-        list.Add(label);
     }
 }

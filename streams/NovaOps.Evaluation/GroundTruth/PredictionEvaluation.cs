@@ -25,8 +25,7 @@ public static class PredictionEvaluation
     {
         var alarms = predictions.Where(p => p.Alarm).ToList();
         long windowMs = (long)window.TotalMilliseconds;
-        bool Touches(FaultLabel l, PredictionEvent p) =>
-            l.Scope == FaultScope.Zone ? l.Zone == p.Zone : l.AffectedVms.Contains(p.VmId);
+        bool Touches(FaultLabel l, PredictionEvent p) => FaultIndex.Hits(l, p.VmId, p.Zone);
         bool Hurts(FaultLabel l, PredictionEvent p) => Touches(l, p) || l.SymptomVms.Contains(p.VmId);
         bool Precedes(FaultLabel l, PredictionEvent p) => l.OnsetMs > p.WindowEndMs && l.OnsetMs <= p.WindowEndMs + p.HorizonMs;
         bool During(FaultLabel l, PredictionEvent p) => l.OnsetMs < p.WindowEndMs && l.EndMs > p.WindowEndMs - windowMs;

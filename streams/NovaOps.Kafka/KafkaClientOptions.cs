@@ -21,7 +21,15 @@ public sealed record KafkaClientOptions
     {
         config.BootstrapServers = BootstrapServers;
         Security.Validate();
-        foreach (var (key, value) in Security.Properties()) config.Set(key, value);
+        var s = Security;
+        if (s.Protocol is { } protocol) config.SecurityProtocol = protocol;
+        if (s.SaslMechanism is { } mechanism) config.SaslMechanism = mechanism;
+        if (s.SaslUsername is { Length: > 0 } user) config.SaslUsername = user;
+        if (s.SaslPassword is { Length: > 0 } password) config.SaslPassword = password;
+        if (s.SslCaLocation is { Length: > 0 } ca) config.SslCaLocation = ca;
+        if (s.SslCertificateLocation is { Length: > 0 } cert) config.SslCertificateLocation = cert;
+        if (s.SslKeyLocation is { Length: > 0 } key) config.SslKeyLocation = key;
+        if (s.SslKeyPassword is { Length: > 0 } keyPassword) config.SslKeyPassword = keyPassword;
         return config;
     }
 
@@ -52,27 +60,6 @@ public sealed record KafkaSecurityOptions
     public string? SslKeyLocation { get; init; }
 
     public string? SslKeyPassword { get; init; }
-
-    /// <summary>The librdkafka properties these settings stand for, the unset ones left out.</summary>
-    public IEnumerable<KeyValuePair<string, string>> Properties()
-    {
-        if (Protocol is { } p) yield return new("security.protocol", p switch
-        {
-            SecurityProtocol.Plaintext => "plaintext", SecurityProtocol.Ssl => "ssl",
-            SecurityProtocol.SaslPlaintext => "sasl_plaintext", _ => "sasl_ssl",
-        });
-        if (SaslMechanism is { } m) yield return new("sasl.mechanism", m switch
-        {
-            Confluent.Kafka.SaslMechanism.Plain => "PLAIN", Confluent.Kafka.SaslMechanism.ScramSha256 => "SCRAM-SHA-256",
-            Confluent.Kafka.SaslMechanism.ScramSha512 => "SCRAM-SHA-512", Confluent.Kafka.SaslMechanism.Gssapi => "GSSAPI", _ => "OAUTHBEARER",
-        });
-        if (SaslUsername is { Length: > 0 } u) yield return new("sasl.username", u);
-        if (SaslPassword is { Length: > 0 } pw) yield return new("sasl.password", pw);
-        if (SslCaLocation is { Length: > 0 } ca) yield return new("ssl.ca.location", ca);
-        if (SslCertificateLocation is { Length: > 0 } cert) yield return new("ssl.certificate.location", cert);
-        if (SslKeyLocation is { Length: > 0 } key) yield return new("ssl.key.location", key);
-        if (SslKeyPassword is { Length: > 0 } kp) yield return new("ssl.key.password", kp);
-    }
 
     /// <summary>Settings that cannot work together fail at start, with what to set, rather than as a broker's refusal later.</summary>
     public void Validate()

@@ -64,7 +64,11 @@ public static class StreamConfigs
         return config;
     }
 
-    /// <summary>The cluster's TLS and SASL on every client of the app (Streamiz passes these on to its consumers, producers and admin client).</summary>
+    /// <summary>
+    /// The cluster's TLS and SASL on every client of the app (Streamiz passes these on to its consumers, producers and
+    /// admin client). The same settings as <see cref="KafkaClientOptions.Apply"/> sets on a plain client, through
+    /// Streamiz's typed properties: its <c>AddConfig</c> with librdkafka's names fails on typed keys (measured).
+    /// </summary>
     private static void ApplySecurity(StreamConfig config, KafkaSecurityOptions security)
     {
         security.Validate();

@@ -35,6 +35,11 @@ public sealed class KafkaClientOptionsTests
         Assert.Equal(SecurityProtocol.SaslSsl, streams.SecurityProtocol);
         Assert.Equal(SaslMechanism.ScramSha512, streams.SaslMechanism);
         Assert.Equal("s3cret", streams.SaslPassword);
+        // What Streamiz hands its own clients.
+        Assert.Equal(SaslMechanism.ScramSha512, streams.ToConsumerConfig().SaslMechanism);
+        Assert.Equal(SecurityProtocol.SaslSsl, streams.ToProducerConfig().SecurityProtocol);
+        Assert.Equal("novaops-eu-west", streams.ToAdminConfig("admin").SaslUsername);
+        Assert.Equal("s3cret", streams.ToRestoreConsumerConfig("restore").SaslPassword);
 
         Assert.DoesNotContain("s3cret", kafka.ToString()); // what messages print
     }

@@ -1,5 +1,6 @@
 using NovaOps.Cli;
 using NovaOps.Cli.Bench;
+using NovaOps.Models.Onnx;
 
 namespace NovaOps.Cli.Tests;
 
@@ -28,6 +29,12 @@ public class BenchInferenceTests
             Assert.Equal(2, m.RatioRounds.Count);
             Assert.Equal(m.RatioRounds.Min(), m.Ratio);
             Assert.True(m.OnnxShareOfStreamCpu is > 0 and < 1, m.ToString());
+            // The paced baseline runs the round's mean micro-batch, padded as the scorers pad, at the micro-batch delay.
+            var paced = m.Paced!;
+            Assert.Equal(BatchShapes.Padded((int)Math.Round(m.InTopologyMeanBatch)), paced.Batch);
+            Assert.Equal(settings.Anomaly.MicroBatch.MaxDelayMs, paced.IntervalMs);
+            Assert.True(paced.PerSecond > 0, paced.ToString());
+            Assert.Equal(Math.Round(m.InTopologyPerSecond / paced.PerSecond, 3), paced.Ratio, 2);
         }
         Assert.Equal(result.Windows, result.Models[0].InTopologyRows);
         var lowest = result.Models.MinBy(m => m.Ratio)!;

@@ -5,6 +5,7 @@ using NovaOps.Broker;
 using NovaOps.Contracts;
 using NovaOps.Detection;
 using NovaOps.Models.Cards;
+using NovaOps.Models.Onnx;
 using NovaOps.Models.Registry;
 using NovaOps.Observability;
 using NovaOps.Streams.Anomaly;
@@ -28,7 +29,21 @@ public sealed record ModelInferenceResult(
     [property: JsonPropertyName("onnx_share_of_stream_cpu")] double? OnnxShareOfStreamCpu,
     [property: JsonPropertyName("scoring_share_of_stream_cpu")] double? ScoringShareOfStreamCpu,
     [property: JsonPropertyName("ratio")] double Ratio,
-    [property: JsonPropertyName("ratio_rounds")] IReadOnlyList<double> RatioRounds);
+    [property: JsonPropertyName("ratio_rounds")] IReadOnlyList<double> RatioRounds,
+    [property: JsonPropertyName("paced")] PacedStandalone? Paced = null);
+
+/// <summary>
+/// The model alone in ONNX Runtime, called as the topology calls it: batches of the round's mean micro-batch
+/// (padded as the scorers pad), one call per micro-batch delay, the thread asleep in between, thread CPU time
+/// around each call. On this machine a call's cost grows with the time since the previous one, whatever the
+/// thread does meanwhile (docs/benchmarks.md): this says how much of the gap to the hot-loop baseline is
+/// ONNX Runtime's own at the topology's pace, and <see cref="Ratio"/> how much is left to the topology.
+/// </summary>
+public sealed record PacedStandalone(
+    [property: JsonPropertyName("per_s")] double PerSecond,
+    [property: JsonPropertyName("batch")] int Batch,
+    [property: JsonPropertyName("interval_ms")] int IntervalMs,
+    [property: JsonPropertyName("ratio")] double Ratio);
 
 /// <summary>
 /// Every model's figures, and the three at the top: those of the model with the lowest ratio, since
@@ -53,7 +68,9 @@ public sealed record InferenceBenchResult(
 /// thing, bare session runs; the baseline is the model's best standalone batch size, so the ratio says how
 /// much of the model's throughput the topology's micro-batches keep. The whole scoring step (ONNX Runtime,
 /// calibration, contributions) is reported beside it, and both as shares of the stream threads' CPU: how much
-/// of the topology's work each model is.
+/// of the topology's work each model is. A second baseline runs each model alone at the topology's pace (its mean
+/// micro-batch, one run per micro-batch delay): on this machine a run after a pause costs many times a run in a hot
+/// loop, and this baseline tells that apart from what the topology adds.
 /// </summary>
 public sealed class InferenceBenchmark(NovaOpsSettings settings)
 {
@@ -91,16 +108,24 @@ public sealed class InferenceBenchmark(NovaOpsSettings settings)
         MeasureStandalone("before the topology");
 
         var topologyRuns = new List<TopologyRun>();
+        var pace = TimeSpan.FromMilliseconds(anomaly.MicroBatch.MaxDelayMs);
         using var kafka = KafkaConnection.Open(cluster);
         for (int round = 1; round <= rounds; round++)
         {
             string which = rounds == 1 ? "" : $" (round {round}/{rounds})";
-            topologyRuns.Add(await RunTopologyAsync(kafka, anomaly, anomalyModels.Active.Id, records, s => status(s + which), ct));
+            var run = await RunTopologyAsync(kafka, anomaly, anomalyModels.Active.Id, records, s => status(s + which), ct);
+            foreach (var model in models)
+            {
+                status($"standalone ONNX Runtime at the topology's pace{which}: {model.Id}");
+                int batch = BatchShapes.Padded(Math.Max(1, (int)Math.Round(MeanBatch(run.Metrics, model.Id))));
+                run.Paced[model.Id] = (Paced(model, batch, pace), batch);
+            }
+            topologyRuns.Add(run);
             MeasureStandalone($"after the topology{which}");
         }
 
         var baselines = rates.ToDictionary(kv => kv.Key, kv => kv.Value.ToDictionary(b => b.Key, b => PipelineBenchmark.Median(b.Value)));
-        var results = models.Select(m => MedianRun(m.Id, baselines[m.Id], topologyRuns)).ToList();
+        var results = models.Select(m => MedianRun(m.Id, baselines[m.Id], topologyRuns, pace)).ToList();
         var lowest = results.MinBy(r => r.Ratio)!;
         // The anomaly model scores every closed window: its rows are the windows.
         return new InferenceBenchResult(results, topologyRuns[0].Records, rounds, (long)topologyRuns[0].Metrics.ModelRows(anomalyModels.Active.Id).Value,
@@ -108,7 +133,11 @@ public sealed class InferenceBenchmark(NovaOpsSettings settings)
     }
 
     /// <summary>One run of the anomaly topology, both models on, on topics of its own.</summary>
-    private sealed record TopologyRun(long Records, PipelineMetrics Metrics, double? StreamCpuSeconds);
+    private sealed record TopologyRun(long Records, PipelineMetrics Metrics, double? StreamCpuSeconds)
+    {
+        /// <summary>Per model: ONNX Runtime alone at this round's mean micro-batch and the topology's pace.</summary>
+        public Dictionary<string, (double PerSecond, int Batch)> Paced { get; } = [];
+    }
 
     private async Task<TopologyRun> RunTopologyAsync(KafkaConnection kafka, AnomalyTopologyOptions anomaly, string anomalyModel, long records,
         Action<string> status, CancellationToken ct)
@@ -156,55 +185,102 @@ public sealed class InferenceBenchmark(NovaOpsSettings settings)
     }
 
     /// <summary>The model's figures from the round with the median ratio (the lower middle one of an even count), with every round's ratio.</summary>
-    private static ModelInferenceResult MedianRun(string id, Dictionary<string, double> standalone, IReadOnlyList<TopologyRun> runs)
+    private static ModelInferenceResult MedianRun(string id, Dictionary<string, double> standalone, IReadOnlyList<TopologyRun> runs, TimeSpan pace)
     {
-        var byRun = runs.Select(r => InTopology(id, standalone, r.Metrics, r.StreamCpuSeconds)).ToList();
+        var byRun = runs.Select(r => InTopology(id, standalone, r, pace)).ToList();
         var median = byRun.OrderBy(r => r.Ratio).ElementAt((byRun.Count - 1) / 2);
         return median with { RatioRounds = [.. byRun.Select(r => r.Ratio)] };
     }
 
-    private static ModelInferenceResult InTopology(string id, Dictionary<string, double> standalone, PipelineMetrics metrics, double? streamCpu)
+    private static ModelInferenceResult InTopology(string id, Dictionary<string, double> standalone, TopologyRun run, TimeSpan pace)
     {
+        var (metrics, streamCpu) = (run.Metrics, run.StreamCpuSeconds);
         var best = standalone.MaxBy(kv => kv.Value);
-        var sizes = metrics.ModelBatchSize(id);
         double rows = metrics.ModelRows(id).Value, cpu = metrics.ModelCpuSeconds(id).Value, onnxCpu = metrics.ModelOnnxCpuSeconds(id).Value;
         double inTopology = onnxCpu > 0 ? rows / onnxCpu : 0;
+        var (pacedRate, pacedBatch) = run.Paced[id];
+        var paced = new PacedStandalone(Math.Round(pacedRate), pacedBatch, (int)pace.TotalMilliseconds, Math.Round(inTopology / pacedRate, 3));
         return new ModelInferenceResult(id, Math.Round(best.Value), int.Parse(best.Key), standalone, Math.Round(inTopology), Math.Round(cpu > 0 ? rows / cpu : 0),
-            Math.Round(sizes.Count == 0 ? 0 : rows / sizes.Count, 1), (long)rows,
+            Math.Round(MeanBatch(metrics, id), 1), (long)rows,
             streamCpu > 0 ? Math.Round(onnxCpu / streamCpu.Value, 4) : null, streamCpu > 0 ? Math.Round(cpu / streamCpu.Value, 4) : null,
-            Math.Round(inTopology / best.Value, 3), []);
+            Math.Round(inTopology / best.Value, 3), [], paced);
     }
 
-    /// <summary>
-    /// Rows per second of bare session runs at one batch size: 5 runs of at least 0.3 s each. Inputs are the
-    /// card's feature means ± a standard deviation, whatever the input's shape (windows or sequences of them).
-    /// </summary>
+    /// <summary>Rows per session run of <paramref name="id"/> in the topology (before padding).</summary>
+    private static double MeanBatch(PipelineMetrics metrics, string id)
+    {
+        var sizes = metrics.ModelBatchSize(id);
+        return sizes.Count == 0 ? 0 : metrics.ModelRows(id).Value / sizes.Count;
+    }
+
+    /// <summary>Rows per second of bare session runs at one batch size in a hot loop: 5 runs of at least 0.3 s each.</summary>
     private static List<double> Standalone(LoadedModel model, int batch)
     {
-        var card = model.Card;
-        int f = card.Features.Names.Count;
-        long[] shape = card.Inputs[0].ForBatch(batch);
-        var rng = new Random(1);
-        var rows = new float[card.Inputs[0].Length(batch)];
-        for (int i = 0; i < rows.Length; i++)
-            rows[i] = card.Standardization.Mean[i % f] + (float)(rng.NextDouble() * 2 - 1) * card.Standardization.Std[i % f];
-        string input = card.Inputs[0].Name;
-        string[] outputs = [.. card.Outputs.Select(o => o.Name)];
-        using var runOptions = new RunOptions();
-        void Once()
-        {
-            using var value = OrtValue.CreateTensorValueFromMemory(rows, shape);
-            using var results = model.Session.Run(runOptions, [input], [value], outputs);
-        }
-        for (int i = 0; i < 20; i++) Once(); // warm-up
+        using var session = new BareRun(model, batch);
+        for (int i = 0; i < 20; i++) session.Once(); // warm-up
         var rates = new List<double>();
         for (int run = 0; run < 5; run++)
         {
             var clock = Stopwatch.StartNew();
             long n = 0;
-            while (clock.Elapsed < TimeSpan.FromSeconds(0.3)) { Once(); n += batch; }
+            while (clock.Elapsed < TimeSpan.FromSeconds(0.3)) { session.Once(); n += batch; }
             rates.Add(n / clock.Elapsed.TotalSeconds);
         }
         return rates;
+    }
+
+    /// <summary>
+    /// Rows per CPU second of bare session runs at one batch size, one run per <paramref name="pace"/> with the
+    /// thread asleep in between (as a stream thread's micro-batches come), timed as the topology times its runs.
+    /// </summary>
+    private static double Paced(LoadedModel model, int batch, TimeSpan pace, int calls = 100)
+    {
+        using var session = new BareRun(model, batch);
+        for (int i = 0; i < 20; i++) session.Once(); // the shape's first runs, as the loader's warm-up does for the app
+        double cpu = 0;
+        for (int i = 0; i < calls; i++)
+        {
+            Thread.Sleep(pace);
+            double start = ThreadCpuClock.Now();
+            session.Once();
+            cpu += ThreadCpuClock.Now() - start;
+        }
+        return cpu > 0 ? (double)calls * batch / cpu : 0;
+    }
+
+    /// <summary>
+    /// One batch of inputs for bare session runs: the card's feature means ± a standard deviation, whatever the
+    /// input's shape (windows or sequences of them).
+    /// </summary>
+    private sealed class BareRun : IDisposable
+    {
+        private readonly LoadedModel _model;
+        private readonly float[] _rows;
+        private readonly long[] _shape;
+        private readonly string[] _input;
+        private readonly string[] _outputs;
+        private readonly RunOptions _runOptions = new();
+
+        public BareRun(LoadedModel model, int batch)
+        {
+            var card = model.Card;
+            int f = card.Features.Names.Count;
+            _model = model;
+            _shape = card.Inputs[0].ForBatch(batch);
+            var rng = new Random(1);
+            _rows = new float[card.Inputs[0].Length(batch)];
+            for (int i = 0; i < _rows.Length; i++)
+                _rows[i] = card.Standardization.Mean[i % f] + (float)(rng.NextDouble() * 2 - 1) * card.Standardization.Std[i % f];
+            _input = [card.Inputs[0].Name];
+            _outputs = [.. card.Outputs.Select(o => o.Name)];
+        }
+
+        public void Once()
+        {
+            using var value = OrtValue.CreateTensorValueFromMemory(_rows, _shape);
+            using var results = _model.Session.Run(_runOptions, _input, [value], _outputs);
+        }
+
+        public void Dispose() => _runOptions.Dispose();
     }
 }

@@ -162,6 +162,11 @@ is how this machine treats a session run that comes tens of milliseconds after t
 whose rows cost about 4 µs each, keeps about three quarters of its hot-loop rate and is at the goal rather than clear
 of it (over 12 single runs on 2026-11-29 its ratio was 0.64–0.94, median 0.76); the anomaly model, whose rows cost
 about 0.1 µs, keeps a fifth to a third (0.12–0.31): for it the cost of a call, not of its rows, decides the ratio.
+A stream thread scores its anomaly batch first and its incident batch right after, so the incident model's run finds
+part of ONNX Runtime warm. Swapping them moves the cold cost rather than saving it (384 rows each, one pair every 25 ms,
+outside the topology: anomaly then incident 190 + 1,930 µs, incident then anomaly 120 + 2,040–2,280 µs; hot 62 +
+1,520 µs): the anomaly model going second would still be at about half its hot rate, and the pair costs no less, so
+the order stays.
 
 What makes a call cold here, measured on 2026-11-29 with a throwaway program outside the topology (the anomaly model,
 one thread, thread CPU time of one session run; hot loop 8.5 µs for 4 rows, 49 µs for 384): the cost grows with the

@@ -30,7 +30,7 @@ public sealed record ModelInferenceResult(
     [property: JsonPropertyName("scoring_share_of_stream_cpu")] double? ScoringShareOfStreamCpu,
     [property: JsonPropertyName("ratio")] double Ratio,
     [property: JsonPropertyName("ratio_rounds")] IReadOnlyList<double> RatioRounds,
-    [property: JsonPropertyName("paced")] PacedStandalone? Paced = null);
+    [property: JsonPropertyName("paced")] PacedStandalone Paced);
 
 /// <summary>
 /// The model alone in ONNX Runtime, called as the topology calls it: batches of the round's mean micro-batch

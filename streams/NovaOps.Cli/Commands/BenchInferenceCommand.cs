@@ -36,8 +36,8 @@ internal static class BenchInferenceCommand
             if (result.Rounds > 1)
                 table.AddRow(["ratio of each round", .. result.Models.Select(m => string.Join(" ", m.RatioRounds.Select(x => x.ToString("F3"))))]);
             table.AddRow(["standalone ONNX Runtime at the topology's pace: batch, one run per interval",
-                .. result.Models.Select(m => m.Paced is { } p ? $"{p.PerSecond:N0} ({p.Batch} rows / {p.IntervalMs} ms)" : "-")]);
-            table.AddRow(["ratio to it", .. result.Models.Select(m => m.Paced is { } p ? $"{p.Ratio:F3}" : "-")]);
+                .. result.Models.Select(m => $"{m.Paced.PerSecond:N0} ({m.Paced.Batch} rows / {m.Paced.IntervalMs} ms)")]);
+            table.AddRow(["ratio to it", .. result.Models.Select(m => $"{m.Paced.Ratio:F3}")]);
             table.AddRow(["share of the stream threads' CPU: ONNX Runtime / scoring step",
                 .. result.Models.Select(m => m.OnnxShareOfStreamCpu is { } o && m.ScoringShareOfStreamCpu is { } s ? $"{o:P2} / {s:P2}" : "-")]);
             AnsiConsole.Write(table);

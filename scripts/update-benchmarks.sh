@@ -177,8 +177,9 @@ thread's own sleep; 1,000 system calls between runs cost nothing (9 µs), and ru
 memory between runs costs little (78–90 µs for 384 rows, 21 µs for 4). This machine is a small virtual machine under
 nested virtualisation (its kernel command line names Firecracker and a nested PVM hypervisor): time passing on the
 host, not work in the process, by all appearances takes ONNX Runtime's code and data out of the core's caches and predictors, and its
-session run touches far more of them than a managed loop of the same arithmetic (24 → 35 µs after a pause). No session
-option removed it (memory pattern or arena off, I/O binding, outputs bound to our buffers, other graph optimisation
+session run touches far more of them than a managed loop of the same arithmetic (24 → 35 µs after a pause). It is the
+fixed path of a session run, not the model's graph: a graph of a single Relu node costs 4 µs hot and 85–136 µs after
+20 ms asleep or spinning (4 rows), one Gemm 7 µs and 92–101 µs. No session option removed it (memory pattern or arena off, I/O binding, outputs bound to our buffers, other graph optimisation
 levels: 78–148 µs for the cold 4-row run).
 
 So the anomaly model's ratio can only grow by calling less often with more rows: 2,048 windows / 100 ms gave mean

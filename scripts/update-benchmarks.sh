@@ -156,8 +156,8 @@ runs), says how much of the gap is the topology's.
 """ + "\n".join(f"| `{m['model']}` | {m['standalone_by_batch']['1']:,.0f} | {m['standalone_by_batch']['64']:,.0f} | {m['standalone_by_batch']['1024']:,.0f} | {m['in_topology_per_s']:,.0f} | {m['in_topology_scoring_per_s']:,.0f} | {m['in_topology_mean_batch']} | {m['ratio']:.3f} | {' '.join(f'{x:.3f}' for x in m['ratio_rounds'])} | ≥ 0.7 | {m['paced']['per_s']:,.0f} ({m['paced']['batch']} rows) | {m['paced']['ratio']:.3f} | {m['onnx_share_of_stream_cpu']:.2%} / {m['scoring_share_of_stream_cpu']:.2%} |" for m in i['models']) + f"""
 
 Inside the topology each model runs as fast as ONNX Runtime alone runs when it is called as the topology calls it: the
-ratio to the paced baseline was 0.96–1.24 in the two full runs of 2026-11-29 (a little above 1 where the sleeping
-thread's runs are colder than the topology's, which come after stream work). What separates both from the hot loop
+ratio to the paced baseline was 0.96–1.24 in the two full runs of 2026-11-29 (above 1 where, presumably, the sleeping
+thread's runs are colder than the topology's, which come right after stream work). What separates both from the hot loop
 is how this machine treats a session run that comes tens of milliseconds after the last one. The incident model,
 whose rows cost about 4 µs each, keeps about three quarters of its hot-loop rate and is at the goal rather than clear
 of it (over 12 single runs on 2026-11-29 its ratio was 0.64–0.94, median 0.76); the anomaly model, whose rows cost
@@ -174,7 +174,7 @@ time since the previous run, whatever the thread did meanwhile. After sleeping 0
 40–85 and 113–133 µs for 4 rows; 49, 70–91, 120–167 and 177–210 µs for 384. Spinning for 20 ms on the clock, touching no
 memory and making no system call, costs nearly as much (68–108 µs for 4 rows, 116–125 µs for 384), so it is not the
 thread's own sleep; 1,000 system calls between runs cost nothing (9 µs), and running through 2 or 8 MiB of our own
-memory between runs costs little (78–90 µs for 384 rows, 21 µs for 4). This machine is a small virtual machine under
+memory between runs costs little (78–90 µs for 384 rows, 18–21 µs for 4). This machine is a small virtual machine under
 nested virtualisation (its kernel command line names Firecracker and a nested PVM hypervisor): time passing on the
 host, not work in the process, by all appearances takes ONNX Runtime's code and data out of the core's caches and predictors, and its
 session run touches far more of them than a managed loop of the same arithmetic (24 → 35 µs after a pause). It is the

@@ -5,20 +5,23 @@ using NovaOps.Cli.Commands;
 using Spectre.Console;
 
 var settings = NovaOpsSettings.Load();
+// One console per invocation, handed to each command: the static AnsiConsole is process-wide, and commands that
+// tests run side by side in one process must not share its interactive lock.
+var console = AnsiConsole.Create(new AnsiConsoleSettings());
 var root = new RootCommand("NovaOps: operations intelligence for a VM fleet")
 {
-    DemoCommand.Create(settings),
-    BrokerCommand.Create(settings),
-    SimulateCommand.Create(settings),
-    RecordCommand.Create(settings),
-    RunCommand.Create(settings),
-    FailoverCommand.Create(settings),
-    QueryCommand.Create(settings),
-    ReportCommand.Create(),
-    DetectCommand.Create(settings),
+    DemoCommand.Create(settings, console),
+    BrokerCommand.Create(settings, console),
+    SimulateCommand.Create(settings, console),
+    RecordCommand.Create(settings, console),
+    RunCommand.Create(settings, console),
+    FailoverCommand.Create(settings, console),
+    QueryCommand.Create(settings, console),
+    ReportCommand.Create(console),
+    DetectCommand.Create(settings, console),
     TrainCommand.Create(),
-    new Command("eval", "Evaluate detectors on public benchmarks") { EvalNabCommand.Create(settings), EvalIncidentCommand.Create(settings), EvalRcaCommand.Create(settings) },
-    new Command("bench", "Benchmarks with a baseline measured in the same run") { BenchPipelineCommand.Create(settings), BenchInferenceCommand.Create(settings), BenchPlacementCommand.Create(), BenchFailoverCommand.Create() },
+    new Command("eval", "Evaluate detectors on public benchmarks") { EvalNabCommand.Create(settings, console), EvalIncidentCommand.Create(settings, console), EvalRcaCommand.Create(settings, console) },
+    new Command("bench", "Benchmarks with a baseline measured in the same run") { BenchPipelineCommand.Create(settings, console), BenchInferenceCommand.Create(settings, console), BenchPlacementCommand.Create(console), BenchFailoverCommand.Create(console) },
 };
 
 int exitCode;
@@ -30,7 +33,7 @@ try
 catch (Exception e) when (e is CliException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException
     or NovaOps.Models.Registry.ModelLoadException)
 {
-    AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+    console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
     exitCode = 2;
 }
 

@@ -18,7 +18,7 @@ public class DemoRunnerTests
         // acted after short faults had already ended (seen once at 15k records/s: no fault ended by an action).
         var runDir = Directory.CreateTempSubdirectory("novaops-run-");
         var options = new DemoOptions { Vms = 300, Duration = TimeSpan.FromSeconds(40), Rate = 7_500, Seed = 7, Live = false, RunDirectory = runDir.FullName };
-        var (summary, report, loop) = await new DemoRunner(settings, options).RunAsync(TestContext.Current.CancellationToken);
+        var (summary, report, loop) = await new DemoRunner(settings, options, new Spectre.Console.Testing.TestConsole()).RunAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(300_000, summary.EventsIn);
         Assert.True(summary.FaultsInjected >= 3, $"{summary.FaultsInjected} faults");

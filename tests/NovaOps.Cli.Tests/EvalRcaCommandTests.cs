@@ -16,7 +16,7 @@ public sealed class EvalRcaCommandTests : IDisposable
     private static string PetShop() => NovaOps.Tests.Shared.SharedDatasets.Require("petshop-dev", "PetShop development scenario");
 
     private static Task<int> Run(params string[] args) =>
-        EvalRcaCommand.Create(Settings).Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        EvalRcaCommand.Create(Settings, new Spectre.Console.Testing.TestConsole()).Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 
     [Fact]
     public async Task Writes_one_object_per_method_and_split()

@@ -7,6 +7,7 @@ using NovaOps.Cli.Commands;
 using NovaOps.Contracts;
 using NovaOps.Observability;
 using NovaOps.Streams.Placement;
+using Spectre.Console.Testing;
 
 namespace NovaOps.Cli.Tests;
 
@@ -23,8 +24,15 @@ public sealed class FailoverCommandTests : IDisposable
         _dir.Delete(recursive: true);
     }
 
-    private Task<int> Run(params string[] args) => FailoverCommand.Create(Settings).Parse(["--bootstrap-servers", _cluster.BootstrapServers, .. args])
-        .InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, TestContext.Current.CancellationToken);
+    /// <summary>What the last invocation printed (each invocation writes to a console of its own).</summary>
+    private TestConsole _console = new();
+
+    private Task<int> Run(params string[] args)
+    {
+        _console = new TestConsole();
+        return FailoverCommand.Create(Settings, _console).Parse(["--bootstrap-servers", _cluster.BootstrapServers, .. args])
+            .InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, TestContext.Current.CancellationToken);
+    }
 
     private void Produce(string topic, string key, IMessage value)
     {
@@ -61,6 +69,7 @@ public sealed class FailoverCommandTests : IDisposable
         Assert.All(moves, m => Assert.NotEqual("h1", m.GetProperty("toHost").GetString()));
         Assert.Equal("TENANT_TIER_PLATINUM", moves[0].GetProperty("tier").GetString()); // platinum first
         Assert.Equal("h1", placement.Engine.HostOf("vm-0"));        // a dry run moves nothing
+        Assert.Contains("(dry run: nothing moved)", _console.Output);
 
         Assert.Equal(0, await Run("--host", "h1"));
         Assert.NotEqual("h1", placement.Engine.HostOf("vm-0"));

@@ -7,6 +7,7 @@ using NovaOps.Simulator;
 using NovaOps.Simulator.Emit;
 using NovaOps.Simulator.Faults;
 using NovaOps.Simulator.Fleet;
+using Spectre.Console.Testing;
 
 namespace NovaOps.Cli.Tests;
 
@@ -23,8 +24,15 @@ public sealed class RecordCommandTests : IDisposable
         _dir.Delete(recursive: true);
     }
 
-    private Task<int> Record(params string[] args) => RecordCommand.Create(Settings).Parse(["--bootstrap-servers", _cluster.BootstrapServers, .. args])
-        .InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, TestContext.Current.CancellationToken);
+    /// <summary>What the last invocation printed (each invocation writes to a console of its own).</summary>
+    private TestConsole _console = new();
+
+    private Task<int> Record(params string[] args)
+    {
+        _console = new TestConsole();
+        return RecordCommand.Create(Settings, _console).Parse(["--bootstrap-servers", _cluster.BootstrapServers, .. args])
+            .InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, TestContext.Current.CancellationToken);
+    }
 
     private async Task<EmitterProgress> Simulate(SimulatorOptions options, long ticks, int malformedPerMillion = 0)
     {
@@ -43,6 +51,8 @@ public sealed class RecordCommandTests : IDisposable
         var published = await Simulate(fleet, 720);
 
         Assert.Equal(0, await Record("--out", _dir.FullName, "--idle", "2"));
+        Assert.Contains("telemetry samples", _console.Output);
+        Assert.Contains($"{published.Records:N0} (telemetry.jsonl.gz", _console.Output);
 
         // Over Kafka's partitions and back: the same windows with the same labels as the in-process simulator dataset.
         var recorded = TelemetryDatasets.FromFolder(_dir.FullName);

@@ -7,14 +7,13 @@ namespace NovaOps.Detection.Tests;
 /// <summary>The detector on NAB's development subset, beside the repository (CI has it there too).</summary>
 public class NabDevCorpusTests
 {
-    internal static string? Dataset() => NovaOps.Tests.Shared.SharedDatasets.Find("nab-dev");
+    internal static string Dataset() => NovaOps.Tests.Shared.SharedDatasets.Require("nab-dev", "NAB development subset");
 
     [Fact]
     public void Statistical_detector_beats_the_null_detector_on_nab_dev()
     {
-        string? nab = Dataset();
-        Assert.SkipWhen(nab is null, "NAB development subset not found in ../shared/datasets");
-        var files = NabCorpus.Load(Path.Combine(nab!, "data"), Path.Combine(nab!, "combined_windows.json"));
+        string nab = Dataset();
+        var files = NabCorpus.Load(Path.Combine(nab, "data"), Path.Combine(nab, "combined_windows.json"));
         Assert.Equal(28, files.Count);
         var series = files.Select(f =>
         {

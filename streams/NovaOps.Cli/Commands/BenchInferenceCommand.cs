@@ -7,7 +7,7 @@ namespace NovaOps.Cli.Commands;
 /// <summary><c>novaops bench inference</c>: the topology's ONNX models standalone vs inside the topology.</summary>
 internal static class BenchInferenceCommand
 {
-    public static Command Create(NovaOpsSettings settings)
+    public static Command Create(NovaOpsSettings settings, IAnsiConsole console)
     {
         var records = new Option<long>("--records") { Description = "Telemetry records the topology processes (one window per VM per minute is scored)", DefaultValueFactory = _ => 600_000 };
         var rounds = new Option<int>("--rounds") { Description = "Rounds of the topology run; the figures are the median round's, with every round's ratio (one round moves by ±0.1 with the machine's speed)", DefaultValueFactory = _ => 3 };
@@ -21,7 +21,7 @@ internal static class BenchInferenceCommand
             int r = parse.GetValue(rounds);
             if (r < 1) throw new CliException("--rounds must be at least 1");
             InferenceBenchResult result = null!;
-            await AnsiConsole.Status().StartAsync("starting", async ctx =>
+            await console.Status().StartAsync("starting", async ctx =>
             {
                 result = await new InferenceBenchmark(settings).RunAsync(n, CommonOptions.OptionalKafka(parse.GetValue(bootstrap), settings), s => ctx.Status(s), ct, r);
             });
@@ -40,7 +40,7 @@ internal static class BenchInferenceCommand
             table.AddRow(["ratio to it", .. result.Models.Select(m => $"{m.Paced.Ratio:F3}")]);
             table.AddRow(["share of the stream threads' CPU: ONNX Runtime / scoring step",
                 .. result.Models.Select(m => m.OnnxShareOfStreamCpu is { } o && m.ScoringShareOfStreamCpu is { } s ? $"{o:P2} / {s:P2}" : "-")]);
-            AnsiConsole.Write(table);
+            console.Write(table);
             JsonOutput.Write(parse.GetValue(json), result);
             return 0;
         });

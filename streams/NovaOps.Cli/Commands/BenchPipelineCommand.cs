@@ -7,7 +7,7 @@ namespace NovaOps.Cli.Commands;
 /// <summary><c>novaops bench pipeline</c>: anomaly topology vs a plain consumer on the same records.</summary>
 internal static class BenchPipelineCommand
 {
-    public static Command Create(NovaOpsSettings settings)
+    public static Command Create(NovaOpsSettings settings, IAnsiConsole console)
     {
         var records = new Option<long>("--records") { Description = "Telemetry records to process", DefaultValueFactory = _ => 500_000 };
         var rounds = new Option<int>("--rounds") { Description = "Rounds of the three measurements; medians are reported", DefaultValueFactory = _ => 3 };
@@ -20,7 +20,7 @@ internal static class BenchPipelineCommand
             if (n < 1000) throw new CliException("--records must be at least 1000");
             if (parse.GetValue(rounds) < 1) throw new CliException("--rounds must be at least 1");
             PipelineBenchResult result = null!;
-            await AnsiConsole.Status().StartAsync("starting", async ctx =>
+            await console.Status().StartAsync("starting", async ctx =>
             {
                 result = await new PipelineBenchmark(settings).RunAsync(n, parse.GetValue(rounds), CommonOptions.OptionalKafka(parse.GetValue(bootstrap), settings), s => ctx.Status(s), ct);
             });
@@ -30,7 +30,7 @@ internal static class BenchPipelineCommand
                 .AddRow("Streamiz no-op topology (framework ceiling)", $"{result.StreamizNoopPerSecond:N0} rec/s (ratio {result.StreamizNoopRatio:F3})")
                 .AddRow("anomaly topology", $"{result.PipelinePerSecond:N0} rec/s ({result.StreamThreads} stream thread(s))")
                 .AddRow("ratio (goal ≥ 0.5)", $"{result.Ratio:F3}");
-            AnsiConsole.Write(table);
+            console.Write(table);
             JsonOutput.Write(parse.GetValue(json), result);
             return 0;
         });

@@ -8,7 +8,7 @@ namespace NovaOps.Cli.Commands;
 /// <summary><c>novaops bench placement</c>: decisions/s, latency and packing of the placement engine vs plain first fit.</summary>
 internal static class BenchPlacementCommand
 {
-    public static Command Create()
+    public static Command Create(IAnsiConsole console)
     {
         var hosts = new Option<int>("--hosts") { Description = "Hosts in the synthetic fleet", DefaultValueFactory = _ => 100_000 };
         var requests = new Option<int>("--requests") { Description = "VMs to place", DefaultValueFactory = _ => 1_000_000 };
@@ -21,7 +21,7 @@ internal static class BenchPlacementCommand
             int h = parse.GetValue(hosts), n = parse.GetValue(requests);
             if (h < 9 || n < 1) throw new CliException("--hosts must be at least 9 (one per zone) and --requests positive");
             PlacementBenchResult result = null!;
-            AnsiConsole.Progress().Start(ctx =>
+            console.Progress().Start(ctx =>
             {
                 var task = ctx.AddTask($"placing {n:N0} VMs on {h:N0} hosts", maxValue: 1);
                 result = PlacementBenchmark.Run(h, n, parse.GetValue(strategy), parse.GetValue(seed), p => task.Value = p);
@@ -33,7 +33,7 @@ internal static class BenchPlacementCommand
                 .AddRow("hosts used / lower bound", $"{result.HostsUsed:N0} / {result.LowerBound:N0} = {result.RatioToLowerBound:F3}", "≤ 1.05")
                 .AddRow("first fit: hosts used / lower bound", $"{result.FirstFitHostsUsed:N0} / {(int)Math.Round(result.FirstFitHostsUsed / result.FirstFitRatio):N0} = {result.FirstFitRatio:F3} ({result.FirstFitPlaced:N0} placed)", "")
                 .AddRow("first fit: decisions/s", $"{result.FirstFitDecisionsPerSecond:N0}", "");
-            AnsiConsole.Write(table);
+            console.Write(table);
             JsonOutput.Write(parse.GetValue(json), result);
             return 0;
         });

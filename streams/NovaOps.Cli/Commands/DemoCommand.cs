@@ -7,7 +7,7 @@ namespace NovaOps.Cli.Commands;
 /// <summary><c>novaops demo</c>: the whole spine on one machine, with its detection quality.</summary>
 internal static class DemoCommand
 {
-    public static Command Create(NovaOpsSettings settings)
+    public static Command Create(NovaOpsSettings settings, IAnsiConsole console)
     {
         var defaults = new DemoOptions();
         var vms = new Option<int>("--vms") { Description = "VMs in the simulated fleet", DefaultValueFactory = _ => defaults.Vms };
@@ -47,15 +47,15 @@ internal static class DemoCommand
             };
             if (options.Vms < 1 || options.Duration <= TimeSpan.Zero || options.Rate <= 0)
                 throw new CliException("--vms, --duration and --rate must be positive");
-            var (summary, report, loop) = await new DemoRunner(settings, options).RunAsync(ct);
-            Print(summary, report, loop);
+            var (summary, report, loop) = await new DemoRunner(settings, options, console).RunAsync(ct);
+            Print(console, summary, report, loop);
             JsonOutput.Write(parse.GetValue(summaryJson), summary);
             return 0;
         });
         return cmd;
     }
 
-    private static void Print(DemoSummary s, Evaluation.GroundTruth.DetectionReport report, Evaluation.GroundTruth.ClosedLoopReport loop)
+    private static void Print(IAnsiConsole console, DemoSummary s, Evaluation.GroundTruth.DetectionReport report, Evaluation.GroundTruth.ClosedLoopReport loop)
     {
         var outcomes = loop.Faults.ToDictionary(f => f.FaultId);
         var faults = new Table().Title("Injected faults (times from onset; negative: before it)")
@@ -70,7 +70,7 @@ internal static class DemoCommand
                 o?.ResolvedBy is { } by ? Markup.Escape(by) : "planned end",
                 o is null ? "-" : o.HumanNeeded ? "[yellow]yes[/]" : "[green]no[/]");
         }
-        AnsiConsole.Write(faults);
+        console.Write(faults);
         var table = new Table().Title("Summary").AddColumns("metric", "value")
             .AddRow("events in", $"{s.EventsIn:N0}")
             .AddRow("anomalies", $"{s.Anomalies:N0}")
@@ -95,6 +95,6 @@ internal static class DemoCommand
             .AddRow("faults ended by actions (prevented before onset)", $"{s.FaultsResolvedByActions} of {s.FaultsInjected} ({s.FaultsPrevented})")
             .AddRow("median time to recover (MTTR)", s.MttrMedianSeconds is { } mttr ? $"{mttr:F0} s" : "-")
             .AddRow("automation rate (ended with no human)", s.AutomationRate is { } ar ? $"{ar:P1}" : "-");
-        AnsiConsole.Write(table);
+        console.Write(table);
     }
 }

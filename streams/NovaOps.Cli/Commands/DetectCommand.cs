@@ -9,7 +9,7 @@ namespace NovaOps.Cli.Commands;
 /// <summary><c>novaops detect</c>: scores an exported series row by row with the streaming detector.</summary>
 public static class DetectCommand
 {
-    internal static Command Create(NovaOpsSettings settings)
+    internal static Command Create(NovaOpsSettings settings, IAnsiConsole console)
     {
         var input = new Option<FileInfo>("--input") { Description = "CSV with a header row", Required = true };
         var output = new Option<FileInfo>("--output") { Description = "CSV to write: the input columns plus anomaly_score", Required = true };
@@ -22,7 +22,7 @@ public static class DetectCommand
         {
             var result = Run(parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(valueColumn)!, parse.GetValue(timeColumn)!, settings,
                 detector.Detector(parse), detector.Model(parse, settings), detector.Likelihood(parse));
-            AnsiConsole.MarkupLineInterpolated($"scored [bold]{result.Rows}[/] rows with {result.Detector} ([yellow]{result.BadValues}[/] without a numeric value, scored 0) → {parse.GetValue(output)!.FullName}");
+            console.MarkupLineInterpolated($"scored [bold]{result.Rows}[/] rows with {result.Detector} ([yellow]{result.BadValues}[/] without a numeric value, scored 0) → {parse.GetValue(output)!.FullName}");
             return 0;
         });
         return cmd;

@@ -41,7 +41,7 @@ public static class EvalIncidentCommand
         [property: JsonPropertyName("median_lead_time_s")] double? MedianLeadTimeSeconds,
         [property: JsonPropertyName("by_kind")] IReadOnlyDictionary<string, string> ByKind);
 
-    internal static Command Create(NovaOpsSettings settings)
+    internal static Command Create(NovaOpsSettings settings, IAnsiConsole console)
     {
         var seed = new Option<int>("--seed") { Description = "Seed of the fresh fleet (the shipped model trained on seed 42)", DefaultValueFactory = _ => 7 };
         var vms = new Option<int>("--vms") { Description = "VMs in the fleet", DefaultValueFactory = _ => 300 };
@@ -75,7 +75,7 @@ public static class EvalIncidentCommand
                 Name = parse.GetValue(name)!, Version = parse.GetValue(version),
             };
             Result result = null!;
-            AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn()).Start(ctx =>
+            console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn()).Start(ctx =>
             {
                 var data = parse.GetValue(recording) ?? [];
                 var task = ctx.AddTask(data.Length == 0 ? $"simulating {options.Vms} VMs × {parse.GetValue(hours)} h (seed {options.Seed})" : $"reading {string.Join(", ", data.Select(d => d.Name))}");
@@ -92,7 +92,7 @@ public static class EvalIncidentCommand
                 .AddRow("incidents predicted", $"{result.IncidentsPredicted} of {result.Incidents} ({result.IncidentRecall:P0})")
                 .AddRow("median lead time", result.MedianLeadTimeSeconds is { } lead ? $"{lead:F0} s" : "-");
             foreach (var (kind, value) in result.ByKind) table.AddRow($"  {kind}", value);
-            AnsiConsole.Write(table);
+            console.Write(table);
             JsonOutput.Write(parse.GetValue(json), result);
             return 0;
         });

@@ -9,7 +9,7 @@ namespace NovaOps.Cli.Commands;
 /// <summary><c>novaops eval nab</c>: NAB's normalised score of the detector on a NAB corpus.</summary>
 public static class EvalNabCommand
 {
-    internal static Command Create(NovaOpsSettings settings)
+    internal static Command Create(NovaOpsSettings settings, IAnsiConsole console)
     {
         var data = new Option<DirectoryInfo>("--data") { Description = "NAB data folder (holds <category>/<name>.csv)", Required = true };
         var labels = new Option<FileInfo>("--labels") { Description = "combined_windows.json", Required = true };
@@ -21,7 +21,7 @@ public static class EvalNabCommand
         cmd.SetAction(parse =>
         {
             NabRun result = null!;
-            AnsiConsole.Progress().AutoClear(true).Start(ctx =>
+            console.Progress().AutoClear(true).Start(ctx =>
             {
                 var task = ctx.AddTask("scoring series");
                 result = Run(parse.GetValue(data)!, parse.GetValue(labels)!, parse.GetValue(profiles), settings, detector.Detector(parse), detector.Model(parse, settings), detector.Likelihood(parse),
@@ -30,8 +30,8 @@ public static class EvalNabCommand
             var table = new Table().Title("NAB normalised scores").AddColumns("profile", "score", "threshold", "TP", "FP", "FN");
             foreach (var r in result.Profiles)
                 table.AddRow(r.Profile, $"{r.NormalisedScore:F1}", $"{r.Threshold:F4}", $"{r.TruePositives}", $"{r.FalsePositives}", $"{r.FalseNegatives}");
-            AnsiConsole.Write(table);
-            AnsiConsole.MarkupLineInterpolated($"{result.Files} files, detector {result.Detector}");
+            console.Write(table);
+            console.MarkupLineInterpolated($"{result.Files} files, detector {result.Detector}");
             JsonOutput.Write(parse.GetValue(json), result.ToJson());
             return 0;
         });

@@ -8,7 +8,7 @@ namespace NovaOps.Cli.Commands;
 /// <summary><c>novaops eval rca</c>: AC@1, AC@3 and Avg@5 of each root-cause method on a labelled dataset (PetShop layout).</summary>
 public static class EvalRcaCommand
 {
-    public static Command Create(NovaOpsSettings settings)
+    public static Command Create(NovaOpsSettings settings, IAnsiConsole console)
     {
         var dataset = new Option<DirectoryInfo>("--dataset") { Description = "Dataset folder in the PetShop layout (graph.csv, noissue/, train/issue_N, test/issue_N)", Required = true };
         var method = new Option<string>("--method") { Description = "nsigma, pagerank, timing, combined or all", DefaultValueFactory = _ => "all" };
@@ -29,14 +29,14 @@ public static class EvalRcaCommand
                 throw new CliException($"cannot read the dataset: {e.Message}");
             }
             IReadOnlyList<RcaScore> scores = [];
-            AnsiConsole.Progress().AutoClear(true).Start(ctx =>
+            console.Progress().AutoClear(true).Start(ctx =>
             {
                 var task = ctx.AddTask($"ranking {cases.Count} cases × {methods.Count} methods");
                 scores = RcaEvaluation.Evaluate(cases, analyzer, methods, new Progress<double>(v => task.Value = v * 100));
             });
             var table = new Table().Title($"root-cause ranking: {parse.GetValue(dataset)!.Name}").AddColumns("method", "split", "cases", "AC@1", "AC@3", "Avg@5");
             foreach (var s in scores) table.AddRow(s.Method, s.Split, $"{s.Cases}", $"{s.Ac1:F3}", $"{s.Ac3:F3}", $"{s.Avg5:F3}");
-            AnsiConsole.Write(table);
+            console.Write(table);
             JsonOutput.Write(parse.GetValue(json), scores);
             return 0;
         });

@@ -15,7 +15,7 @@ namespace NovaOps.Cli.Commands;
 /// </summary>
 public static class FailoverCommand
 {
-    public static Command Create(NovaOpsSettings settings)
+    public static Command Create(NovaOpsSettings settings, IAnsiConsole console)
     {
         var bootstrap = CommonOptions.ExistingBootstrapServers();
         var host = new Option<string?>("--host") { Description = "Evacuate this host" };
@@ -35,7 +35,7 @@ public static class FailoverCommand
                 SchemaVersion = SchemaVersions.Failover, RequestId = $"operator:{Guid.NewGuid():N}", Scope = h is null ? NodeKind.Zone : NodeKind.Host,
                 Target = h ?? z!, Reason = parse.GetValue(reason) ?? "", RequestedAtMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), DryRun = parse.GetValue(dryRun),
             };
-            var plan = await AnsiConsole.Status().StartAsync($"waiting for the plan of {request.Target}", _ =>
+            var plan = await console.Status().StartAsync($"waiting for the plan of {request.Target}", _ =>
                 RequestPlanAsync(CommonOptions.RequiredKafka(parse.GetValue(bootstrap), settings), settings.Kafka.Topics, request,
                     TimeSpan.FromSeconds(parse.GetValue(timeout)), ct));
             if (parse.GetValue(json) is { } file)
@@ -44,7 +44,7 @@ public static class FailoverCommand
                 File.WriteAllText(file.FullName, JsonFormatter.Default.Format(plan) + "\n");
             }
             if (plan.Refused != "") throw new CliException($"no plan for {plan.Scope}: {plan.Refused}");
-            Show(plan);
+            Show(console, plan);
             return 0;
         });
         return cmd;
@@ -79,7 +79,7 @@ public static class FailoverCommand
         throw new CliException($"no plan within {timeout.TotalSeconds:0} s: is `novaops run placement` running against {kafka.BootstrapServers} with the same topic prefix ({topics.Prefix})?");
     }
 
-    private static void Show(EvacuationPlanRecord plan)
+    private static void Show(IAnsiConsole console, EvacuationPlanRecord plan)
     {
         var table = new Table().Title($"evacuation plan {Markup.Escape(plan.PlanId)}{(plan.DryRun ? " (dry run: nothing moved)" : "")}")
             .AddColumns("", "value")
@@ -92,6 +92,6 @@ public static class FailoverCommand
         table.AddRow("left unplaced", $"{plan.Unplaced.Count:N0}");
         foreach (var why in plan.Unplaced.GroupBy(u => u.Reason))
             table.AddRow($"  {Markup.Escape(why.Key)}", $"{why.Count():N0}");
-        AnsiConsole.Write(table);
+        console.Write(table);
     }
 }

@@ -8,9 +8,9 @@ namespace NovaOps.Cli.Commands;
 /// <summary><c>novaops query usage --tenant T [--from …] [--to …]</c>: a customer's use of the fleet, from the ClickHouse history.</summary>
 public static class QueryCommand
 {
-    public static Command Create(NovaOpsSettings settings) => new("query", "Query the ClickHouse history") { Usage(settings) };
+    public static Command Create(NovaOpsSettings settings, IAnsiConsole console) => new("query", "Query the ClickHouse history") { Usage(settings, console) };
 
-    private static Command Usage(NovaOpsSettings settings)
+    private static Command Usage(NovaOpsSettings settings, IAnsiConsole console)
     {
         var tenant = new Option<string>("--tenant") { Description = "The tenant (customer) id", Required = true };
         var from = new Option<string?>("--from") { Description = "Start, ISO 8601 (default: 30 days before --to)" };
@@ -35,7 +35,7 @@ public static class QueryCommand
                 .AddRow("anomalies", $"{usage.Anomalies:N0}")
                 .AddRow("incident alarms", $"{usage.PredictionAlarms:N0}");
             foreach (var (kind, n) in usage.ActionsExecuted) table.AddRow($"actions executed: {Markup.Escape(kind)}", $"{n:N0}");
-            AnsiConsole.Write(table);
+            console.Write(table);
             JsonOutput.Write(parse.GetValue(json), usage);
             return 0;
         });

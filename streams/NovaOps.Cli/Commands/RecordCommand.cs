@@ -7,7 +7,7 @@ namespace NovaOps.Cli.Commands;
 /// <summary><c>novaops record</c>: a region's telemetry and fault labels into a folder, for <c>novaops train anomaly|incident --data</c>.</summary>
 public static class RecordCommand
 {
-    public static Command Create(NovaOpsSettings settings)
+    public static Command Create(NovaOpsSettings settings, IAnsiConsole console)
     {
         var bootstrap = CommonOptions.ExistingBootstrapServers();
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder to write telemetry.jsonl.gz, faults.jsonl and recording.json (where and when) into", Required = true };
@@ -32,7 +32,7 @@ public static class RecordCommand
             RecordingSummary summary;
             try
             {
-                summary = AnsiConsole.Status().Start($"recording {settings.Kafka.Topics.Telemetry} and {settings.Kafka.Topics.FaultLabels}", ctx =>
+                summary = console.Status().Start($"recording {settings.Kafka.Topics.Telemetry} and {settings.Kafka.Topics.FaultLabels}", ctx =>
                 {
                     var run = Task.Factory.StartNew(() => recorder.Record(folder, ct), TaskCreationOptions.LongRunning);
                     while (Task.WaitAny([run], 500) < 0) // WaitAny, unlike Wait, leaves a failure to GetResult: unwrapped
@@ -53,9 +53,9 @@ public static class RecordCommand
             table.AddRow("fault labels", $"{summary.Faults:N0} ({Path.GetFileName(summary.FaultsFile)})");
             table.AddRow("left out (would be dead-lettered)", summary.Rejected.Count == 0 ? "0" : string.Join(", ", summary.Rejected.Select(kv => $"{kv.Key} {kv.Value:N0}")));
             table.AddRow("time", $"{summary.Elapsed.TotalSeconds:N0} s, stopped: {summary.StoppedBecause}");
-            AnsiConsole.Write(table);
+            console.Write(table);
             Console.WriteLine($"RECORDED={summary.Samples}");
-            if (summary.Samples == 0) AnsiConsole.MarkupLine("[yellow]no telemetry recorded:[/] is anything publishing to the topic?");
+            if (summary.Samples == 0) console.MarkupLine("[yellow]no telemetry recorded:[/] is anything publishing to the topic?");
             return Task.FromResult(summary.Samples > 0 ? 0 : 1);
         });
         return cmd;

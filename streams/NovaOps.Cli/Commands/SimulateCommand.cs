@@ -12,7 +12,7 @@ namespace NovaOps.Cli.Commands;
 /// <summary><c>novaops simulate</c>: publish a simulated fleet's telemetry and fault labels to a Kafka cluster.</summary>
 internal static class SimulateCommand
 {
-    public static Command Create(NovaOpsSettings settings)
+    public static Command Create(NovaOpsSettings settings, IAnsiConsole console)
     {
         var bootstrap = CommonOptions.ExistingBootstrapServers();
         var vms = new Option<int>("--vms") { Description = "VMs in the simulated fleet", DefaultValueFactory = _ => 1000 };
@@ -31,7 +31,7 @@ internal static class SimulateCommand
             var fleet = new FleetLayout(new SimulatorOptions { Seed = parse.GetValue(seed), Vms = parse.GetValue(vms) }.EndingAt(DateTimeOffset.UtcNow, n));
             var emitter = new TelemetryEmitter(new TelemetryGenerator(fleet, FaultPlan.Generate(fleet, n)), topics, kafka,
                 new EmitterOptions { Ticks = n, RecordsPerSecond = parse.GetValue(rate), MalformedPerMillion = parse.GetValue(malformed) });
-            await AnsiConsole.Progress().StartAsync(async ctx =>
+            await console.Progress().StartAsync(async ctx =>
             {
                 var task = ctx.AddTask($"publishing to {topics.Telemetry}", maxValue: n);
                 var run = emitter.RunAsync(ct);
@@ -44,7 +44,7 @@ internal static class SimulateCommand
                 task.Value = n;
             });
             var p = emitter.Progress;
-            AnsiConsole.MarkupLineInterpolated($"published {p.Records:N0} records ({p.Malformed} malformed), {p.FaultsStarted} faults, {p.DeliveryErrors} delivery errors");
+            console.MarkupLineInterpolated($"published {p.Records:N0} records ({p.Malformed} malformed), {p.FaultsStarted} faults, {p.DeliveryErrors} delivery errors");
             Console.WriteLine($"PUBLISHED={p.Records}");
             return p.DeliveryErrors == 0 ? 0 : 1;
         });

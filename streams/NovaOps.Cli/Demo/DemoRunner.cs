@@ -18,7 +18,7 @@ namespace NovaOps.Cli.Demo;
 /// executor and the placement service (unless remediation is off), the fleet simulator and a collector that reads
 /// the results back; at the end, the detection quality against the simulator's ground truth and the closed loop.
 /// </summary>
-public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options)
+public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options, IAnsiConsole console)
 {
     public async Task<(DemoSummary Summary, DetectionReport Report, ClosedLoopReport Loop)> RunAsync(CancellationToken ct)
     {
@@ -145,12 +145,12 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options)
         try
         {
             var endpoint = new MetricsEndpoint(settings.Metrics, metrics.Registry);
-            if (endpoint.Url is not null) AnsiConsole.MarkupLineInterpolated($"metrics on [link]{endpoint.Url}[/]");
+            if (endpoint.Url is not null) console.MarkupLineInterpolated($"metrics on [link]{endpoint.Url}[/]");
             return endpoint;
         }
         catch (Exception e) when (e is System.Net.HttpListenerException or InvalidOperationException)
         {
-            AnsiConsole.MarkupLineInterpolated($"[yellow]metrics endpoint not started ({e.Message}); set Metrics:Port or NOVAOPS__METRICS__PORT[/]");
+            console.MarkupLineInterpolated($"[yellow]metrics endpoint not started ({e.Message}); set Metrics:Port or NOVAOPS__METRICS__PORT[/]");
             return null;
         }
     }
@@ -199,8 +199,8 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options)
             await Task.Delay(TimeSpan.FromSeconds(2), ct);
         }
 
-        if (options.Live && AnsiConsole.Profile.Capabilities.Interactive)
-            await AnsiConsole.Live(View()).StartAsync(async live => await Loop(() => live.UpdateTarget(View())));
+        if (options.Live && console.Profile.Capabilities.Interactive)
+            await console.Live(View()).StartAsync(async live => await Loop(() => live.UpdateTarget(View())));
         else
         {
             var last = Stopwatch.StartNew();
@@ -208,11 +208,11 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options)
             {
                 if (last.Elapsed < TimeSpan.FromSeconds(5)) return;
                 last.Restart();
-                AnsiConsole.MarkupLineInterpolated(
+                console.MarkupLineInterpolated(
                     $"tick {progress.Ticks}/{ticks}  published {progress.Records:N0}  processed {telemetryIn.Value:N0}  anomalies {collector.Anomalies.Count:N0}  faults {progress.FaultsStarted}");
             });
         }
         if (telemetryIn.Value < progress.Records)
-            AnsiConsole.MarkupLineInterpolated($"[yellow]the app processed {telemetryIn.Value:N0} of {progress.Records:N0} records within {drainDeadline.TotalSeconds} s of the end[/]");
+            console.MarkupLineInterpolated($"[yellow]the app processed {telemetryIn.Value:N0} of {progress.Records:N0} records within {drainDeadline.TotalSeconds} s of the end[/]");
     }
 }

@@ -63,10 +63,10 @@ public sealed class PlacementEngine
     public void Upsert(HostSpec spec)
     {
         if (spec.VCpu <= 0 || spec.MemoryGb <= 0 || spec.DiskGb < 0) throw new ArgumentException($"host {spec.Id}: capacity must be positive");
+        int cls = ClassId(spec); // first: a host refused for its tags leaves the engine as it was
         int zone = ZoneId(spec.Region, spec.Zone);
         if (!_domainIds.TryGetValue($"{spec.Zone}/{spec.FaultDomain}", out int domain)) _domainIds[$"{spec.Zone}/{spec.FaultDomain}"] = domain = _domainIds.Count;
         _zoneDomains[zone].Add(domain);
-        int cls = ClassId(spec);
         if (_hostIds.TryGetValue(spec.Id, out int h))
         {
             Unindex(h);
@@ -165,6 +165,7 @@ public sealed class PlacementEngine
     /// <summary>Places a VM on a given host if it fits there (the failover planner's moves, an operator's choice).</summary>
     public PlacementDecision PlaceOn(VmRequest r, string hostId)
     {
+        if (r.VCpu <= 0 || r.MemoryGb <= 0 || r.DiskGb < 0) return PlacementDecision.Rejected(r.VmId, "invalid size: vCPU and memory must be positive");
         if (!_hostIds.TryGetValue(hostId, out int h)) return PlacementDecision.Rejected(r.VmId, $"unknown host {hostId}");
         if (_slotOf.ContainsKey(r.VmId)) return PlacementDecision.Rejected(r.VmId, "already placed");
         var demand = DemandOf(r);
@@ -179,6 +180,7 @@ public sealed class PlacementEngine
     /// </summary>
     public PlacementDecision Adopt(VmRequest r, string hostId)
     {
+        if (r.VCpu <= 0 || r.MemoryGb <= 0 || r.DiskGb < 0) return PlacementDecision.Rejected(r.VmId, "invalid size: vCPU and memory must be positive");
         if (!_hostIds.TryGetValue(hostId, out int h)) return PlacementDecision.Rejected(r.VmId, $"unknown host {hostId}");
         if (_slotOf.ContainsKey(r.VmId)) return PlacementDecision.Rejected(r.VmId, "already placed");
         Commit(r, DemandOf(r), h);
@@ -390,22 +392,19 @@ public sealed class PlacementEngine
 
     private int ClassId(HostSpec spec)
     {
+        // Checked before anything is recorded: a refused host adds no tag and no class.
+        var newTags = (spec.Tags ?? []).Where(t => !_tagIds.ContainsKey(t)).Distinct().ToList();
+        if (_tagIds.Count + newTags.Count > 64) throw new ArgumentException($"host {spec.Id}: at most 64 distinct host tags in a region");
         ulong tags = 0;
-        foreach (var t in spec.Tags ?? [])
-        {
-            if (!_tagIds.TryGetValue(t, out int bit))
-            {
-                if (_tagIds.Count == 64) throw new ArgumentException("at most 64 distinct host tags");
-                _tagIds[t] = bit = _tagIds.Count;
-            }
-            tags |= 1UL << bit;
-        }
+        int next = _tagIds.Count;
+        foreach (var t in spec.Tags ?? []) tags |= 1UL << (_tagIds.TryGetValue(t, out int bit) ? bit : next + newTags.IndexOf(t));
         int tiers = 0;
         foreach (var tier in spec.Tiers ?? []) tiers |= TierBit(tier);
         int cls = _classes.IndexOf((tags, tiers));
+        if (cls < 0 && _classes.Count == 64) throw new ArgumentException($"host {spec.Id}: at most 64 host classes (distinct tag and tier sets) in a region");
+        foreach (var t in newTags) _tagIds[t] = _tagIds.Count;
         if (cls < 0)
         {
-            if (_classes.Count == 64) throw new ArgumentException("at most 64 host classes (distinct tag and tier sets)");
             cls = _classes.Count;
             _classes.Add((tags, tiers));
         }

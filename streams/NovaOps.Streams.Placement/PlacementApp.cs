@@ -35,6 +35,7 @@ public sealed class PlacementApp : IAsyncDisposable
     private readonly Prometheus.Counter _decisions;
     private readonly Prometheus.Counter _plans;
     private readonly Prometheus.Histogram _planSeconds;
+    private readonly Prometheus.Counter _replaySkipped;
     private readonly FailoverPlanning _failover;
     // Inventory imports for hosts not read yet: the hosts topic and the requests are read in no particular order
     // between them. Answered when the host arrives.
@@ -61,6 +62,8 @@ public sealed class PlacementApp : IAsyncDisposable
             {
                 LabelNames = ["app"], Buckets = Prometheus.Histogram.ExponentialBuckets(0.0005, 4, 8),
             });
+        _replaySkipped = Prometheus.Metrics.WithCustomRegistry(metrics.Registry).CreateCounter("novaops_replay_skipped_total",
+            "Records skipped while a service rebuilt its state at start (unreadable or unusable: dead-lettered when the live loop met them).", ["app", "topic"]);
         _failover = new FailoverPlanning(Engine, _availability);
         _deadLetters = new NovaOps.Streams.Consumer.DeadLetterSink(_producer, topics, metrics);
     }
@@ -89,23 +92,7 @@ public sealed class PlacementApp : IAsyncDisposable
 
     private async Task Loop(CancellationToken ct)
     {
-        // The inventory first (every host, as it is now), then the placements this service made before.
-        foreach (var value in TopicReplay.ReadAll(_kafka, _topics.Hosts)) ApplyHost(HostRecord.Parser.ParseFrom(value));
-        int restored = 0;
-        foreach (var value in TopicReplay.ReadAll(_kafka, _topics.PlacementResponses))
-        {
-            var response = PlacementResponse.Parser.ParseFrom(value);
-            if (response.Released) Engine.Release(response.VmId);
-            else if (response.Placed && response.Request is { } asked)
-            {
-                // A later answer for a placed VM is a move (a failover plan's): the VM is where the last one says.
-                if (Engine.HostOf(response.VmId) is { } now && now != response.Host) Engine.Release(response.VmId);
-                if (Engine.Adopt(ToRequest(asked), response.Host).Placed) restored++;
-            }
-        }
-        if (restored > 0) _log.LogInformation("Restored {Count} placements from {Topic}", restored, _topics.PlacementResponses);
-        foreach (var value in TopicReplay.ReadAll(_kafka, _topics.FailoverPlans)) _failover.Remember(EvacuationPlanRecord.Parser.ParseFrom(value).PlanId);
-
+        Replay();
         using var consumer = new ConsumerBuilder<string, byte[]>(_kafka.Apply(new ConsumerConfig
         {
             GroupId = _groupId, AutoOffsetReset = AutoOffsetReset.Earliest,
@@ -121,22 +108,8 @@ public sealed class PlacementApp : IAsyncDisposable
                 catch (ConsumeException e) when (!e.Error.IsFatal) { _log.LogWarning("consume: {Reason}", e.Error.Reason); continue; }
                 if (r?.Message?.Value is not { } value) continue;
                 _metrics.RecordsIn(r.Topic).Inc();
-                try
-                {
-                    if (r.Topic == _topics.Hosts) ApplyHost(HostRecord.Parser.ParseFrom(value));
-                    else if (r.Topic == _topics.Predictions)
-                    {
-                        var p = PredictionEvent.Parser.ParseFrom(value);
-                        if (p.Alarm) _availability.Alarm(p.Host, p.VmId, p.WindowEndMs);
-                        else _availability.Advance(p.WindowEndMs);
-                    }
-                    else if (r.Topic == _topics.FailoverRequests) Plan(FailoverRequest.Parser.ParseFrom(value));
-                    else Answer(PlacementRequest.Parser.ParseFrom(value));
-                }
-                catch (Exception e) when (e is InvalidProtocolBufferException or InvalidDataException)
-                {
-                    _deadLetters.Write(r, RejectReasons.Malformed, $"the placement service cannot read this {r.Topic} record: {e.Message}");
-                }
+                if (Handle(r.Topic, value) is { } problem)
+                    _deadLetters.Write(r, problem.Code, $"the placement service cannot use this {r.Topic} record: {problem.Reason}");
                 consumer.StoreOffset(r);
             }
         }
@@ -149,17 +122,84 @@ public sealed class PlacementApp : IAsyncDisposable
         await Task.CompletedTask;
     }
 
-    private void ApplyHost(HostRecord h)
+    /// <summary>
+    /// Rebuilds the service's memory at start: the inventory first (every host, as it is now), then the placements this
+    /// service made before, then the plans it made. A record the live loop would dead-letter is skipped here (it was
+    /// dead-lettered when the live loop met it, and a compacted topic keeps it): counted, logged, never fatal.
+    /// </summary>
+    private void Replay()
     {
-        if (string.IsNullOrEmpty(h.Host)) throw new InvalidDataException("a host record without a host id");
-        if (h.Vcpu <= 0 || h.MemoryGb <= 0) throw new InvalidDataException($"host {h.Host}: capacity must be positive");
-        Engine.Upsert(new HostSpec(h.Host, h.Region, h.Zone, h.FaultDomain, h.Vcpu, h.MemoryGb, h.DiskGb, [.. h.Tags], [.. h.Tiers]));
+        int skipped = 0;
+        foreach (var value in TopicReplay.ReadAll(_kafka, _topics.Hosts))
+            if (TryApplyHost(value) is { } problem) Skip(_topics.Hosts, problem.Reason, ref skipped);
+        int restored = 0;
+        foreach (var value in TopicReplay.ReadAll(_kafka, _topics.PlacementResponses))
+        {
+            if (Read(value, PlacementResponse.Parser) is not { } response) { Skip(_topics.PlacementResponses, "not a placement response", ref skipped); continue; }
+            if (response.Released) Engine.Release(response.VmId);
+            else if (response.Placed && response.Request is { } asked && !string.IsNullOrEmpty(response.VmId))
+            {
+                // A later answer for a placed VM is a move (a failover plan's): the VM is where the last one says.
+                if (Engine.HostOf(response.VmId) is { } now && now != response.Host) Engine.Release(response.VmId);
+                if (Engine.Adopt(ToRequest(asked) with { VmId = response.VmId }, response.Host).Placed) restored++;
+            }
+        }
+        if (restored > 0) _log.LogInformation("Restored {Count} placements from {Topic}", restored, _topics.PlacementResponses);
+        foreach (var value in TopicReplay.ReadAll(_kafka, _topics.FailoverPlans))
+        {
+            if (Read(value, EvacuationPlanRecord.Parser) is { PlanId.Length: > 0 } plan) _failover.Remember(plan.PlanId);
+            else Skip(_topics.FailoverPlans, "not an evacuation plan", ref skipped);
+        }
+        if (skipped > 0) _log.LogWarning("Skipped {Count} unusable records while rebuilding the inventory and placements", skipped);
+    }
+
+    private void Skip(string topic, string reason, ref int skipped)
+    {
+        skipped++;
+        _replaySkipped.WithLabels(_metrics.App, topic).Inc();
+        if (skipped <= 10) _log.LogWarning("Replay of {Topic}: skipped a record: {Reason}", topic, reason);
+    }
+
+    private static T? Read<T>(byte[] value, MessageParser<T> parser) where T : class, IMessage<T>
+    {
+        try { return parser.ParseFrom(value); }
+        catch (InvalidProtocolBufferException) { return null; }
+    }
+
+    /// <summary>One record of the live loop: null when it was used, otherwise why it cannot be (to dead-letter).</summary>
+    private (string Code, string Reason)? Handle(string topic, byte[] value)
+    {
+        try
+        {
+            if (topic == _topics.Hosts) return TryApplyHost(value);
+            if (topic == _topics.Predictions)
+            {
+                var p = PredictionEvent.Parser.ParseFrom(value);
+                if (p.Alarm) _availability.Alarm(p.Host, p.VmId, p.WindowEndMs);
+                else _availability.Advance(p.WindowEndMs);
+            }
+            else if (topic == _topics.FailoverRequests) Plan(FailoverRequest.Parser.ParseFrom(value));
+            else Answer(PlacementRequest.Parser.ParseFrom(value));
+            return null;
+        }
+        catch (InvalidProtocolBufferException e) { return (RejectReasons.Malformed, e.Message); }
+        catch (InvalidDataException e) { return (RejectReasons.MissingField, e.Message); }
+    }
+
+    /// <summary>A hosts record into the inventory, or why it cannot join it (<see cref="HostRecordCheck"/>, or the engine's limits on tags).</summary>
+    private (string Code, string Reason)? TryApplyHost(byte[] value)
+    {
+        if (Read(value, HostRecord.Parser) is not { } h) return (RejectReasons.Malformed, "not a host record (protobuf)");
+        if (HostRecordCheck.Problem(h) is { } problem) return problem;
+        try { Engine.Upsert(new HostSpec(h.Host, h.Region, h.Zone, h.FaultDomain, h.Vcpu, h.MemoryGb, h.DiskGb, [.. h.Tags], [.. h.Tiers])); }
+        catch (ArgumentException e) { return (RejectReasons.OutOfRange, e.Message); }
         _availability.SetMaintenance(h.Host, h.Maintenance);
         if (_awaitingHost.Remove(h.Host, out var waiting))
         {
             _awaiting -= waiting.Count;
             foreach (var request in waiting) Answer(request);
         }
+        return null;
     }
 
     private void Answer(PlacementRequest request)

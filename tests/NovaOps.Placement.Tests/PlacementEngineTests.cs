@@ -129,4 +129,16 @@ public class PlacementEngineTests
         foreach (var r in SyntheticFleet.Requests(20_000, seed: 5)) spread.Place(r);
         Assert.True(spread.HostsUsed > engine.HostsUsed * 1.2, "spread uses more hosts than packing");
     }
+
+    [Fact]
+    public void A_host_refused_for_its_tags_leaves_the_engine_as_it_was()
+    {
+        var engine = new PlacementEngine([Host("h1", tags: [.. Enumerable.Range(0, 60).Select(i => $"t{i}")])]);
+        var tooMany = Host("h2", tags: [.. Enumerable.Range(55, 10).Select(i => $"t{i}")]); // 5 new: 65 in the region
+        Assert.Contains("64 distinct host tags", Assert.Throws<ArgumentException>(() => engine.Upsert(tooMany)).Message);
+        Assert.Equal(1, engine.HostCount);
+        engine.Upsert(Host("h3", tags: ["t60", "t61", "t62", "t63"])); // the four tags left are still free
+        Assert.Equal("h3", engine.Place(Vm("v", tags: ["t63"])).Host);
+        Assert.Contains("invalid size", engine.Adopt(Vm("neg", cpu: -4), "h1").Reason);
+    }
 }

@@ -19,6 +19,8 @@ public sealed class TelemetryCodec(TelemetryValidationOptions options, TimeProvi
     {
         if (value.IsEmpty)
             return DecodeResult.Reject(RejectReasons.Malformed, "empty value");
+        if (value.Length > RecordLimits.MaxBytes)
+            return DecodeResult.Reject(RejectReasons.OutOfRange, $"{value.Length:N0} bytes: larger than the {RecordLimits.MaxBytes:N0} a record may be");
 
         TelemetrySample sample;
         try
@@ -51,10 +53,14 @@ public sealed class TelemetryCodec(TelemetryValidationOptions options, TimeProvi
         long maxTs = clock.GetUtcNow().ToUnixTimeMilliseconds() + (long)options.MaxFutureSkew.TotalMilliseconds;
         if (s.TimestampMs > maxTs)
             return DecodeResult.Reject(RejectReasons.FutureTimestamp,
-                $"timestamp {DateTimeOffset.FromUnixTimeMilliseconds(s.TimestampMs):O} is more than {options.MaxFutureSkew} ahead");
+                $"timestamp {Describe(s.TimestampMs)} is more than {options.MaxFutureSkew} ahead");
 
         return CheckRange(s);
     }
+
+    // Past year 9999 a timestamp has no date to print (DateTimeOffset would throw): its milliseconds are the reason.
+    private static string Describe(long ms) =>
+        ms <= DateTimeOffset.MaxValue.ToUnixTimeMilliseconds() ? DateTimeOffset.FromUnixTimeMilliseconds(ms).ToString("O") : $"{ms} ms (past the year 9999)";
 
     private DecodeResult CheckRange(TelemetrySample s)
     {

@@ -113,24 +113,18 @@ public sealed class HistoryApp : IAsyncDisposable
 
     private void Route(ConsumeResult<string, byte[]> r, byte[] value)
     {
-        try
-        {
-            if (r.Topic == _topics.Telemetry) Telemetry(r, value);
-            else if (r.Topic == _topics.Anomalies) Row(r, HistoryTables.Anomalies, w => EventRows.Anomaly(w, Parse(AnomalyEvent.Parser, value, a => a.VmId)));
-            else if (r.Topic == _topics.Predictions) Row(r, HistoryTables.Predictions, w => EventRows.Prediction(w, Parse(PredictionEvent.Parser, value, p => p.VmId)));
-            else if (r.Topic == _topics.RootCauses) Row(r, HistoryTables.RootCauses, w => EventRows.RootCause(w, Parse(RootCauseEvent.Parser, value, e => e.IncidentId)));
-            else if (r.Topic == _topics.Actions) Row(r, HistoryTables.Actions, w => EventRows.Action(w, Parse(ActionRecord.Parser, value, a => a.ActionId)));
-        }
-        catch (Exception e) when (e is InvalidProtocolBufferException or InvalidDataException)
-        {
-            _deadLetters.Write(r, RejectReasons.Malformed, $"the history sink cannot read this {r.Topic} record: {e.Message}");
-        }
+        if (r.Topic == _topics.Telemetry) Telemetry(r, value);
+        else if (r.Topic == _topics.Anomalies) Event(r, RecordDecoders.Anomaly.Decode(value), HistoryTables.Anomalies, EventRows.Anomaly);
+        else if (r.Topic == _topics.Predictions) Event(r, RecordDecoders.Prediction.Decode(value), HistoryTables.Predictions, EventRows.Prediction);
+        else if (r.Topic == _topics.RootCauses) Event(r, RecordDecoders.RootCause.Decode(value), HistoryTables.RootCauses, EventRows.RootCause);
+        else if (r.Topic == _topics.Actions) Event(r, RecordDecoders.Action.Decode(value), HistoryTables.Actions, EventRows.Action);
     }
 
-    private static T Parse<T>(MessageParser<T> parser, byte[] value, Func<T, string> id) where T : IMessage<T>
+    /// <summary>A row of an event table, or the record to the dead-letter topic with why it cannot be one.</summary>
+    private void Event<T>(ConsumeResult<string, byte[]> r, Decoded<T> decoded, HistoryTable table, Action<NovaOps.History.RowBinary.RowBinaryWriter, T> write) where T : class
     {
-        var record = parser.ParseFrom(value);
-        return string.IsNullOrEmpty(id(record)) ? throw new InvalidDataException($"no id: the record is empty or not a {typeof(T).Name}") : record;
+        if (decoded.Record is { } record) Row(r, table, w => write(w, record));
+        else _deadLetters.Write(r, decoded.Code!, $"the history sink cannot read this {r.Topic} record: {decoded.Reason}");
     }
 
     private void Row(ConsumeResult<string, byte[]> r, HistoryTable table, Action<NovaOps.History.RowBinary.RowBinaryWriter> write)

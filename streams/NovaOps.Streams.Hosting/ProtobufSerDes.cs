@@ -13,3 +13,25 @@ public sealed class ProtobufSerDes<T> : AbstractSerDes<T> where T : IMessage<T>,
 
     public override byte[] Serialize(T data, SerializationContext context) => data.ToByteArray();
 }
+
+/// <summary>
+/// Streamiz serdes for a compacted table of protobuf records read at every start (the topology graph): a record that
+/// <paramref name="decode"/> refuses (returns null for) reads as null, a tombstone, so one bad record drops its key from the table
+/// instead of stopping the app at every start (Streamiz's deserialization handler does not cover global tables).
+/// </summary>
+public sealed class TolerantProtobufSerDes<T>(Func<byte[], T?> decode) : AbstractSerDes<T> where T : class, IMessage<T>, new()
+{
+    /// <summary>Records read as null because they could not be used.</summary>
+    public long Refused => Interlocked.Read(ref _refused);
+    private long _refused;
+
+    public override T Deserialize(byte[] data, SerializationContext context)
+    {
+        if (data is null) return null!;
+        if (decode(data) is { } record) return record;
+        Interlocked.Increment(ref _refused);
+        return null!;
+    }
+
+    public override byte[] Serialize(T data, SerializationContext context) => data.ToByteArray();
+}

@@ -135,9 +135,10 @@ public sealed class PlacementApp : IAsyncDisposable
         int restored = 0;
         foreach (var value in TopicReplay.ReadAll(_kafka, _topics.PlacementResponses))
         {
-            if (Read(value, PlacementResponse.Parser) is not { } response) { Skip(_topics.PlacementResponses, "not a placement response", ref skipped); continue; }
+            var decoded = RecordDecoders.PlacementResponse.Decode(value);
+            if (decoded.Record is not { } response) { Skip(_topics.PlacementResponses, decoded.Reason!, ref skipped); continue; }
             if (response.Released) Engine.Release(response.VmId);
-            else if (response.Placed && response.Request is { } asked && !string.IsNullOrEmpty(response.VmId))
+            else if (response.Placed && response.Request is { } asked)
             {
                 // A later answer for a placed VM is a move (a failover plan's): the VM is where the last one says.
                 if (Engine.HostOf(response.VmId) is { } now && now != response.Host) Engine.Release(response.VmId);
@@ -147,8 +148,9 @@ public sealed class PlacementApp : IAsyncDisposable
         if (restored > 0) _log.LogInformation("Restored {Count} placements from {Topic}", restored, _topics.PlacementResponses);
         foreach (var value in TopicReplay.ReadAll(_kafka, _topics.FailoverPlans))
         {
-            if (Read(value, EvacuationPlanRecord.Parser) is { PlanId.Length: > 0 } plan) _failover.Remember(plan.PlanId);
-            else Skip(_topics.FailoverPlans, "not an evacuation plan", ref skipped);
+            var decoded = RecordDecoders.FailoverPlan.Decode(value);
+            if (decoded.Record is { } plan) _failover.Remember(plan.PlanId);
+            else Skip(_topics.FailoverPlans, decoded.Reason!, ref skipped);
         }
         if (skipped > 0) _log.LogWarning("Skipped {Count} unusable records while rebuilding the inventory and placements", skipped);
     }
@@ -160,12 +162,6 @@ public sealed class PlacementApp : IAsyncDisposable
         if (skipped <= 10) _log.LogWarning("Replay of {Topic}: skipped a record: {Reason}", topic, reason);
     }
 
-    private static T? Read<T>(byte[] value, MessageParser<T> parser) where T : class, IMessage<T>
-    {
-        try { return parser.ParseFrom(value); }
-        catch (InvalidProtocolBufferException) { return null; }
-    }
-
     /// <summary>One record of the live loop: null when it was used, otherwise why it cannot be (to dead-letter).</summary>
     private (string Code, string Reason)? Handle(string topic, byte[] value)
     {
@@ -174,22 +170,33 @@ public sealed class PlacementApp : IAsyncDisposable
             if (topic == _topics.Hosts) return TryApplyHost(value);
             if (topic == _topics.Predictions)
             {
-                var p = PredictionEvent.Parser.ParseFrom(value);
-                if (p.Alarm) _availability.Alarm(p.Host, p.VmId, p.WindowEndMs);
-                else _availability.Advance(p.WindowEndMs);
+                var p = RecordDecoders.Prediction.Decode(value);
+                if (p.Record is null) return (p.Code!, p.Reason!);
+                if (p.Record.Alarm) _availability.Alarm(p.Record.Host, p.Record.VmId, p.Record.WindowEndMs);
+                else _availability.Advance(p.Record.WindowEndMs);
             }
-            else if (topic == _topics.FailoverRequests) Plan(FailoverRequest.Parser.ParseFrom(value));
-            else Answer(PlacementRequest.Parser.ParseFrom(value));
+            else if (topic == _topics.FailoverRequests)
+            {
+                var f = RecordDecoders.FailoverRequest.Decode(value);
+                if (f.Record is null) return (f.Code!, f.Reason!);
+                Plan(f.Record);
+            }
+            else
+            {
+                var r = RecordDecoders.PlacementRequest.Decode(value);
+                if (r.Record is null) return (r.Code!, r.Reason!);
+                Answer(r.Record);
+            }
             return null;
         }
-        catch (InvalidProtocolBufferException e) { return (RejectReasons.Malformed, e.Message); }
         catch (InvalidDataException e) { return (RejectReasons.MissingField, e.Message); }
     }
 
     /// <summary>A hosts record into the inventory, or why it cannot join it (<see cref="HostRecordCheck"/>, or the engine's limits on tags).</summary>
     private (string Code, string Reason)? TryApplyHost(byte[] value)
     {
-        if (Read(value, HostRecord.Parser) is not { } h) return (RejectReasons.Malformed, "not a host record (protobuf)");
+        var decoded = RecordDecoders.Host.Decode(value);
+        if (decoded.Record is not { } h) return (decoded.Code!, decoded.Reason!);
         if (HostRecordCheck.Problem(h) is { } problem) return problem;
         try { Engine.Upsert(new HostSpec(h.Host, h.Region, h.Zone, h.FaultDomain, h.Vcpu, h.MemoryGb, h.DiskGb, [.. h.Tags], [.. h.Tiers])); }
         catch (ArgumentException e) { return (RejectReasons.OutOfRange, e.Message); }

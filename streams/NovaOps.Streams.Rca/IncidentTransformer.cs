@@ -65,18 +65,10 @@ public sealed class IncidentTransformer : ITransformer<string, byte[], string, R
 
     private Record<string, RcaOutput>? Anomaly(Record<string, byte[]> record, byte[] bytes)
     {
-        AnomalyEvent a;
-        try
-        {
-            a = AnomalyEvent.Parser.ParseFrom(bytes);
-            if (a.SchemaVersion > SchemaVersions.Anomaly) return DeadLetter(record, RejectReasons.UnknownSchemaVersion, $"anomaly schema version {a.SchemaVersion} is newer than {SchemaVersions.Anomaly}");
-            if (string.IsNullOrEmpty(a.VmId) || string.IsNullOrEmpty(a.Host) || string.IsNullOrEmpty(a.Zone))
-                return DeadLetter(record, RejectReasons.MissingField, "an anomaly needs its VM, host and zone to be placed on the graph");
-        }
-        catch (InvalidProtocolBufferException e)
-        {
-            return DeadLetter(record, RejectReasons.Malformed, $"not an AnomalyEvent: {e.Message}");
-        }
+        var decoded = RecordDecoders.Anomaly.Decode(bytes);
+        if (decoded.Record is not { } a) return DeadLetter(record, decoded.Code!, decoded.Reason!);
+        if (string.IsNullOrEmpty(a.Host) || string.IsNullOrEmpty(a.Zone))
+            return DeadLetter(record, RejectReasons.MissingField, "an anomaly needs its VM, host and zone to be placed on the graph");
         var incident = _tracker.Add(a, this);
         incident.OpenedTimestamp ??= Stopwatch.GetTimestamp();
         _metrics.IncidentsOpen.Set(_tracker.Open.Count);
@@ -86,11 +78,9 @@ public sealed class IncidentTransformer : ITransformer<string, byte[], string, R
     // An incident prediction is evidence for an incident it is linked to; alone it opens none (a forecast is not a change).
     private Record<string, RcaOutput>? Prediction(Record<string, byte[]> record, byte[] bytes)
     {
-        PredictionEvent p;
-        try { p = PredictionEvent.Parser.ParseFrom(bytes); }
-        catch (InvalidProtocolBufferException e) { return DeadLetter(record, RejectReasons.Malformed, $"not a PredictionEvent: {e.Message}"); }
-        if (p.SchemaVersion > SchemaVersions.Prediction) return DeadLetter(record, RejectReasons.UnknownSchemaVersion, $"prediction schema version {p.SchemaVersion} is newer than {SchemaVersions.Prediction}");
-        if (p.Alarm && !string.IsNullOrEmpty(p.VmId) && !string.IsNullOrEmpty(p.Host)) _tracker.AddPrediction(p, this);
+        var decoded = RecordDecoders.Prediction.Decode(bytes);
+        if (decoded.Record is not { } p) return DeadLetter(record, decoded.Code!, decoded.Reason!);
+        if (p.Alarm && !string.IsNullOrEmpty(p.Host)) _tracker.AddPrediction(p, this);
         return null;
     }
 

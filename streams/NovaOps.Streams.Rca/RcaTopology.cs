@@ -25,8 +25,9 @@ public static class RcaTopology
     {
         var builder = new StreamBuilder();
 
-        // The live dependency graph: every instance holds the whole compacted topic.
-        builder.GlobalTable(topics.Topology, new StringSerDes(), new ProtobufSerDes<TopologyRecord>(),
+        // The live dependency graph: every instance holds the whole compacted topic. A record no reader can use drops
+        // its node (it is read again at every start, so it may not stop the app).
+        builder.GlobalTable(topics.Topology, new StringSerDes(), new TolerantProtobufSerDes<TopologyRecord>(b => RecordDecoders.Topology.Decode(b).Record),
             InMemory.As<string, TopologyRecord>(options.TopologyStore));
 
         // Anomalies and incident predictions, as read (the incident processor decodes and dead-letters them).

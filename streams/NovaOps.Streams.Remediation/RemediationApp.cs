@@ -97,8 +97,8 @@ public sealed class RemediationApp : IAsyncDisposable
         var records = new List<ActionRecord>();
         foreach (var value in NovaOps.Broker.TopicReplay.ReadAll(_kafka, _topics.Actions))
         {
-            try { records.Add(ActionRecord.Parser.ParseFrom(value)); }
-            catch (InvalidProtocolBufferException) { } // never written by an executor
+            // One the live loop never wrote is skipped (an executor writes only whole records): never fatal at a start.
+            if (RecordDecoders.Action.Decode(value).Record is { } record) records.Add(record);
         }
         // Partitions interleave: restore in event-time order.
         foreach (var record in records.OrderBy(r => r.AtMs))
@@ -111,9 +111,7 @@ public sealed class RemediationApp : IAsyncDisposable
         // may have moved since).
         foreach (var value in NovaOps.Broker.TopicReplay.ReadAll(_kafka, _topics.FailoverPlans))
         {
-            EvacuationPlanRecord plan;
-            try { plan = EvacuationPlanRecord.Parser.ParseFrom(value); }
-            catch (InvalidProtocolBufferException) { continue; }
+            if (RecordDecoders.FailoverPlan.Decode(value).Record is not { } plan) continue; // dead-lettered when the live loop met it
             if (Executor.NowMs - plan.PlannedAtMs <= PlanResumeWindow.TotalMilliseconds) Carry(plan);
             else _plansSeen.Add(plan.PlanId);
         }
@@ -189,30 +187,34 @@ public sealed class RemediationApp : IAsyncDisposable
                 return _codec.Decode(value, r.Message.Key).Sample is { } sample ? await Executor.ObserveAsync(sample, ct) : [];
             }
             if (topic == _topics.Predictions)
-                return Triggers.FromPrediction(Check(PredictionEvent.Parser.ParseFrom(value), p => p.VmId)) is { } t ? await Executor.HandleAsync(t, ct) : [];
+                return Triggers.FromPrediction(Use(RecordDecoders.Prediction.Decode(value))) is { } t ? await Executor.HandleAsync(t, ct) : [];
             if (topic == _topics.Anomalies)
-                return await Executor.HandleAsync(Triggers.FromAnomaly(Check(AnomalyEvent.Parser.ParseFrom(value), a => a.VmId)), ct);
+                return await Executor.HandleAsync(Triggers.FromAnomaly(Use(RecordDecoders.Anomaly.Decode(value))), ct);
             if (topic == _topics.RootCauses)
-                return Triggers.FromRootCause(Check(RootCauseEvent.Parser.ParseFrom(value), e => e.IncidentId), Executor.PlacementOf) is { } t ? await Executor.HandleAsync(t, ct) : [];
+                return Triggers.FromRootCause(Use(RecordDecoders.RootCause.Decode(value)), Executor.PlacementOf) is { } t ? await Executor.HandleAsync(t, ct) : [];
             if (topic == _topics.Approvals)
-                return await Executor.ApproveAsync(Check(ApprovalRecord.Parser.ParseFrom(value), a => a.ActionId), ct);
+                return await Executor.ApproveAsync(Use(RecordDecoders.Approval.Decode(value)), ct);
             if (topic == _topics.FailoverPlans)
             {
-                Carry(Check(EvacuationPlanRecord.Parser.ParseFrom(value), p => p.PlanId));
+                Carry(Use(RecordDecoders.FailoverPlan.Decode(value)));
                 return [];
             }
             return [];
         }
-        catch (Exception e) when (e is InvalidProtocolBufferException or InvalidDataException)
+        catch (Unusable e)
         {
-            _deadLetters.Write(r, e is InvalidDataException ? RejectReasons.MissingField : RejectReasons.Malformed,
-                $"the remediation executor cannot read this {topic} record: {e.Message}");
+            _deadLetters.Write(r, e.Code, $"the remediation executor cannot use this {topic} record: {e.Message}");
             return [];
         }
     }
 
-    private static T Check<T>(T record, Func<T, string> id) =>
-        string.IsNullOrEmpty(id(record)) ? throw new InvalidDataException($"no {typeof(T).Name} id: the record is empty or not a {typeof(T).Name}") : record;
+    private static T Use<T>(Decoded<T> decoded) where T : class => decoded.Record ?? throw new Unusable(decoded.Code!, decoded.Reason!);
+
+    /// <summary>A record the executor cannot use, on its way to the dead-letter topic.</summary>
+    private sealed class Unusable(string code, string reason) : Exception(reason)
+    {
+        public string Code { get; } = code;
+    }
 
     private void Publish(ActionRecord record)
     {

@@ -61,6 +61,8 @@ public class TelemetryCodecTests
         { RejectReasons.NotFinite, () => With(s => s.LatencyP99Ms = double.PositiveInfinity) },
         { RejectReasons.NotFinite, () => With(s => s.Extra["gpu_util"] = double.NaN) },
         { RejectReasons.FutureTimestamp, () => With(s => s.TimestampMs = Now.AddHours(1).ToUnixTimeMilliseconds()) },
+        { RejectReasons.FutureTimestamp, () => With(s => s.TimestampMs = 29_427_733_944_464_288) }, // past year 9999 (found by fuzzing: it threw)
+        { RejectReasons.OutOfRange, () => [.. Enumerable.Repeat(With(_ => { }), RecordLimits.MaxBytes / With(_ => { }).Length + 2).SelectMany(b => b)] },
         { RejectReasons.KeyMismatch, () => With(s => s.VmId = "vm-2") },
     };
 

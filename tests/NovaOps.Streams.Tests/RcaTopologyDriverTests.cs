@@ -64,6 +64,8 @@ public class RcaTopologyDriverTests
 
         public void Topology(TopologyRecord r) => _topology.PipeInput(r.Node, r.ToByteArray());
 
+        public void RawTopology(string key, byte[] value) => _topology.PipeInput(key, value);
+
         public List<RootCauseEvent> Rank()
         {
             Driver.AdvanceWallClockTime(TimeSpan.FromSeconds(2));
@@ -163,6 +165,20 @@ public class RcaTopologyDriverTests
         Assert.Equal([RejectReasons.Malformed, RejectReasons.UnknownSchemaVersion, RejectReasons.MissingField], reasons);
         Assert.Equal("vm-3", Assert.Single(h.Rank()).Candidates[0].Node);
         Assert.Equal(3, h.Metrics.DeadLetteredTotal());
+    }
+
+    [Fact]
+    public void Unusable_topology_records_drop_their_node_and_never_stop_the_graph()
+    {
+        using var h = new Harness();
+        // The compacted graph is read whole at every start: garbage, a newer schema and a record without its node.
+        h.RawTopology("host-9", [0xFF, 0xFF, 0xFF]);
+        h.RawTopology("host-8", new TopologyRecord { SchemaVersion = SchemaVersions.Topology + 1, Node = "host-8", Kind = NodeKind.Host }.ToByteArray());
+        h.RawTopology("vm-5", new TopologyRecord { SchemaVersion = SchemaVersions.Topology, Kind = NodeKind.Vm }.ToByteArray()); // replaces vm-5's edge
+        for (int v = 4; v < 8; v++) h.Anomaly($"vm-{v}", minute: 10);
+        var ranking = h.Rank().Last();
+        Assert.Equal("host-1", ranking.Candidates[0].Node); // vm-5 is placed by its anomaly's host, the rest by the graph
+        Assert.Equal(["vm-4", "vm-5", "vm-6", "vm-7"], ranking.AnomalousVms);
     }
 
     [Fact]

@@ -1,6 +1,4 @@
-using NovaOps.Contracts;
-
-namespace NovaOps.Streams.Placement;
+namespace NovaOps.Contracts;
 
 /// <summary>
 /// Whether a record of the compacted <c>hosts</c> topic can join the inventory. One rule for the live loop (which

@@ -27,15 +27,20 @@ public sealed record PipelineBenchResult(
     [property: JsonPropertyName("raw_consume_rounds")] IReadOnlyList<double> RawRounds,
     [property: JsonPropertyName("streamiz_noop_rounds")] IReadOnlyList<double> NoopRounds,
     [property: JsonPropertyName("pipeline_rounds")] IReadOnlyList<double> PipelineRounds,
-    [property: JsonPropertyName("detector")] string Detector);
+    [property: JsonPropertyName("detector")] string Detector,
+    [property: JsonPropertyName("raw_consumers")] int RawConsumers,
+    [property: JsonPropertyName("ratio_rounds")] IReadOnlyList<double> RatioRounds,
+    [property: JsonPropertyName("streamiz_noop_ratio_rounds")] IReadOnlyList<double> NoopRatioRounds);
 
 /// <summary>
 /// The same N telemetry records on the embedded broker, read (a) by a plain Confluent.Kafka consumer
 /// and (b) by the anomaly topology end to end (decode, validate, window, score, state store, sinks).
 /// Both rates run from the first record to the N-th, so group joins and start-up are left out of both.
 /// A third reading, a Streamiz topology that only counts records, shows the framework's own ceiling
-/// on the same records: what no topology logic can beat. The three run in turn for several rounds
-/// (this machine's figures wander by a third from run to run) and the medians are reported.
+/// on the same records: what no topology logic can beat. The plain consumers are as many as the topology has stream
+/// threads, each on its own thread with its share of the partitions, so both sides use the same cores. The three run
+/// in turn for several rounds (this machine's figures wander by a third from run to run): the ratios are taken within
+/// each round, on the same records, and their median is reported, with the median rates beside them.
 /// </summary>
 public sealed class PipelineBenchmark(NovaOpsSettings settings)
 {
@@ -52,16 +57,18 @@ public sealed class PipelineBenchmark(NovaOpsSettings settings)
         for (int r = 0; r < rounds; r++)
         {
             status($"round {r + 1}/{rounds}: raw consume");
-            raws.Add(Math.Round(RawConsume(kafka.Client, topics.Telemetry, total, ct)));
+            raws.Add(Math.Round(RawConsume(kafka.Client, topics.Telemetry, partitions, settings.Streams.Threads, total, ct)));
             status($"round {r + 1}/{rounds}: Streamiz no-op topology");
             noops.Add(Math.Round(await StreamizNoop(kafka, topics, $"{topics.Prefix}-noop-{r}", total, ct)));
             status($"round {r + 1}/{rounds}: anomaly topology");
             pipelines.Add(Math.Round(await Pipeline(kafka, topics, appOptions[r], total, ct)));
         }
         double raw = Median(raws), noop = Median(noops), pipeline = Median(pipelines);
-        return new PipelineBenchResult(total, partitions, raw, pipeline, Math.Round(pipeline / raw, 3), settings.Streams.Threads,
-            noop, Math.Round(noop / raw, 3), rounds, raws, noops, pipelines,
-            Describe(settings.Anomaly));
+        var ratios = pipelines.Select((p, r) => Math.Round(p / raws[r], 3)).ToList();
+        var noopRatios = noops.Select((p, r) => Math.Round(p / raws[r], 3)).ToList();
+        return new PipelineBenchResult(total, partitions, raw, pipeline, Median(ratios), settings.Streams.Threads,
+            noop, Median(noopRatios), rounds, raws, noops, pipelines,
+            Describe(settings.Anomaly), settings.Streams.Threads, ratios, noopRatios);
     }
 
     /// <summary>What the measured app runs, e.g. "onnx (anomaly-autoencoder) + predictions (incident-gru)".</summary>
@@ -75,28 +82,35 @@ public sealed class PipelineBenchmark(NovaOpsSettings settings)
     /// <summary>The median of a benchmark's runs (there is always one at least).</summary>
     internal static double Median(List<double> values) => Evaluation.Statistics.Median.Of(values) ?? throw new ArgumentException("no runs");
 
-    private static double RawConsume(KafkaClientOptions kafka, string topic, long n, CancellationToken ct)
+    /// <summary>
+    /// <paramref name="consumers"/> plain consumers, one thread each, the partitions dealt out among them by assignment
+    /// (no group join to wait for); records per second from the first record any of them reads to the n-th.
+    /// </summary>
+    private static double RawConsume(KafkaClientOptions kafka, string topic, int partitions, int consumers, long n, CancellationToken ct)
     {
-        using var consumer = new ConsumerBuilder<string, byte[]>(kafka.Apply(new ConsumerConfig
-        {
-            GroupId = $"bench-raw-{Guid.NewGuid():N}",
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            EnableAutoCommit = true,
-        })).Build();
-        consumer.Subscribe(topic);
         long seen = 0;
-        Stopwatch? clock = null;
+        long firstTick = 0, lastTick = 0;
         var deadline = Stopwatch.StartNew();
-        while (seen < n && !ct.IsCancellationRequested && deadline.Elapsed < TimeSpan.FromMinutes(5))
+        var threads = Enumerable.Range(0, Math.Max(1, consumers)).Select(c => new Thread(() =>
         {
-            var r = consumer.Consume(TimeSpan.FromMilliseconds(500));
-            if (r is null) continue;
-            clock ??= Stopwatch.StartNew();
-            seen++;
-        }
-        consumer.Close();
-        if (seen < n) throw new InvalidOperationException($"raw consumer read {seen:N0} of {n:N0} records");
-        return (n - 1) / clock!.Elapsed.TotalSeconds;
+            using var consumer = new ConsumerBuilder<string, byte[]>(kafka.Apply(new ConsumerConfig
+            {
+                GroupId = $"bench-raw-{Guid.NewGuid():N}", EnableAutoCommit = false,
+            })).Build();
+            consumer.Assign(Enumerable.Range(0, partitions).Where(p => p % consumers == c)
+                .Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
+            while (Interlocked.Read(ref seen) < n && !ct.IsCancellationRequested && deadline.Elapsed < TimeSpan.FromMinutes(5))
+            {
+                if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is null) continue;
+                Interlocked.CompareExchange(ref firstTick, Stopwatch.GetTimestamp(), 0);
+                if (Interlocked.Increment(ref seen) == n) Interlocked.Exchange(ref lastTick, Stopwatch.GetTimestamp());
+            }
+            consumer.Close();
+        }) { IsBackground = true, Name = $"bench-raw-{c}" }).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        if (seen < n) throw new InvalidOperationException($"raw consumers read {seen:N0} of {n:N0} records");
+        return (n - 1) / Stopwatch.GetElapsedTime(firstTick, lastTick).TotalSeconds;
     }
 
     private StreamAppOptions StreamsFor(KafkaConnection kafka, string name) => settings.Streams with

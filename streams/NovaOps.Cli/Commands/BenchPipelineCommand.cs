@@ -26,10 +26,10 @@ internal static class BenchPipelineCommand
             });
             var table = new Table().Title("bench pipeline").AddColumns("measure", "value")
                 .AddRow("records", $"{result.Records:N0} over {result.Partitions} partitions, median of {result.Rounds} rounds")
-                .AddRow("raw consume", $"{result.RawConsumePerSecond:N0} rec/s")
+                .AddRow("raw consume", $"{result.RawConsumePerSecond:N0} rec/s ({result.RawConsumers} consumer thread(s))")
                 .AddRow("Streamiz no-op topology (framework ceiling)", $"{result.StreamizNoopPerSecond:N0} rec/s (ratio {result.StreamizNoopRatio:F3})")
                 .AddRow("anomaly topology", $"{result.PipelinePerSecond:N0} rec/s ({result.StreamThreads} stream thread(s))")
-                .AddRow("ratio (goal ≥ 0.5)", $"{result.Ratio:F3}");
+                .AddRow("ratio, median of the rounds' (goal ≥ 0.5)", $"{result.Ratio:F3} ({string.Join(" ", result.RatioRounds.Select(r => r.ToString("F3")))})");
             console.Write(table);
             JsonOutput.Write(parse.GetValue(json), result);
             return 0;

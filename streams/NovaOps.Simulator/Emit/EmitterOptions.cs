@@ -21,4 +21,11 @@ public sealed record EmitterOptions
     /// <c>resolved_ms</c>; a moved VM gets a new topology record.
     /// </summary>
     public bool AcceptCommands { get; init; }
+
+    /// <summary>
+    /// Called before each tick with the records published so far; the emitter waits for it to finish. A load test
+    /// holds simulated time back while its consumers catch up (as fast as the apps keep up, not as fast as the broker
+    /// takes records).
+    /// </summary>
+    public Func<long, CancellationToken, Task>? BeforeTick { get; init; }
 }

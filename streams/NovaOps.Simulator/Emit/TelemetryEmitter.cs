@@ -52,6 +52,7 @@ public sealed class TelemetryEmitter(TelemetryGenerator generator, TopicNames to
         int vms = generator.Fleet.VmCount;
         for (long tick = 0; tick < options.Ticks && !ct.IsCancellationRequested; tick++)
         {
+            options.BeforeTick?.Invoke(Progress.Records, ct).GetAwaiter().GetResult();
             foreach (var fault in generator.Advance(tick))
             {
                 var label = FaultPlan.ToLabel(fault, generator.Fleet, generator.TickToMs);

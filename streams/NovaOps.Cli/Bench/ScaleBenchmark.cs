@@ -179,7 +179,7 @@ public sealed class ScaleBenchmark(NovaOpsSettings settings)
         catch (IOException) { } // exited meanwhile: reported by the caller
         return (rss, peak);
 
-        static long Kb(string line) => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+        static long Kb(string line) => long.Parse(line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
     }
 
     private static int FreePort()

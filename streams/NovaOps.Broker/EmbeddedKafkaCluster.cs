@@ -67,6 +67,9 @@ public sealed class EmbeddedKafkaCluster : IDisposable
 
     public void SetBrokerUp(int brokerId) => Check(LibrdkafkaNative.rd_kafka_mock_broker_set_up(Cluster, brokerId));
 
+    /// <summary>Adds this round-trip time to every request the broker answers (0 removes it), for fault tests.</summary>
+    public void SetBrokerRtt(int brokerId, TimeSpan rtt) => Check(LibrdkafkaNative.rd_kafka_mock_broker_set_rtt(Cluster, brokerId, (int)rtt.TotalMilliseconds));
+
     /// <summary>
     /// Fails the cluster's next requests of one kind with these errors, one request each, whichever client
     /// sends them: for tests of how the apps ride out a broker's refusals (a commit refused mid-rebalance).

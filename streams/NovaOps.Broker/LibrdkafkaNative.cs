@@ -81,6 +81,8 @@ internal static partial class LibrdkafkaNative
 
     [LibraryImport(Lib)] internal static partial int rd_kafka_mock_broker_set_up(IntPtr mcluster, int brokerId);
 
+    [LibraryImport(Lib)] internal static partial int rd_kafka_mock_broker_set_rtt(IntPtr mcluster, int brokerId, int rttMs);
+
     [LibraryImport(Lib)] internal static partial void rd_kafka_mock_group_initial_rebalance_delay_ms(IntPtr mcluster, int delayMs);
 
     [LibraryImport(Lib)] internal static partial void rd_kafka_mock_push_request_errors_array(IntPtr mcluster, short apiKey, UIntPtr count, int[] errors);

@@ -55,5 +55,6 @@ public static class RecordDecoders
     public static readonly RecordDecoder<PlacementResponse> PlacementResponse = new(Contracts.PlacementResponse.Parser, SchemaVersions.Placement, r => r.SchemaVersion, r => r.VmId, "vm_id");
     public static readonly RecordDecoder<FailoverRequest> FailoverRequest = new(Contracts.FailoverRequest.Parser, SchemaVersions.Failover, r => r.SchemaVersion, r => r.RequestId, "request_id");
     public static readonly RecordDecoder<EvacuationPlanRecord> FailoverPlan = new(EvacuationPlanRecord.Parser, SchemaVersions.Failover, r => r.SchemaVersion, r => r.PlanId, "plan_id");
+    public static readonly RecordDecoder<DeadLetter> DeadLetter = new(Contracts.DeadLetter.Parser, SchemaVersions.DeadLetter, r => r.SchemaVersion, r => r.SourceTopic, "source_topic");
     public static readonly RecordDecoder<FaultLabel> FaultLabel = new(Contracts.FaultLabel.Parser, SchemaVersions.FaultLabel, r => r.SchemaVersion, r => r.FaultId, "fault_id");
 }

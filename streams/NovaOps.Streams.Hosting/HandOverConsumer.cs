@@ -7,7 +7,8 @@ namespace NovaOps.Streams.Hosting;
 /// A stream thread's consumer whose commit, while the thread hands partitions over, may be refused without
 /// aborting the hand-over (see <see cref="RebalanceSafeSupplier"/>): the tasks then close as usual, only without their
 /// offsets committed, and the next owner processes their records since the last commit again (at least once).
-/// Outside a hand-over a refused commit throws as before, and Streamiz rejoins the group cleanly.
+/// Outside a hand-over a refused commit throws as before, and Streamiz rejoins the group cleanly. A fetch error that is
+/// not fatal is ridden out (<see cref="RideOut"/>).
 /// </summary>
 internal sealed class HandOverConsumer(IConsumer<byte[], byte[]> inner, ILogger log) : IConsumer<byte[], byte[]>
 {
@@ -36,9 +37,27 @@ internal sealed class HandOverConsumer(IConsumer<byte[], byte[]> inner, ILogger 
     public List<TopicPartition> Assignment => inner.Assignment;
     public List<string> Subscription => inner.Subscription;
     public IConsumerGroupMetadata ConsumerGroupMetadata => inner.ConsumerGroupMetadata;
-    public ConsumeResult<byte[], byte[]> Consume(int millisecondsTimeout) => inner.Consume(millisecondsTimeout);
-    public ConsumeResult<byte[], byte[]> Consume(CancellationToken cancellationToken = default) => inner.Consume(cancellationToken);
-    public ConsumeResult<byte[], byte[]> Consume(TimeSpan timeout) => inner.Consume(timeout);
+    public ConsumeResult<byte[], byte[]> Consume(int millisecondsTimeout) => RideOut(() => inner.Consume(millisecondsTimeout));
+    public ConsumeResult<byte[], byte[]> Consume(CancellationToken cancellationToken = default) => RideOut(() => inner.Consume(cancellationToken));
+    public ConsumeResult<byte[], byte[]> Consume(TimeSpan timeout) => RideOut(() => inner.Consume(timeout));
+
+    /// <summary>
+    /// A fetch a broker refused or timed out (a leader moving, a broker down or slow: errors librdkafka retries on its
+    /// own) reads as a poll that found nothing. Streamiz 1.8 treats any exception out of Consume as fatal to the stream
+    /// thread, which stopped the app on a single REQUEST_TIMED_OUT (found by `novaops chaos`). Fatal errors still throw.
+    /// </summary>
+    private ConsumeResult<byte[], byte[]> RideOut(Func<ConsumeResult<byte[], byte[]>> consume)
+    {
+        try
+        {
+            return consume();
+        }
+        catch (ConsumeException e) when (!e.Error.IsFatal)
+        {
+            log.LogWarning("A fetch failed ({Reason}); the consumer retries it.", e.Error.Reason);
+            return null!;
+        }
+    }
     public void Subscribe(IEnumerable<string> topics) => inner.Subscribe(topics);
     public void Subscribe(string topic) => inner.Subscribe(topic);
     public void Unsubscribe() => inner.Unsubscribe();

@@ -69,9 +69,11 @@ public sealed class RebalanceSafeSupplier(IStreamConfig config) : IKafkaSupplier
 
     public IProducer<byte[], byte[]> GetProducer(ProducerConfig producerConfig) => _defaults.GetProducer(producerConfig);
 
-    public IConsumer<byte[], byte[]> GetRestoreConsumer(ConsumerConfig consumerConfig) => _defaults.GetRestoreConsumer(consumerConfig);
+    // The restore and global-table consumers ride out a failed fetch too: Streamiz's global thread aborted the process
+    // on one REQUEST_TIMED_OUT (found by `novaops chaos`).
+    public IConsumer<byte[], byte[]> GetRestoreConsumer(ConsumerConfig consumerConfig) => new HandOverConsumer(_defaults.GetRestoreConsumer(consumerConfig), _log);
 
-    public IConsumer<byte[], byte[]> GetGlobalConsumer(ConsumerConfig consumerConfig) => _defaults.GetGlobalConsumer(consumerConfig);
+    public IConsumer<byte[], byte[]> GetGlobalConsumer(ConsumerConfig consumerConfig) => new HandOverConsumer(_defaults.GetGlobalConsumer(consumerConfig), _log);
 
     public IAdminClient GetAdmin(AdminClientConfig adminConfig) => _defaults.GetAdmin(adminConfig);
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Serialization;
 using NovaOps.Broker;
+using NovaOps.Chaos.Campaign;
 using NovaOps.Simulator;
 using NovaOps.Simulator.Emit;
 using NovaOps.Simulator.Faults;
@@ -59,19 +60,22 @@ public sealed class ScaleBenchmark(NovaOpsSettings settings)
         status($"creating the region's topics ({partitions} partitions)");
         await RegionTopics.EnsureAsync(kafka.Topics, region, ct);
 
-        var processes = new Dictionary<string, Process>();
+        var services = Services.ToDictionary(app => app, app => new ServiceProcess(app, (a, port) =>
+            ServiceCommands.Run(a, port, kafka.Client.BootstrapServers, region, Path.Combine(Path.GetTempPath(), $"novaops-scale-{a}-{Guid.NewGuid():N}"),
+                a == "remediation" ? ["--dry-run"] : null)));
         try
         {
-            string anomalyMetrics = "";
-            foreach (var app in Services)
+            foreach (var service in services.Values)
             {
-                status($"starting novaops run {app}");
-                int port = FreePort();
-                processes[app] = await StartServiceAsync(app, kafka.Client.BootstrapServers, region, port, ct);
-                if (app == "anomaly") anomalyMetrics = $"http://127.0.0.1:{port}/metrics";
+                status($"starting novaops run {service.App}");
+                await service.StartAsync(ct);
             }
-            using var scored = new ScoredCounter(anomalyMetrics, topics.Telemetry);
-            var idle = processes.ToDictionary(p => p.Key, p => Memory(p.Value).Rss);
+            var anomaly = services["anomaly"];
+            var idle = services.ToDictionary(p => p.Key, p => p.Value.Memory().Rss);
+            // Telemetry the anomaly app has taken in (its own count); the last answer stands while it does not answer.
+            long taken = 0;
+            async Task<long> TakenAsync(CancellationToken token) =>
+                taken = Math.Max(taken, (long)(await anomaly.RecordsInAsync(token, topics.Telemetry) ?? 0));
 
             long ticks = (long)Math.Ceiling(minutes);
             var fleet = new FleetLayout(new SimulatorOptions { Vms = vms, SampleInterval = TimeSpan.FromMinutes(1) }.EndingAt(DateTimeOffset.UtcNow, ticks));
@@ -83,12 +87,12 @@ public sealed class ScaleBenchmark(NovaOpsSettings settings)
                     Ticks = ticks, RecordsPerSecond = rate, AcceptCommands = true,
                     BeforeTick = async (published, token) =>
                     {
-                        while (published - await scored.ReadAsync(token) > vms) await Task.Delay(50, token);
+                        while (published - await TakenAsync(token) > vms) await Task.Delay(50, token);
                     },
                 });
             long expected = (long)vms * ticks;
             var points = new List<ScaleLagPoint>();
-            var peaks = processes.ToDictionary(p => p.Key, _ => 0L);
+            var peaks = services.ToDictionary(p => p.Key, _ => 0L);
             status($"publishing {expected:N0} samples of {vms:N0} VMs");
             var run = emitter.RunAsync(ct);
             var clock = Stopwatch.StartNew();
@@ -97,12 +101,12 @@ public sealed class ScaleBenchmark(NovaOpsSettings settings)
             while (true)
             {
                 await Task.WhenAny(run, Task.Delay(Sampling, ct));
-                long published = emitter.Progress.Records, processed = await scored.ReadAsync(ct);
+                long published = emitter.Progress.Records, processed = await TakenAsync(ct);
                 points.Add(new ScaleLagPoint(Math.Round(clock.Elapsed.TotalSeconds, 1), published, processed, published - processed));
-                foreach (var (app, p) in processes)
+                foreach (var (app, service) in services)
                 {
-                    if (p.HasExited) throw new InvalidOperationException($"novaops run {app} exited with code {p.ExitCode} under load");
-                    peaks[app] = Math.Max(peaks[app], Memory(p).Peak);
+                    if (!service.Running) throw new InvalidOperationException($"novaops run {app} exited with code {service.ExitCode} under load: {service.LastErrors}");
+                    peaks[app] = Math.Max(peaks[app], service.Memory().Peak);
                 }
                 status($"published {emitter.Progress.Records:N0} of {expected:N0}, scored {processed:N0}, lag {published - processed:N0}");
                 if (processed != lastProcessed) { lastProcessed = processed; sinceProgress.Restart(); }
@@ -111,9 +115,9 @@ public sealed class ScaleBenchmark(NovaOpsSettings settings)
                     throw new InvalidOperationException($"the anomaly app took no sample for 120 s at {processed:N0} of {expected:N0}");
             }
             await run;
-            var apps = processes.ToDictionary(p => p.Key, p =>
+            var apps = services.ToDictionary(p => p.Key, p =>
             {
-                var (rss, peak) = Memory(p.Value);
+                var (rss, peak) = p.Value.Memory();
                 return new ScaleAppFigures(rss, Math.Max(peak, peaks[p.Key]), idle[p.Key], Math.Round((rss - idle[p.Key]) / (double)vms, 1));
             });
             // From the first sample taken to the last: the anomaly app's sustained rate.
@@ -129,89 +133,7 @@ public sealed class ScaleBenchmark(NovaOpsSettings settings)
         }
         finally
         {
-            foreach (var p in processes.Values)
-            {
-                try { if (!p.HasExited) p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-                p.Dispose();
-            }
+            foreach (var service in services.Values) service.Dispose();
         }
-    }
-
-    /// <summary>Starts <c>novaops run APP</c> with this binary against the cluster; returns once it says RUNNING.</summary>
-    private static async Task<Process> StartServiceAsync(string app, string bootstrap, NovaOpsSettings region, int metricsPort, CancellationToken ct)
-    {
-        string cli = Path.Combine(AppContext.BaseDirectory, "novaops.dll");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { cli, "run", app, "--bootstrap-servers", bootstrap }.Concat(app == "remediation" ? ["--dry-run"] : [])) psi.ArgumentList.Add(a);
-        psi.Environment["NOVAOPS__KAFKA__TOPICPREFIX"] = region.Kafka.TopicPrefix;
-        psi.Environment["NOVAOPS__KAFKA__PARTITIONS"] = region.Kafka.Partitions.ToString();
-        psi.Environment["NOVAOPS__METRICS__PORT"] = metricsPort.ToString();
-        psi.Environment["NOVAOPS__STREAMS__STATEDIRECTORY"] = Path.Combine(Path.GetTempPath(), $"novaops-scale-{app}-{Guid.NewGuid():N}");
-        psi.Environment["NOVAOPS__LOGGING__LOGLEVEL__DEFAULT"] = "Warning";
-        var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start novaops run {app}");
-        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var errors = new List<string>();
-        process.OutputDataReceived += (_, e) => { if (e.Data?.Trim() == "RUNNING") running.TrySetResult(); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is { } l) lock (errors) if (errors.Count < 20) errors.Add(l); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        await Task.WhenAny(running.Task, process.WaitForExitAsync(ct), Task.Delay(TimeSpan.FromSeconds(90), ct));
-        if (!running.Task.IsCompleted)
-        {
-            try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-            lock (errors) throw new InvalidOperationException($"novaops run {app} did not start: {string.Join(" | ", errors)}");
-        }
-        return process;
-    }
-
-    /// <summary>Resident memory now and at its peak (Linux's VmRSS and VmHWM), in bytes.</summary>
-    internal static (long Rss, long Peak) Memory(Process p)
-    {
-        long rss = 0, peak = 0;
-        try
-        {
-            foreach (var line in File.ReadLines($"/proc/{p.Id}/status"))
-            {
-                if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) rss = Kb(line);
-                else if (line.StartsWith("VmHWM:", StringComparison.Ordinal)) peak = Kb(line);
-            }
-        }
-        catch (IOException) { } // exited meanwhile: reported by the caller
-        return (rss, peak);
-
-        static long Kb(string line) => long.Parse(line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
-    }
-
-    private static int FreePort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
-    /// <summary>Telemetry records the anomaly app has taken in (its <c>novaops_records_in_total</c> for the topic), from its /metrics.</summary>
-    private sealed class ScoredCounter(string url, string topic) : IDisposable
-    {
-        private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
-        private readonly System.Text.RegularExpressions.Regex _line = new(
-            $@"^novaops_records_in_total\{{[^}}]*topic=""{System.Text.RegularExpressions.Regex.Escape(topic)}""[^}}]*\}} (\S+)", System.Text.RegularExpressions.RegexOptions.Multiline);
-        private long _last;
-
-        public async Task<long> ReadAsync(CancellationToken ct)
-        {
-            try
-            {
-                string text = await _http.GetStringAsync(url, ct);
-                long sum = 0;
-                foreach (System.Text.RegularExpressions.Match m in _line.Matches(text))
-                    sum += (long)double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-                return _last = Math.Max(_last, sum);
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested) { return _last; }
-        }
-
-        public void Dispose() => _http.Dispose();
     }
 }

@@ -83,7 +83,21 @@ public sealed class ChaosRegion : IAsyncDisposable
             using var admin = new DependentAdminClientBuilder(_positions.Handle).Build();
             _partitions[topic] = count = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Count;
         }
-        return [.. Enumerable.Range(0, count).Select(p => _positions.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10)).High.Value)];
+        return Patiently(() => Enumerable.Range(0, count).Select(p => _positions.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10)).High.Value).ToArray());
+    }
+
+    /// <summary>
+    /// The campaign's own look at the cluster, asked again while the cluster does not answer (a broker just back up):
+    /// its measurements must ride out the faults it injects, up to a minute.
+    /// </summary>
+    private static T Patiently<T>(Func<T> ask)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try { return ask(); }
+            catch (KafkaException) when (clock.Elapsed < TimeSpan.FromMinutes(1)) { Thread.Sleep(500); }
+        }
     }
 
     private readonly Dictionary<string, int> _partitions = new(StringComparer.Ordinal);
@@ -92,7 +106,7 @@ public sealed class ChaosRegion : IAsyncDisposable
     public long[] Committed()
     {
         var parts = Enumerable.Range(0, Options.Partitions).Select(p => new TopicPartition(Topics.Telemetry, p)).ToList();
-        return [.. _positions.Committed(parts, TimeSpan.FromSeconds(10)).OrderBy(c => c.Partition.Value).Select(c => Math.Max(0, c.Offset.Value))];
+        return Patiently(() => _positions.Committed(parts, TimeSpan.FromSeconds(10)).OrderBy(c => c.Partition.Value).Select(c => Math.Max(0, c.Offset.Value)).ToArray());
     }
 
     public void Produce(string topic, string key, byte[] value)

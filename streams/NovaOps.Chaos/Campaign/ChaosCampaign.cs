@@ -140,26 +140,6 @@ public sealed class ChaosCampaign(ChaosRegion region)
             .Where(x => x.Record is { Outcome: ActionOutcome.Executed })
             .Select(x => (x.Partition, x.Offset, x.Record!.ActionId))];
 
-    /// <summary>A topic from its start to its end now.</summary>
-    private List<(int Partition, long Offset, byte[] Value)> ReadAll(string topic)
-    {
-        using var consumer = new ConsumerBuilder<string, byte[]>(region.Kafka.Apply(new ConsumerConfig
-        {
-            GroupId = $"chaos-read-{Guid.NewGuid():N}", EnableAutoCommit = false,
-        })).Build();
-        using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
-        var partitions = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Select(p => new TopicPartition(topic, p.PartitionId)).ToList();
-        var ends = partitions.ToDictionary(p => p, p => consumer.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(10)).High.Value);
-        var open = partitions.Where(p => ends[p] > 0).ToHashSet();
-        var values = new List<(int, long, byte[])>();
-        consumer.Assign(open.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
-        var clock = Stopwatch.StartNew();
-        while (open.Count > 0 && clock.Elapsed < TimeSpan.FromSeconds(60))
-        {
-            if (consumer.Consume(TimeSpan.FromSeconds(1)) is not { } r) continue;
-            if (r.Message?.Value is { } v) values.Add((r.Partition.Value, r.Offset.Value, v));
-            if (r.Offset.Value + 1 >= ends[r.TopicPartition]) open.Remove(r.TopicPartition);
-        }
-        return values;
-    }
+    private List<(int Partition, long Offset, byte[] Value)> ReadAll(string topic) =>
+        NovaOps.Broker.TopicReplay.ReadAllRecords(region.Kafka, topic, TimeSpan.FromSeconds(30));
 }

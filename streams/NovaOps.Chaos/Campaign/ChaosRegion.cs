@@ -35,7 +35,6 @@ public sealed class ChaosRegion : IAsyncDisposable
     private readonly IConsumer<string, byte[]> _positions;
     private readonly IProducer<string, byte[]> _producer;
     private Task? _publishing;
-    private TelemetryEmitter? _emitter;
 
     public ChaosRegion(EmbeddedKafkaCluster cluster, TopicNames topics, string anomalyGroup, IReadOnlyList<string> apps,
         Func<string, int, ProcessStartInfo> command, ChaosOptions options)
@@ -64,13 +63,10 @@ public sealed class ChaosRegion : IAsyncDisposable
         {
             Vms = Options.Vms, FaultsPerHour = 30, FaultFreePrefix = TimeSpan.FromMinutes(10),
         }.EndingAt(DateTimeOffset.UtcNow.AddDays(-1), 0));
-        _emitter = new TelemetryEmitter(new TelemetryGenerator(fleet, FaultPlan.Generate(fleet, 20_000)), Topics, Kafka,
+        var emitter = new TelemetryEmitter(new TelemetryGenerator(fleet, FaultPlan.Generate(fleet, 20_000)), Topics, Kafka,
             new EmitterOptions { Ticks = ticks, RecordsPerSecond = Options.RecordsPerSecond });
-        _publishing = _emitter.RunAsync(_stop.Token);
+        _publishing = emitter.RunAsync(_stop.Token);
     }
-
-    /// <summary>The telemetry records published so far (the simulator's count).</summary>
-    public long Published => _emitter?.Progress.Records ?? 0;
 
     /// <summary>Each telemetry partition's end offset now.</summary>
     public long[] TelemetryEnds() => Ends(Topics.Telemetry);

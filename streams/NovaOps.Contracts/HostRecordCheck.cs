@@ -13,12 +13,16 @@ public static class HostRecordCheck
     /// <summary>The longest host id, zone, region, fault domain or tag accepted (a key, not a document).</summary>
     public const int MaxNameLength = 256;
 
-    /// <summary>Null when the record is usable; otherwise its reject code and the reason.</summary>
-    public static (string Code, string Reason)? Problem(HostRecord h)
+    /// <summary>The record read off the topic (<see cref="RecordDecoders.Host"/>: bytes, schema version, id), then its content checked.</summary>
+    public static Decoded<HostRecord> Decode(ReadOnlySpan<byte> value)
     {
-        if (h.SchemaVersion > SchemaVersions.Host)
-            return (RejectReasons.UnknownSchemaVersion, $"host schema version {h.SchemaVersion} is newer than the supported {SchemaVersions.Host}");
-        if (string.IsNullOrEmpty(h.Host)) return (RejectReasons.MissingField, "a host record without a host id");
+        var decoded = RecordDecoders.Host.Decode(value);
+        return decoded.Record is { } h && Problem(h) is var (code, reason) ? Decoded<HostRecord>.Reject(code, reason) : decoded;
+    }
+
+    /// <summary>Null when a decoded record's content is usable; otherwise its reject code and the reason.</summary>
+    private static (string Code, string Reason)? Problem(HostRecord h)
+    {
         foreach (var (field, value) in new[] { ("host", h.Host), ("region", h.Region), ("zone", h.Zone), ("fault_domain", h.FaultDomain) })
             if (value.Length > MaxNameLength) return (RejectReasons.OutOfRange, $"host {Short(h.Host)}: {field} is {value.Length} characters (at most {MaxNameLength})");
         if (h.Vcpu <= 0 || h.MemoryGb <= 0 || h.DiskGb < 0)

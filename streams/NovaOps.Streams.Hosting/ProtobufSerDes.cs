@@ -21,17 +21,7 @@ public sealed class ProtobufSerDes<T> : AbstractSerDes<T> where T : IMessage<T>,
 /// </summary>
 public sealed class TolerantProtobufSerDes<T>(Func<byte[], T?> decode) : AbstractSerDes<T> where T : class, IMessage<T>, new()
 {
-    /// <summary>Records read as null because they could not be used.</summary>
-    public long Refused => Interlocked.Read(ref _refused);
-    private long _refused;
-
-    public override T Deserialize(byte[] data, SerializationContext context)
-    {
-        if (data is null) return null!;
-        if (decode(data) is { } record) return record;
-        Interlocked.Increment(ref _refused);
-        return null!;
-    }
+    public override T Deserialize(byte[] data, SerializationContext context) => (data is null ? null : decode(data))!;
 
     public override byte[] Serialize(T data, SerializationContext context) => data.ToByteArray();
 }

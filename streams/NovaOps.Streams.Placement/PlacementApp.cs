@@ -195,9 +195,8 @@ public sealed class PlacementApp : IAsyncDisposable
     /// <summary>A hosts record into the inventory, or why it cannot join it (<see cref="HostRecordCheck"/>, or the engine's limits on tags).</summary>
     private (string Code, string Reason)? TryApplyHost(byte[] value)
     {
-        var decoded = RecordDecoders.Host.Decode(value);
+        var decoded = HostRecordCheck.Decode(value);
         if (decoded.Record is not { } h) return (decoded.Code!, decoded.Reason!);
-        if (HostRecordCheck.Problem(h) is { } problem) return problem;
         try { Engine.Upsert(new HostSpec(h.Host, h.Region, h.Zone, h.FaultDomain, h.Vcpu, h.MemoryGb, h.DiskGb, [.. h.Tags], [.. h.Tiers])); }
         catch (ArgumentException e) { return (RejectReasons.OutOfRange, e.Message); }
         _availability.SetMaintenance(h.Host, h.Maintenance);

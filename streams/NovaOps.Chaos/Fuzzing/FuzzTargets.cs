@@ -62,11 +62,7 @@ public static class FuzzTargets
             {
                 SchemaVersion = SchemaVersions.Host, Host = "h-0042", Region = "eu-west", Zone = "eu-west-a", FaultDomain = "rack-4", Vcpu = 64,
                 MemoryGb = 256, DiskGb = 2000, Tags = { "ssd", "pci" }, Tiers = { TenantTier.Platinum, TenantTier.Gold },
-            }.ToByteArray(), v => RecordDecoders.Host.Decode(v) switch
-            {
-                { Record: { } h } => HostRecordCheck.Problem(h),
-                var refused => (refused.Code!, refused.Reason!),
-            }),
+            }.ToByteArray(), v => Reject(HostRecordCheck.Decode(v))),
             Of(topics.PlacementRequests, "placement", RecordDecoders.PlacementRequest, new PlacementRequest
             {
                 SchemaVersion = SchemaVersions.Placement, RequestId = "req-1", VmId = "vm-009001", TenantId = "t-17", TenantTier = TenantTier.Gold,

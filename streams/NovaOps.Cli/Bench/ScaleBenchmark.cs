@@ -92,7 +92,6 @@ public sealed class ScaleBenchmark(NovaOpsSettings settings)
                 });
             long expected = (long)vms * ticks;
             var points = new List<ScaleLagPoint>();
-            var peaks = services.ToDictionary(p => p.Key, _ => 0L);
             status($"publishing {expected:N0} samples of {vms:N0} VMs");
             var run = emitter.RunAsync(ct);
             var clock = Stopwatch.StartNew();
@@ -103,11 +102,8 @@ public sealed class ScaleBenchmark(NovaOpsSettings settings)
                 await Task.WhenAny(run, Task.Delay(Sampling, ct));
                 long published = emitter.Progress.Records, processed = await TakenAsync(ct);
                 points.Add(new ScaleLagPoint(Math.Round(clock.Elapsed.TotalSeconds, 1), published, processed, published - processed));
-                foreach (var (app, service) in services)
-                {
-                    if (!service.Running) throw new InvalidOperationException($"novaops run {app} exited with code {service.ExitCode} under load: {service.LastErrors}");
-                    peaks[app] = Math.Max(peaks[app], service.Memory().Peak);
-                }
+                if (services.Values.FirstOrDefault(s => !s.Running) is { } stopped)
+                    throw new InvalidOperationException($"novaops run {stopped.App} exited with code {stopped.ExitCode} under load: {stopped.LastErrors}");
                 status($"published {emitter.Progress.Records:N0} of {expected:N0}, scored {processed:N0}, lag {published - processed:N0}");
                 if (processed != lastProcessed) { lastProcessed = processed; sinceProgress.Restart(); }
                 if (run.IsCompleted && processed >= expected) break;
@@ -117,8 +113,8 @@ public sealed class ScaleBenchmark(NovaOpsSettings settings)
             await run;
             var apps = services.ToDictionary(p => p.Key, p =>
             {
-                var (rss, peak) = p.Value.Memory();
-                return new ScaleAppFigures(rss, Math.Max(peak, peaks[p.Key]), idle[p.Key], Math.Round((rss - idle[p.Key]) / (double)vms, 1));
+                var (rss, peak) = p.Value.Memory(); // VmHWM: the process's peak since it started
+                return new ScaleAppFigures(rss, peak, idle[p.Key], Math.Round((rss - idle[p.Key]) / (double)vms, 1));
             });
             // From the first sample taken to the last: the anomaly app's sustained rate.
             var moving = points.Where(pt => pt.Processed > 0).ToList();

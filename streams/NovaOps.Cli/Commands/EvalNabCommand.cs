@@ -51,10 +51,18 @@ public static class EvalNabCommand
     }
 
     public static NabRun Run(DirectoryInfo data, FileInfo labels, FileInfo? profilesFile, NovaOpsSettings settings,
-        string detector = "statistical", NovaOps.Models.Registry.ModelRegistryOptions? model = null, bool? likelihood = null, IProgress<double>? progress = null)
+        string detector = SeriesDetectorChoice.Default, NovaOps.Models.Registry.ModelRegistryOptions? model = null, bool? likelihood = null, IProgress<double>? progress = null)
     {
         using var choice = new SeriesDetectorChoice(detector, settings, model, likelihood); // a wrong name fails before any data is read
         var files = NabCorpus.Load(data.FullName, labels.FullName);
+        var scored = Score(files, choice, progress);
+        var profiles = profilesFile is null ? NabProfile.Defaults : ReadProfiles(profilesFile);
+        return new NabRun(choice.Name, files.Count, profiles.Select(p => NabScorer.Score(scored, p)).ToList());
+    }
+
+    /// <summary>Every file scored row by row by a fresh detector of <paramref name="choice"/>, with its windows.</summary>
+    internal static List<NabSeries> Score(IReadOnlyList<NabFile> files, SeriesDetectorChoice choice, IProgress<double>? progress = null)
+    {
         var scored = new List<NabSeries>();
         foreach (var f in files)
         {
@@ -65,8 +73,7 @@ public static class EvalNabCommand
             scored.Add(new NabSeries(f.Name, scores, f.WindowRows()));
             progress?.Report(scored.Count / (double)files.Count);
         }
-        var profiles = profilesFile is null ? NabProfile.Defaults : ReadProfiles(profilesFile);
-        return new NabRun(choice.Name, files.Count, profiles.Select(p => NabScorer.Score(scored, p)).ToList());
+        return scored;
     }
 
     private static IReadOnlyList<NabProfile> ReadProfiles(FileInfo file)

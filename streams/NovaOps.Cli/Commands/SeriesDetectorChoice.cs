@@ -16,7 +16,13 @@ namespace NovaOps.Cli.Commands;
 /// </summary>
 internal sealed class SeriesDetectorChoice : IDisposable
 {
-    public static readonly string[] Names = ["statistical", "onnx", "combined"];
+    public static readonly string[] Names = ["auto", "statistical", "onnx", "combined", "subspace", "context", "ensemble"];
+
+    /// <summary>
+    /// The default: the detector that scores best on the public benchmarks for the shape of the data (docs/benchmarks.md):
+    /// context novelty for a single series (NAB), the subspace detector for rows of several metrics (ASD).
+    /// </summary>
+    public const string Default = "auto";
 
     private readonly ModelRegistry? _registry;
 
@@ -36,6 +42,12 @@ internal sealed class SeriesDetectorChoice : IDisposable
         {
             "onnx" => _ => series.Cooled(Model()),
             "combined" => schema => series.Cooled(new CombinedDetector(series.NormalisedStatistical(schema), Model())),
+            "context" => schema => series.Likelihood.Enabled ? series.Cooled(series.Normalised(new NovaOps.Detection.Context.ContextDetector(schema, series.Context with { RestRows = 0 }), LikelihoodInput.Score)) : new NovaOps.Detection.Context.ContextDetector(schema, series.Context),
+            "auto" => schema => schema.MetricCount == 1
+                ? new NovaOps.Detection.Context.ContextDetector(schema, series.Context)
+                : new NovaOps.Detection.Subspace.SubspaceDetector(schema, series.Subspace),
+            "ensemble" => schema => new CombinedDetector(new NovaOps.Detection.Subspace.SubspaceDetector(schema, series.Subspace), new NovaOps.Detection.Context.ContextDetector(schema, series.Context)),
+            "subspace" => schema => new NovaOps.Detection.Subspace.SubspaceDetector(schema, series.Subspace),
             _ => series.StatisticalDetector,
         };
         Name = Factory(new FeatureSchema(["value"])).Name;
@@ -47,8 +59,11 @@ internal sealed class SeriesDetectorChoice : IDisposable
     /// <summary>A fresh detector for one series.</summary>
     public Func<FeatureSchema, IAnomalyDetector> Factory { get; }
 
-    /// <summary>What the detectors are, as their scores name them.</summary>
+    /// <summary>What the detectors are for a single series, as their scores name them.</summary>
     public string Name { get; }
+
+    /// <summary>What the detector is for rows of these metrics.</summary>
+    public string NameFor(IReadOnlyList<string> metrics) => Factory(new FeatureSchema(metrics)).Name;
 
     public void Dispose() => _registry?.Dispose();
 
@@ -57,7 +72,8 @@ internal sealed class SeriesDetectorChoice : IDisposable
     {
         private readonly Option<string> _detector = new("--detector")
         {
-            Description = "statistical, onnx (the series model) or combined", DefaultValueFactory = _ => "statistical",
+            Description = "auto (context for one column, subspace for several), context, subspace, ensemble (the higher of the two), statistical, onnx (the series model) or combined (statistical and onnx)",
+            DefaultValueFactory = _ => Default,
         };
         private readonly Option<DirectoryInfo?> _models = new("--models-dir") { Description = "Models folder (default: the settings' models folder)" };
         private readonly Option<string> _model = new("--model") { Description = "Series model name", DefaultValueFactory = _ => "series-autoencoder" };

@@ -20,6 +20,12 @@ public sealed record SeriesDetectionOptions
         CooldownAbove = 0.9,
     };
 
+    /// <summary>The context-novelty detector (<c>--detector context</c>).</summary>
+    public Context.ContextDetectorOptions Context { get; init; } = new();
+
+    /// <summary>The subspace detector for rows of several metrics (<c>--detector subspace</c>).</summary>
+    public Subspace.SubspaceDetectorOptions Subspace { get; init; } = new();
+
     /// <summary>Score how unusual each series' recent scores are for it (<see cref="AnomalyLikelihoodDetector"/>), off by default.</summary>
     public AnomalyLikelihoodOptions Likelihood { get; init; } = new();
 

@@ -16,7 +16,9 @@ dotnet build training/NovaOps.Training.Cli -c Release -v q -nologo 2>&1 | grep -
 novaops=streams/NovaOps.Cli/bin/Release/net10.0/novaops
 
 bench_cmd="novaops bench pipeline --records 500000 --json bench-pipeline.json"
-nab_cmd="novaops eval nab --data $datasets/nab-dev/data --labels $datasets/nab-dev/combined_windows.json [--detector onnx|combined] [--likelihood] --json nab.json"
+nab_cmd="novaops eval nab --data $datasets/nab-dev/data --labels $datasets/nab-dev/combined_windows.json [--detector statistical|onnx|combined] [--likelihood] --json nab.json"
+servers_cmd="novaops eval servers --data $datasets/asd-dev [--detector statistical|context|ensemble] --json servers.json"
+tune_cmd="novaops tune nab --data $datasets/nab-dev/data --labels $datasets/nab-dev/combined_windows.json --json tune-nab.json; novaops tune servers --data $datasets/asd-dev --json tune-servers.json"
 demo_cmd="novaops demo --vms 1000 --duration 60 --seed 42 [--remediation off] [--detector statistical] --summary-json demo.json"
 inference_cmd="novaops bench inference --json bench-inference.json"
 incident_cmd="novaops eval incident --json eval-incident.json"
@@ -27,6 +29,13 @@ scale_cmd="novaops bench scale --vms 2000|100000 --minutes 60, --vms 1000000 --m
 if fresh bench-pipeline.json; then NOVAOPS__METRICS__PORT=0 $novaops bench pipeline --records 500000 --json "$out/bench-pipeline.json"; fi
 if fresh bench-inference.json; then NOVAOPS__METRICS__PORT=0 $novaops bench inference --json "$out/bench-inference.json"; fi
 if fresh nab.json; then $novaops eval nab --data "$datasets/nab-dev/data" --labels "$datasets/nab-dev/combined_windows.json" --json "$out/nab.json"; fi
+if fresh nab-statistical.json; then $novaops eval nab --data "$datasets/nab-dev/data" --labels "$datasets/nab-dev/combined_windows.json" --detector statistical --json "$out/nab-statistical.json"; fi
+if fresh servers.json; then $novaops eval servers --data "$datasets/asd-dev" --json "$out/servers.json"; fi
+for d in statistical context ensemble; do
+  if fresh servers-$d.json; then $novaops eval servers --data "$datasets/asd-dev" --detector $d --json "$out/servers-$d.json"; fi
+done
+if fresh tune-nab.json; then $novaops tune nab --data "$datasets/nab-dev/data" --labels "$datasets/nab-dev/combined_windows.json" --json "$out/tune-nab.json"; fi
+if fresh tune-servers.json; then $novaops tune servers --data "$datasets/asd-dev" --json "$out/tune-servers.json"; fi
 if fresh nab-onnx.json; then $novaops eval nab --data "$datasets/nab-dev/data" --labels "$datasets/nab-dev/combined_windows.json" --detector onnx --json "$out/nab-onnx.json"; fi
 if fresh nab-combined.json; then $novaops eval nab --data "$datasets/nab-dev/data" --labels "$datasets/nab-dev/combined_windows.json" --detector combined --json "$out/nab-combined.json"; fi
 for d in statistical onnx combined; do
@@ -50,9 +59,9 @@ for run in 2000:60 100000:60 1000000:5; do
 done
 
 machine="$(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB RAM, $(. /etc/os-release && echo "$PRETTY_NAME"), .NET $(dotnet --version), $(uname -m)"
-python3 - "$out" "$machine" "$(date -u +%Y-%m-%d)" "$bench_cmd" "$nab_cmd" "$demo_cmd" "$inference_cmd" "$incident_cmd" "$rca_cmd" "$placement_cmd" "$failover_cmd" "$scale_cmd" > docs/benchmarks.md <<'PY'
+python3 - "$out" "$machine" "$(date -u +%Y-%m-%d)" "$bench_cmd" "$nab_cmd" "$demo_cmd" "$inference_cmd" "$incident_cmd" "$rca_cmd" "$placement_cmd" "$failover_cmd" "$scale_cmd" "$servers_cmd" "$tune_cmd" > docs/benchmarks.md <<'PY'
 import json, sys
-out, machine, date, bench_cmd, nab_cmd, demo_cmd, inference_cmd, incident_cmd, rca_cmd, placement_cmd, failover_cmd, scale_cmd = sys.argv[1:]
+out, machine, date, bench_cmd, nab_cmd, demo_cmd, inference_cmd, incident_cmd, rca_cmd, placement_cmd, failover_cmd, scale_cmd, servers_cmd, tune_cmd = sys.argv[1:]
 don = json.load(open(f"{out}/demo-on.json"))
 pl = json.load(open(f"{out}/bench-placement.json"))
 fo = json.load(open(f"{out}/bench-failover.json"))
@@ -71,13 +80,15 @@ def sizing_row(every_s):
 r = json.load(open(f"{out}/rca.json"))
 b = json.load(open(f"{out}/bench-pipeline.json"))
 n = json.load(open(f"{out}/nab.json"))
-nabs = [n, json.load(open(f"{out}/nab-onnx.json")), json.load(open(f"{out}/nab-combined.json"))] + \
+nabs = [n, json.load(open(f"{out}/nab-statistical.json")), json.load(open(f"{out}/nab-onnx.json")), json.load(open(f"{out}/nab-combined.json"))] + \
     [json.load(open(f"{out}/nab-likelihood-{d}.json")) for d in ("statistical", "onnx", "combined")]
 def fold_row(fold, trained):
     plain, lik = (json.load(open(f"{out}/nab-fold{fold}-{trained}{s}.json")) for s in ("", "-likelihood"))
     origin = "the other fold's NAB series" if trained == "nab" else "simulated VM metrics (shipped)"
     return (f"| {fold} ({plain['files']} files) | {origin} | {plain['standard']:.1f} | {plain['reward_low_FP_rate']:.1f} | {plain['reward_low_FN_rate']:.1f} "
             f"| {lik['standard']:.1f} | {lik['reward_low_FP_rate']:.1f} | {lik['reward_low_FN_rate']:.1f} |")
+servers = [json.load(open(f"{out}/servers{s}.json")) for s in ("", "-statistical", "-context", "-ensemble")]
+tunes = [json.load(open(f"{out}/tune-{b}.json")) for b in ("nab", "servers")]
 fold_rows = "\n".join(fold_row(f, t) for f in (1, 2) for t in ("simulator", "nab"))
 def fold_mean(trained, suffix):
     return sum(json.load(open(f"{out}/nab-fold{f}-{trained}{suffix}.json"))["standard"] for f in (1, 2)) / 2
@@ -125,19 +136,17 @@ through Streamiz's record cache on every record.
 
 ## NAB (development subset) — `{nab_cmd}`
 
-NAB's normalised score, threshold chosen per profile over the subset ({n['files']} files), for each detector: the statistical
-detector with the `Series` settings (no novelty discount, 300-row cooldown after a 0.9 alarm, chosen on this subset only);
-the series model (an autoencoder over the last 8 rows' scale-free features, trained on simulated metrics, never on NAB)
-with the same cooldown; and both combined (the higher score, one cooldown for both). Then each again with `--likelihood`
+NAB's normalised score, threshold chosen per profile over the subset ({n['files']} files), for each detector. The default
+(`auto`, for one column the context-novelty detector, `streams/NovaOps.Detection/Context`): each series' values in
+levels of its first rows' range, the last few levels as contexts of growing order, a row scored by how new its contexts
+are for that series (1 / (1 + times seen), per order, averaged), counted in a fixed table of 8,192 small counters, and
+120 rows of rest after a 0.75 alarm, after the Contextual Anomaly Detector (CAD OSE) that is second on this subset; its
+parameters were chosen by folds (next section), not on the whole subset. Then the statistical detector with the `Series`
+settings (no novelty discount, 300-row cooldown after a 0.9 alarm, chosen on this subset only); the series model (an
+autoencoder over the last 8 rows' scale-free features, trained on simulated metrics, never on NAB) with the same
+cooldown; and both combined (the higher score, one cooldown for both). Then each of those again with `--likelihood`
 (Numenta's anomaly likelihood with its published settings: how unusual the detector's last 10 scores are against their
-moving distribution for that series, on a log scale, the cooldown starting at 0.5, i.e. L = 1 − 10⁻⁵). Other settings
-tried on this subset (cooldown from 0.3, 0.5 or 0.7; averaging 1, 5 or 10 scores) gave the statistical detector 22 to
-50 standard; the published ones are kept rather than the subset's best, which would be tuned on the data it is scored on.
-The series model's scores are probabilities of its calibration on simulated VMs, and on NAB's series they crowd near 1
-(median 0.6–0.8 on the files looked at, a third above 0.9): the likelihood reads them as surprise, −ln(1 − score),
-and judges each series by its own; combined, each detector is first put on its series' likelihood, so the higher
-of two is a comparison on one scale. It lifts the model on every profile and the low-FP profile most; for the
-statistical detector it trades low-FN score for low-FP score.
+moving distribution for that series, on a log scale, the cooldown starting at 0.5, i.e. L = 1 − 10⁻⁵).
 
 | detector | standard | reward_low_FP_rate | reward_low_FN_rate |
 |---|---:|---:|---:|
@@ -156,6 +165,51 @@ rules within each fold (its own thresholds), so the figures are not comparable w
 """ + fold_rows + f"""
 
 {fold_summary}
+
+Where we lose: the default detector scores {n['standard']:.1f} / {n['reward_low_FP_rate']:.1f} / {n['reward_low_FN_rate']:.1f} here, {72.3 - n['standard']:.1f} points of standard score
+behind Numenta HTM (72.3) and {71.6 - n['standard']:.1f} behind CAD OSE (71.6), and furthest behind on the low-FP profile: it raises
+more false alarms than they do. The issue's goal (standard ≥ 73, low FP ≥ 70, low FN ≥ 77) is not met.
+
+## Choosing parameters by folds — `{tune_cmd}`
+
+Each detector's parameters are searched over a grid stated in the code (`streams/NovaOps.Cli/Tuning/ParameterGrid.cs`:
+for context novelty 4 level counts × 4 orders × 3 warm-ups × 3 rests × 2 alarm levels, 288 points; for the subspace
+detector 5 smoothings × 2 inside weights × 3 smallest deviations × 3 variance shares, 90 points), never per file or
+server: the benchmark's files (servers) alternate in name order into two folds; each point is scored on each fold
+(NAB: the standard profile, with NAB's rules within the fold; servers: mean AP); for each fold, the point best on the
+other fold is scored on this one, which took no part in the choice. The defaults shipped are the choice made without
+fold 1. "best here" is what the held-out fold alone would have chosen: the gap is what the choice costs on unseen data.
+
+| benchmark | detector | fold held out | chosen on the other fold | there | held out | best here |
+|---|---|---:|---|---:|---:|---:|
+""" + "\n".join(f"| {t['benchmark']} | {t['detector']} | {h['fold']} | `{h['chosen']}` | {h['score_on_others']:.3f} | {h['score_held_out']:.3f} | {h['best_here']:.3f} |"
+                for t in tunes for h in t['held_out']) + f"""
+
+## Server metrics (ASD development servers) — `{servers_cmd}`
+
+Each of the 12 servers: the detector learns its `train.csv` (a month, 19 metrics every 5 minutes) as history, then
+scores every `test.csv` row in order with no look-ahead; point-wise figures per server (dataset README), then their
+mean. The default (`auto`, for several columns the subspace detector, `streams/NovaOps.Detection/Subspace`): per entity
+an online mean and covariance of its metrics, decomposed every 100 rows; a row's distance from the subspace holding
+95 % of the variance (PCA's reconstruction error, in units of the residual variance) plus half its Hotelling T² inside
+it, averaged over about 6 rows (anomalies last several rows; the average reads only past rows), mapped to [0, 1] by
+1 − 2^(−d/10). Rows/s: one thread, learning the history included.
+
+| detector | AP | best F1 | event recall | rows/s |
+|---|---:|---:|---:|---:|
+""" + "\n".join(f"| `{x['detector']}` | {x['ap']:.3f} | {x['best_f1']:.3f} | {x['event_recall']:.3f} | {x['rows_per_second']:,.0f} |" for x in servers) + f"""
+
+Reference figures on the same files and protocol (dataset README, not run here): PCA reconstruction error 0.267 / 0.343 /
+0.753, Isolation Forest 0.202 / 0.295 / 0.651, largest absolute z-score 0.181 / 0.266 / 0.860. Goals (issue 18): mean AP
+≥ 0.35 and best F1 ≥ 0.42 — {'met' if servers[0]['ap'] >= 0.35 and servers[0]['best_f1'] >= 0.42 else 'not met'} on the whole set; the held-out folds above say how much of it survives a choice made
+without them. Where we lose: event recall ({servers[0]['event_recall']:.3f}) is {'above' if servers[0]['event_recall'] > 0.753 else 'below'} PCA's (0.753) but {'above' if servers[0]['event_recall'] > 0.860 else 'below'} the z-score's (0.860):
+the smoothing that lifts AP makes short segments harder to reach at the best-F1 threshold.
+
+Per server, default detector:
+
+| server | AP | best F1 | event recall | segments |
+|---|---:|---:|---:|---:|
+""" + "\n".join(f"| {x['server']} | {x['ap']:.3f} | {x['best_f1']:.3f} | {x['event_recall']:.3f} | {x['segments']} |" for x in servers[0]['per_server']) + f"""
 
 ## Inference — `{inference_cmd}`
 
@@ -384,6 +438,6 @@ bench = open("docs/benchmarks.md").read()
 date = re.search(r"- Date: (.*)", bench).group(1)
 tables = [block for block in bench.split("\n\n") if block.lstrip().startswith("|")]
 body = f"{marker}\n\nMeasured {date} ({re.search(r'- Machine: (.*)', bench).group(1)}):\n\n" + "\n\n".join(
-    f"**{title}**\n\n{table}" for title, table in zip(["bench pipeline", "eval nab (nab-dev)", "eval nab: the series model trained on NAB (two folds)", "bench inference", "eval incident (fresh fleet)", "demo (1000 VMs, 60 s)", "demo: incident predictions", "demo: root causes", "demo: closed loop", "eval rca (petshop-dev)", "bench placement", "bench failover", "bench scale", "bench scale: memory", "sizing 10M VMs (derived)"], tables)) + "\n"
+    f"**{title}**\n\n{table}" for title, table in zip(["bench pipeline", "eval nab (nab-dev)", "eval nab: the series model trained on NAB (two folds)", "tune: parameters chosen by folds, each fold held out", "eval servers (asd-dev)", "eval servers: per server (default detector)", "bench inference", "eval incident (fresh fleet)", "demo (1000 VMs, 60 s)", "demo: incident predictions", "demo: root causes", "demo: closed loop", "eval rca (petshop-dev)", "bench placement", "bench failover", "bench scale", "bench scale: memory", "sizing 10M VMs (derived)"], tables)) + "\n"
 open("README.md", "w").write(readme.split(marker)[0] + body)
 PY

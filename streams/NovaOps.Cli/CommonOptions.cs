@@ -42,7 +42,7 @@ internal static class CommonOptions
 
     public static Option<NovaOps.Streams.Anomaly.Scoring.DetectorMode?> Detector() => new("--detector")
     {
-        Description = "statistical, onnx (the anomaly model in models/) or combined; default: Anomaly:Detector of the settings",
+        Description = "statistical, onnx (the anomaly model in models/), combined, or subspace (each VM's metrics against their learnt relations, as detect and eval servers); default: Anomaly:Detector of the settings",
     };
 
     /// <summary>The anomaly options with the detector chosen on the command line, if one was.</summary>

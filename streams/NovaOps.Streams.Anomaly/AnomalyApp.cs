@@ -35,7 +35,7 @@ public sealed class AnomalyApp : IAsyncDisposable
         _shutdownTimeout = TimeSpan.FromMilliseconds(app.ShutdownTimeoutMs);
         _log = (logging ?? NullLoggerFactory.Instance).CreateLogger<AnomalyApp>();
         var schema = new FeatureSchema(MetricNames.Standard);
-        if (options.Detector != Scoring.DetectorMode.Statistical)
+        if (Scoring.DetectorModes.UsesModel(options.Detector))
         {
             // Refuses to start on a missing model or one trained for other features (ModelLoadException).
             _models = NovaOps.Models.Registry.ModelRegistry.Open(options.Model, NovaOps.Models.Cards.ModelKinds.Anomaly,

@@ -16,7 +16,10 @@ public sealed record AnomalyTopologyOptions
 
     public StatisticalDetectorOptions Statistical { get; init; } = new();
 
-    /// <summary>Statistical (default), Onnx (the registry's anomaly model) or Combined.</summary>
+    /// <summary>Settings of the subspace detector in the Subspace mode.</summary>
+    public NovaOps.Detection.Subspace.SubspaceDetectorOptions Subspace { get; init; } = new();
+
+    /// <summary>Statistical (default), Onnx (the registry's anomaly model), Combined, or Subspace.</summary>
     public Scoring.DetectorMode Detector { get; init; } = Scoring.DetectorMode.Statistical;
 
     /// <summary>The anomaly model to load in the Onnx and Combined modes (folder, name, version, shadow).</summary>

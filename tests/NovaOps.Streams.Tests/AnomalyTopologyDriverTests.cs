@@ -20,14 +20,15 @@ public class AnomalyTopologyDriverTests
 
     private static (TopologyTestDriver Driver, PipelineMetrics Metrics) Driver(AnomalyTopologyOptions? options = null) => Driver(options, out _);
 
-    private static (TopologyTestDriver Driver, PipelineMetrics Metrics) Driver(AnomalyTopologyOptions? options, out ModelRegistry? anomalyModels)
+    private static (TopologyTestDriver Driver, PipelineMetrics Metrics) Driver(AnomalyTopologyOptions? options, out ModelRegistry? anomalyModels,
+        Func<FeatureSchema, IAnomalyDetector>? modelFree = null)
     {
         anomalyModels = null;
         options ??= new AnomalyTopologyOptions();
         var metrics = new PipelineMetrics("anomaly");
         var schema = new FeatureSchema(MetricNames.Standard);
         ModelScoring? model = null;
-        if (options.Detector != DetectorMode.Statistical)
+        if (options.Detector.UsesModel())
         {
             var registry = ModelRegistry.Open(options.Model, ModelKinds.Anomaly, new RunningFeatures(schema, options.Features.Window), poll: false);
             anomalyModels = registry;
@@ -39,7 +40,7 @@ public class AnomalyTopologyDriverTests
             var registry = ModelRegistry.Open(options.Prediction.Model, ModelKinds.Incident, new RunningFeatures(schema, options.Features.Window), poll: false);
             prediction = new PredictionScoring(registry, options.Prediction, options.MicroBatch, metrics);
         }
-        var scoring = new VmScoring(new WindowFeatureExtractor(schema, options.Features), new StatisticalDetector(schema), options, metrics, new ProcessedPositions(), TimeProvider.System,
+        var scoring = new VmScoring(new WindowFeatureExtractor(schema, options.Features), (modelFree ?? (s => new StatisticalDetector(s)))(schema), options, metrics, new ProcessedPositions(), TimeProvider.System,
             model, prediction);
         var decoder = new TelemetryDecoder(new TelemetryCodec(), metrics, TimeProvider.System);
         var config = new StreamConfig<StringSerDes, ByteArraySerDes> { ApplicationId = "test-anomaly" };
@@ -66,6 +67,26 @@ public class AnomalyTopologyDriverTests
         Assert.DoesNotContain(anomalies, a => a.WindowStartMs < Telemetry.Start + 14 * 60_000L);
         Assert.Equal(32, metrics.RecordsIn(Topics.Telemetry).Value);
         Assert.Equal(anomalies.Count, metrics.RecordsOut(Topics.Anomalies).Value);
+    }
+
+    [Fact]
+    public void The_subspace_detector_runs_per_vm_in_the_topology_as_it_does_in_detect()
+    {
+        var subspace = new NovaOps.Detection.Subspace.SubspaceDetectorOptions { WarmUpRows = 6, RefreshRows = 4, SmoothingRows = 1 };
+        var options = new AnomalyTopologyOptions { Detector = DetectorMode.Subspace, Subspace = subspace };
+        var (driver, _) = Driver(options, out var models, s => new NovaOps.Detection.Subspace.SubspaceDetector(s, subspace));
+        using var _ = driver;
+        Assert.Null(models); // no model is loaded in this mode
+        var input = driver.CreateInputTopic<string, byte[], StringSerDes, ByteArraySerDes>(Topics.Telemetry);
+        var output = driver.CreateOutputTopic<string, AnomalyEvent, StringSerDes, ProtobufSerDes<AnomalyEvent>>(Topics.Anomalies);
+        foreach (var (k, v) in Telemetry.Steady(vms: 1, 0, 16, stepSeconds: 30, spikeVm: "vm-0", spikeWindow: 14))
+            input.PipeInput(k, v);
+
+        var anomalies = output.ReadKeyValueList().Select(r => r.Message.Value).ToList();
+        var hot = Assert.Single(anomalies, a => a.WindowStartMs == Telemetry.Start + 14 * 60_000L);
+        Assert.StartsWith("subspace", hot.Detector);
+        Assert.Equal(MetricNames.CpuUtil, hot.Contributions[0].Metric);
+        Assert.DoesNotContain(anomalies, a => a.WindowStartMs < Telemetry.Start + 14 * 60_000L);
     }
 
     internal static string ModelsDirectory() => NovaOps.Tests.Shared.Repository.Path("models");

@@ -74,8 +74,8 @@ public sealed class PipelineBenchmark(NovaOpsSettings settings)
     /// <summary>What the measured app runs, e.g. "onnx (anomaly-autoencoder) + predictions (incident-gru)".</summary>
     private static string Describe(AnomalyTopologyOptions anomaly)
     {
-        string detector = anomaly.Detector == Streams.Anomaly.Scoring.DetectorMode.Statistical
-            ? "statistical" : $"{anomaly.Detector.ToString().ToLowerInvariant()} ({anomaly.Model.Name})";
+        string detector = Streams.Anomaly.Scoring.DetectorModes.UsesModel(anomaly.Detector)
+            ? $"{anomaly.Detector.ToString().ToLowerInvariant()} ({anomaly.Model.Name})" : anomaly.Detector.ToString().ToLowerInvariant();
         return anomaly.Prediction.Enabled ? $"{detector} + predictions ({anomaly.Prediction.Model.Name})" : detector;
     }
 
@@ -171,7 +171,7 @@ public sealed class PipelineBenchmark(NovaOpsSettings settings)
     private async Task<double> Pipeline(KafkaConnection kafka, TopicNames topics, AnomalyTopologyOptions anomaly, long n, CancellationToken ct)
     {
         var metrics = new PipelineMetrics("bench");
-        await using var app = new AnomalyApp(kafka.Client, topics, anomaly, StreamsFor(kafka, "bench"), Commands.DetectorChoice.Statistical(anomaly.Statistical), metrics);
+        await using var app = new AnomalyApp(kafka.Client, topics, anomaly, StreamsFor(kafka, "bench"), Commands.DetectorChoice.ModelFree(anomaly), metrics);
         var processed = metrics.RecordsIn(topics.Telemetry);
         await app.StartAsync(ct);
         return await RateUntil(() => (long)processed.Value, n, "the anomaly topology", ct);

@@ -38,7 +38,8 @@ public static class EvalNabCommand
         return cmd;
     }
 
-    public sealed record NabRun(string Detector, int Files, IReadOnlyList<NabProfileResult> Profiles)
+    /// <param name="PerFile">Each file at the standard profile's threshold.</param>
+    public sealed record NabRun(string Detector, int Files, IReadOnlyList<NabProfileResult> Profiles, IReadOnlyList<NabFileResult> PerFile)
     {
         public Dictionary<string, object> ToJson()
         {
@@ -46,6 +47,11 @@ public static class EvalNabCommand
             foreach (var p in Profiles) d[p.Profile] = Math.Round(p.NormalisedScore, 2);
             d["files"] = Files;
             d["detector"] = Detector;
+            d["per_file"] = PerFile.Select(f => new Dictionary<string, object>
+            {
+                ["file"] = f.Name, ["raw_standard"] = Math.Round(f.RawScore, 3), ["tp"] = f.TruePositives, ["fp"] = f.FalsePositives,
+                ["fn"] = f.FalseNegatives, ["windows"] = f.Windows,
+            }).ToList();
             return d;
         }
     }
@@ -57,7 +63,10 @@ public static class EvalNabCommand
         var files = NabCorpus.Load(data.FullName, labels.FullName);
         var scored = Score(files, choice, progress);
         var profiles = profilesFile is null ? NabProfile.Defaults : ReadProfiles(profilesFile);
-        return new NabRun(choice.Name, files.Count, profiles.Select(p => NabScorer.Score(scored, p)).ToList());
+        var results = profiles.Select(p => NabScorer.Score(scored, p)).ToList();
+        var standard = results.FirstOrDefault(r => r.Profile == "standard") ?? results[0];
+        var standardProfile = profiles.First(p => p.Name == standard.Profile);
+        return new NabRun(choice.Name, files.Count, results, NabScorer.PerFile(scored, standardProfile, standard.Threshold));
     }
 
     /// <summary>Every file scored row by row by a fresh detector of <paramref name="choice"/>, with its windows.</summary>

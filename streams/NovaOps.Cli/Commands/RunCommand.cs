@@ -21,8 +21,8 @@ internal static class RunCommand
         cmd.SetAction(async (parse, ct) =>
         {
             using var host = await Host.PrepareAsync(settings, parse.GetValue(bootstrap), "anomaly", ct);
-            await using var app = new AnomalyApp(host.Kafka, host.Topics, CommonOptions.WithDetector(settings, parse.GetValue(detector)), settings.Streams,
-                DetectorChoice.Statistical(settings.Anomaly.Statistical), host.Metrics, host.Logging);
+            var anomaly = CommonOptions.WithDetector(settings, parse.GetValue(detector));
+            await using var app = new AnomalyApp(host.Kafka, host.Topics, anomaly, settings.Streams, DetectorChoice.ModelFree(anomaly), host.Metrics, host.Logging);
             await app.StartAsync(ct);
             using var lag = new ConsumerLagProbe(host.Kafka, app.Positions, host.Metrics);
             return await Running(console, $"anomaly app [bold]{settings.Anomaly.ApplicationId}[/] running on {host.Topics.Telemetry} ({app.ActiveModel ?? "statistical detector"}); metrics on {host.MetricsUrl}",

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using NovaOps.Detection;
+using NovaOps.Detection.Context;
+using NovaOps.Detection.Subspace;
 using NovaOps.Detection.Likelihood;
 using NovaOps.Detection.Offline;
 using NovaOps.Models.Cards;
@@ -42,12 +44,13 @@ internal sealed class SeriesDetectorChoice : IDisposable
         {
             "onnx" => _ => series.Cooled(Model()),
             "combined" => schema => series.Cooled(new CombinedDetector(series.NormalisedStatistical(schema), Model())),
-            "context" => schema => series.Likelihood.Enabled ? series.Cooled(series.Normalised(new NovaOps.Detection.Context.ContextDetector(schema, series.Context with { RestRows = 0 }), LikelihoodInput.Score)) : new NovaOps.Detection.Context.ContextDetector(schema, series.Context),
-            "auto" => schema => schema.MetricCount == 1
-                ? new NovaOps.Detection.Context.ContextDetector(schema, series.Context)
-                : new NovaOps.Detection.Subspace.SubspaceDetector(schema, series.Subspace),
-            "ensemble" => schema => new CombinedDetector(new NovaOps.Detection.Subspace.SubspaceDetector(schema, series.Subspace), new NovaOps.Detection.Context.ContextDetector(schema, series.Context)),
-            "subspace" => schema => new NovaOps.Detection.Subspace.SubspaceDetector(schema, series.Subspace),
+            // With the likelihood on, context novelty rests through the cooldown on the likelihood's scale instead of its own.
+            "context" => schema => series.Likelihood.Enabled
+                ? series.Cooled(series.Normalised(new ContextDetector(schema, series.Context with { RestRows = 0 }), LikelihoodInput.Score))
+                : new ContextDetector(schema, series.Context),
+            "subspace" => schema => new SubspaceDetector(schema, series.Subspace),
+            "ensemble" => schema => new CombinedDetector(new SubspaceDetector(schema, series.Subspace), new ContextDetector(schema, series.Context)),
+            "auto" => schema => schema.MetricCount == 1 ? new ContextDetector(schema, series.Context) : new SubspaceDetector(schema, series.Subspace),
             _ => series.StatisticalDetector,
         };
         Name = Factory(new FeatureSchema(["value"])).Name;

@@ -30,8 +30,8 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options, IA
         var metrics = new PipelineMetrics("anomaly");
         using var endpoint = TryServeMetrics(metrics);
         var anomaly = CommonOptions.WithDetector(settings, options.Detector);
-        var detectorFactory = Commands.DetectorChoice.Statistical(anomaly.Statistical);
-        string statisticalName = detectorFactory(new FeatureSchema(Contracts.MetricNames.Standard)).Name;
+        var detectorFactory = Commands.DetectorChoice.ModelFree(anomaly);
+        string modelFreeName = detectorFactory(new FeatureSchema(Contracts.MetricNames.Standard)).Name;
         // A fresh state directory per run: the demo always starts from an empty fleet history.
         var streams = settings.Streams with
         {
@@ -42,8 +42,8 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options, IA
         string detectorName = anomaly.Detector switch
         {
             Streams.Anomaly.Scoring.DetectorMode.Onnx => app.ActiveModel!,
-            Streams.Anomaly.Scoring.DetectorMode.Combined => $"combined({statisticalName}, {app.ActiveModel})",
-            _ => statisticalName,
+            Streams.Anomaly.Scoring.DetectorMode.Combined => $"combined({modelFreeName}, {app.ActiveModel})",
+            _ => modelFreeName,
         };
         await app.StartAsync(ct);
         // The RCA app reports on the same registry (one /metrics for the demo).

@@ -33,14 +33,11 @@ public sealed class SeriesScorer
         _detector.InitState(_detectorState);
     }
 
-    /// <summary>Score of this row in [0, 1]; a missing (NaN) value scores 0 and leaves the history as it is.</summary>
+    /// <summary>Score of this row of a single series in [0, 1]; a missing (NaN) value scores 0 and leaves the history as it is.</summary>
     public double Next(long timestampMs, double value)
     {
-        if (!double.IsFinite(value)) return 0;
         _values[0] = value;
-        _extractor.Add(_extractorState, timestampMs, _values, _features);
-        if (_extractor.Close(_extractorState, _features) is null) return 0;
-        return _detector.Score(_features, _detectorState, _contributions);
+        return Next(timestampMs, _values);
     }
 
     /// <summary>

@@ -4,6 +4,9 @@ namespace NovaOps.Evaluation.Nab;
 public sealed record NabProfileResult(string Profile, double Threshold, double RawScore, double NormalisedScore,
     int TruePositives, int FalsePositives, int FalseNegatives);
 
+/// <summary>One file's raw score and counts at a corpus threshold.</summary>
+public sealed record NabFileResult(string Name, double RawScore, int TruePositives, int FalsePositives, int FalseNegatives, int Windows);
+
 /// <summary>
 /// NAB's scoring rules (see the dataset README): earliest detection per window rewarded by a
 /// sigmoid of its position, missed windows cost the FN weight, detections outside windows cost the
@@ -44,6 +47,14 @@ public static class NabScorer
     /// <summary>Raw score of the corpus at one threshold.</summary>
     public static double RawScore(IReadOnlyList<NabSeries> corpus, NabProfile profile, double threshold) =>
         Evaluate(corpus.Select(Prepare).ToList(), profile, threshold).Raw;
+
+    /// <summary>Each file's share of the corpus' result at one threshold (where a detector gains and loses).</summary>
+    public static IReadOnlyList<NabFileResult> PerFile(IReadOnlyList<NabSeries> corpus, NabProfile profile, double threshold) =>
+        [.. corpus.Select(s =>
+        {
+            var r = Evaluate([Prepare(s)], profile, threshold);
+            return new NabFileResult(s.Name, r.Raw, r.Tp, r.Fp, r.Fn, s.Windows.Count);
+        })];
 
     private sealed record Prepared(NabSeries Series, int[] WindowOf, double[] Weight);
 

@@ -11,6 +11,19 @@ public enum DetectorMode
 
     /// <summary>Both: a window is an anomaly when either detector reaches its threshold; the event carries the higher one.</summary>
     Combined,
+
+    /// <summary>
+    /// The subspace detector (no model): each VM's normal relations between its metrics, learnt from its own windows;
+    /// the same code as <c>novaops detect</c> and <c>eval servers</c> for rows of several metrics.
+    /// </summary>
+    Subspace,
+}
+
+/// <summary>What a mode needs.</summary>
+public static class DetectorModes
+{
+    /// <summary>True for the modes that score with the registry's ONNX model.</summary>
+    public static bool UsesModel(this DetectorMode mode) => mode is DetectorMode.Onnx or DetectorMode.Combined;
 }
 
 /// <summary>

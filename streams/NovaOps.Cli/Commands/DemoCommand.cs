@@ -12,7 +12,11 @@ internal static class DemoCommand
         var defaults = new DemoOptions();
         var vms = new Option<int>("--vms") { Description = "VMs in the simulated fleet", DefaultValueFactory = _ => defaults.Vms };
         var duration = new Option<double>("--duration") { Description = "Wall-clock seconds of simulation", DefaultValueFactory = _ => defaults.Duration.TotalSeconds };
-        var seed = new Option<int>("--seed") { Description = "Simulator seed", DefaultValueFactory = _ => defaults.Seed };
+        var seed = new Option<int>("--seed") { Description = "Simulator seed (default: the first held-out seed; 42, the models' training seed, flatters)", DefaultValueFactory = _ => defaults.Seed };
+        var seeds = new Option<string?>("--seeds")
+        {
+            Description = $"Run once per seed (comma-separated, e.g. {string.Join(",", NovaOps.Simulator.SimulatorSeeds.Evaluation)}) and report each figure's mean, spread and 95 % interval",
+        };
         var rate = new Option<double>("--rate") { Description = "Telemetry records per second", DefaultValueFactory = _ => defaults.Rate };
         var bootstrap = CommonOptions.BootstrapServers();
         var summaryJson = new Option<FileInfo?>("--summary-json") { Description = "Write the run's summary as JSON to this file" };
@@ -30,7 +34,7 @@ internal static class DemoCommand
         };
         var runDir = new Option<string?>("--run-dir") { Description = "Record the run in this folder (faults, telemetry of the VMs they hit, anomalies, predictions, actions) for `novaops report`" };
         var cmd = new Command("demo", "Run broker, simulator, anomaly, RCA and remediation end to end and score the loop against the ground truth")
-            { vms, duration, seed, rate, bootstrap, summaryJson, detector, remediation, approveAfter, runDir };
+            { vms, duration, seed, seeds, rate, bootstrap, summaryJson, detector, remediation, approveAfter, runDir };
         cmd.SetAction(async (parse, ct) =>
         {
             var options = defaults with
@@ -47,6 +51,21 @@ internal static class DemoCommand
             };
             if (options.Vms < 1 || options.Duration <= TimeSpan.Zero || options.Rate <= 0)
                 throw new CliException("--vms, --duration and --rate must be positive");
+            if (SeedStatistics.ParseSeeds(parse.GetValue(seeds)) is { } list)
+            {
+                if (options.RunDirectory is not null) throw new CliException("--run-dir records one run: give --seed, not --seeds");
+                var runs = new List<DemoSummary>();
+                foreach (int s in list)
+                {
+                    console.MarkupLineInterpolated($"[bold]seed {s}[/] ({runs.Count + 1} of {list.Count})");
+                    runs.Add((await new DemoRunner(settings, options with { Seed = s }, console).RunAsync(ct)).Summary);
+                }
+                var stats = SeedStatistics.Of(runs);
+                PrintSeeds(console, runs, stats);
+                JsonOutput.Write(parse.GetValue(summaryJson), SeedsJson(runs, stats));
+                return 0;
+            }
+            if (SimulatorSeedsWarning(options.Seed) is { } warning) console.MarkupLine(warning);
             var (summary, report, loop) = await new DemoRunner(settings, options, console).RunAsync(ct);
             Print(console, summary, report, loop);
             JsonOutput.Write(parse.GetValue(summaryJson), summary);
@@ -55,16 +74,46 @@ internal static class DemoCommand
         return cmd;
     }
 
+    private static string? SimulatorSeedsWarning(int seed) => NovaOps.Simulator.SimulatorSeeds.IsTraining(seed)
+        ? $"[yellow]seed {seed} is a training seed: the shipped models learnt this fleet, so its figures flatter them[/]" : null;
+
+    private static readonly string[] SeedFigures =
+    [
+        "precision", "recall", "median_detection_delay_s", "early_warnings", "median_early_warning_lead_s", "alarm_episodes",
+        "incident_precision", "incident_recall", "median_lead_time_s", "rca_top1", "rca_top3", "mttr_median_s", "automation_rate",
+    ];
+
+    private static void PrintSeeds(IAnsiConsole console, IReadOnlyList<DemoSummary> runs, IReadOnlyList<SeedStatistic> stats)
+    {
+        var table = new Table().Title($"{runs.Count} seeds ({string.Join(", ", runs.Select(r => r.Seed))}): mean ± 95 % interval")
+            .AddColumns("figure", "mean", "± 95 %", "sd", "runs");
+        foreach (var s in stats.Where(s => SeedFigures.Contains(s.Name)).OrderBy(s => Array.IndexOf(SeedFigures, s.Name)))
+            table.AddRow(s.Name, $"{s.Mean:G4}", double.IsNaN(s.HalfWidth95) ? "-" : $"{s.HalfWidth95:G3}", $"{s.StandardDeviation:G3}", $"{s.Runs}");
+        console.Write(table);
+    }
+
+    private static Dictionary<string, object> SeedsJson(IReadOnlyList<DemoSummary> runs, IReadOnlyList<SeedStatistic> stats) => new()
+    {
+        ["seeds"] = runs.Select(r => r.Seed).ToList(),
+        ["detector"] = runs[0].Detector,
+        ["runs"] = runs,
+        ["mean"] = stats.ToDictionary(s => s.Name, s => (object)Math.Round(s.Mean, 4)),
+        ["sd"] = stats.ToDictionary(s => s.Name, s => (object)Math.Round(s.StandardDeviation, 4)),
+        ["ci95"] = stats.ToDictionary(s => s.Name, s => (object)(double.IsNaN(s.HalfWidth95) ? 0 : Math.Round(s.HalfWidth95, 4))),
+        ["runs_with"] = stats.ToDictionary(s => s.Name, s => (object)s.Runs),
+    };
+
     private static void Print(IAnsiConsole console, DemoSummary s, Evaluation.GroundTruth.DetectionReport report, Evaluation.GroundTruth.ClosedLoopReport loop)
     {
         var outcomes = loop.Faults.ToDictionary(f => f.FaultId);
         var faults = new Table().Title("Injected faults (times from onset; negative: before it)")
-            .AddColumns("fault", "kind", "root cause", "detected", "delay after onset", "first action", "recovered", "ended by", "human");
+            .AddColumns("fault", "kind", "root cause", "detected", "delay after onset", "early warning", "first action", "recovered", "ended by", "human");
         foreach (var f in report.Faults)
         {
             var o = outcomes.GetValueOrDefault(f.FaultId);
             faults.AddRow(Markup.Escape(f.FaultId), f.Kind.ToString(), Markup.Escape(f.RootCause), f.Detected ? "[green]yes[/]" : "[red]no[/]",
                 f.DelaySeconds is { } d ? $"{d:F0} s" : "-",
+                f.EarlyWarningLeadSeconds is { } w ? $"{w:F0} s before" : "-",
                 o?.FirstActionSeconds is { } a ? $"{a:F0} s" : "-",
                 o is null ? "-" : $"{o.RecoverSeconds:F0} s",
                 o?.ResolvedBy is { } by ? Markup.Escape(by) : "planned end",
@@ -73,11 +122,12 @@ internal static class DemoCommand
         console.Write(faults);
         var table = new Table().Title("Summary").AddColumns("metric", "value")
             .AddRow("events in", $"{s.EventsIn:N0}")
-            .AddRow("anomalies", $"{s.Anomalies:N0}")
+            .AddRow("anomaly windows / alarm episodes", $"{s.Anomalies:N0} / {s.AlarmEpisodes:N0}")
             .AddRow("faults injected / detected", $"{s.FaultsInjected} / {s.FaultsDetected}")
-            .AddRow("precision", $"{s.Precision:P1}")
+            .AddRow("precision (episodes)", $"{s.Precision:P1}")
             .AddRow("recall", $"{s.Recall:P1}")
-            .AddRow("median detection delay", s.MedianDetectionDelaySeconds is { } m ? $"{m:F0} s" : "-")
+            .AddRow("median detection delay from onset", s.MedianDetectionDelaySeconds is { } m ? $"{m:F0} s" : "-")
+            .AddRow("early warnings (median lead)", $"{s.EarlyWarnings}" + (s.MedianEarlyWarningLeadSeconds is { } lead ? $" ({lead:F0} s)" : ""))
             .AddRow("dead-lettered", $"{s.DeadLettered:N0}")
             .AddRow("simulated / wall", $"{s.SimulatedMinutes:F0} min / {s.WallSeconds:F0} s");
         if (s.IncidentModel is not null)

@@ -2,20 +2,27 @@ using System.Text.Json.Serialization;
 
 namespace NovaOps.Cli.Demo;
 
-/// <summary>The demo's summary JSON.</summary>
+/// <summary>
+/// The demo's summary JSON. Precision counts alarm episodes (runs of anomalous windows of one VM), not windows; the
+/// detection delay is from onset, and alarms during a precursor are early warnings, apart.
+/// </summary>
 public sealed record DemoSummary(
     [property: JsonPropertyName("events_in")] long EventsIn,
     [property: JsonPropertyName("anomalies")] int Anomalies,
+    [property: JsonPropertyName("alarm_episodes")] int AlarmEpisodes,
     [property: JsonPropertyName("faults_injected")] int FaultsInjected,
     [property: JsonPropertyName("faults_detected")] int FaultsDetected,
     [property: JsonPropertyName("precision")] double Precision,
     [property: JsonPropertyName("recall")] double Recall,
     [property: JsonPropertyName("median_detection_delay_s")] double? MedianDetectionDelaySeconds,
+    [property: JsonPropertyName("early_warnings")] int EarlyWarnings,
+    [property: JsonPropertyName("median_early_warning_lead_s")] double? MedianEarlyWarningLeadSeconds,
     [property: JsonPropertyName("dead_lettered")] long DeadLettered,
     [property: JsonPropertyName("vms")] int Vms,
     [property: JsonPropertyName("simulated_minutes")] double SimulatedMinutes,
     [property: JsonPropertyName("wall_seconds")] double WallSeconds,
     [property: JsonPropertyName("seed")] int Seed,
+    [property: JsonPropertyName("training_seed")] bool TrainingSeed,
     [property: JsonPropertyName("detector")] string Detector,
     [property: JsonPropertyName("predictions")] int Predictions,
     [property: JsonPropertyName("incident_precision")] double? IncidentPrecision,

@@ -26,7 +26,7 @@ public static class ClosedLoopEvaluation
         IReadOnlyCollection<PredictionEvent> predictions, IReadOnlyCollection<ActionRecord> actions, TimeSpan grace)
     {
         var detection = DetectionEvaluation.Evaluate(labels, anomalies, grace);
-        var detectedAt = detection.Faults.Where(f => f.DelaySeconds is not null).ToDictionary(f => f.FaultId, f => f.DelaySeconds!.Value);
+        var detectedAt = detection.Faults.Where(f => f.FirstAlarmSeconds is not null).ToDictionary(f => f.FaultId, f => f.FirstAlarmSeconds!.Value);
         var outcomes = new List<LoopOutcome>();
         foreach (var l in labels)
         {

@@ -17,7 +17,8 @@ public class FoldTuningTests
         // Fold 1 (even items) is held out: chosen on fold 2 is "b", which scores 2 there where "a" would have scored 10.
         Assert.Equal(new HeldOut(1, "b", 5, 2, "a", 10), result.HeldOut[0]);
         Assert.Equal(new HeldOut(2, "a", 10, 1, "b", 5), result.HeldOut[1]);
-        Assert.Equal("b", result.Chosen);
+        Assert.Equal(1.5, result.HeldOutMean); // what choosing by folds scores on a fold it did not see
+        Assert.Equal("a", result.Chosen);      // shipped: the best mean over both folds, 5.5 against 3.5
     }
 
     [Fact]

@@ -39,7 +39,8 @@ public static class EvalNabCommand
     }
 
     /// <param name="PerFile">Each file at the standard profile's threshold.</param>
-    public sealed record NabRun(string Detector, int Files, IReadOnlyList<NabProfileResult> Profiles, IReadOnlyList<NabFileResult> PerFile)
+    /// <param name="StateBytes">State per series (window features and detector).</param>
+    public sealed record NabRun(string Detector, int Files, IReadOnlyList<NabProfileResult> Profiles, IReadOnlyList<NabFileResult> PerFile, int StateBytes)
     {
         public Dictionary<string, object> ToJson()
         {
@@ -47,6 +48,7 @@ public static class EvalNabCommand
             foreach (var p in Profiles) d[p.Profile] = Math.Round(p.NormalisedScore, 2);
             d["files"] = Files;
             d["detector"] = Detector;
+            d["state_bytes"] = StateBytes;
             d["per_file"] = PerFile.Select(f => new Dictionary<string, object>
             {
                 ["file"] = f.Name, ["raw_standard"] = Math.Round(f.RawScore, 3), ["tp"] = f.TruePositives, ["fp"] = f.FalsePositives,
@@ -66,7 +68,8 @@ public static class EvalNabCommand
         var results = profiles.Select(p => NabScorer.Score(scored, p)).ToList();
         var standard = results.FirstOrDefault(r => r.Profile == "standard") ?? results[0];
         var standardProfile = profiles.First(p => p.Name == standard.Profile);
-        return new NabRun(choice.Name, files.Count, results, NabScorer.PerFile(scored, standardProfile, standard.Threshold));
+        return new NabRun(choice.Name, files.Count, results, NabScorer.PerFile(scored, standardProfile, standard.Threshold),
+            new Detection.Offline.SeriesScorer(choice.Factory, choice.Series.Features).StateBytes);
     }
 
     /// <summary>Every file scored row by row by a fresh detector of <paramref name="choice"/>, with its windows.</summary>

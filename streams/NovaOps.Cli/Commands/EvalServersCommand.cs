@@ -35,14 +35,16 @@ public static class EvalServersCommand
                 table.AddRow(s.Server, $"{s.AveragePrecision:F3}", $"{s.BestF1:F3}", $"{s.EventRecall:F3}", $"{s.Segments}");
             table.AddRow("[bold]mean[/]", $"[bold]{result.AveragePrecision:F3}[/]", $"[bold]{result.BestF1:F3}[/]", $"[bold]{result.EventRecall:F3}[/]", "");
             console.Write(table);
-            console.MarkupLineInterpolated($"{result.Rows:N0} test rows scored at {result.RowsPerSecond:N0} rows/s (one thread, learning the history included)");
+            console.MarkupLineInterpolated($"{result.Rows:N0} test rows scored at {result.RowsPerSecond:N0} rows/s (one thread, learning the history included); state {result.StateBytes:N0} bytes per server, {result.StateBytesPerVm:N0} for a VM's metrics");
             JsonOutput.Write(parse.GetValue(json), result.ToJson());
             return 0;
         });
         return cmd;
     }
 
-    public sealed record ServersRun(string Detector, IReadOnlyList<ServerScore> PerServer, long Rows, double RowsPerSecond)
+    /// <param name="StateBytes">State per server (its metrics' window features and the detector).</param>
+    /// <param name="StateBytesPerVm">The same detector's state for a VM's standard metrics in the anomaly topology.</param>
+    public sealed record ServersRun(string Detector, IReadOnlyList<ServerScore> PerServer, long Rows, double RowsPerSecond, int StateBytes, int StateBytesPerVm)
     {
         public int Servers => PerServer.Count;
         public double AveragePrecision => PerServer.Average(s => s.AveragePrecision);
@@ -57,6 +59,8 @@ public static class EvalServersCommand
             ["event_recall"] = Math.Round(EventRecall, 4),
             ["detector"] = Detector,
             ["rows_per_second"] = Math.Round(RowsPerSecond),
+            ["state_bytes"] = StateBytes,
+            ["state_bytes_per_vm"] = StateBytesPerVm,
             ["per_server"] = PerServer.Select(s => new Dictionary<string, object>
             {
                 ["server"] = s.Server, ["ap"] = Math.Round(s.AveragePrecision, 4), ["best_f1"] = Math.Round(s.BestF1, 4),
@@ -95,6 +99,8 @@ public static class EvalServersCommand
             progress?.Report(results.Count / (double)cases.Count);
         }
         double seconds = clock.Elapsed.TotalSeconds;
-        return new ServersRun(choice.NameFor(cases[0].Test.Columns), results, cases.Sum(c => (long)c.Test.Count), rows / Math.Max(seconds, 1e-9));
+        return new ServersRun(choice.NameFor(cases[0].Test.Columns), results, cases.Sum(c => (long)c.Test.Count), rows / Math.Max(seconds, 1e-9),
+            new SeriesScorer(choice.Factory, cases[0].Test.Columns, choice.Series.Features).StateBytes,
+            new SeriesScorer(choice.Factory, NovaOps.Contracts.MetricNames.Standard, choice.Series.Features).StateBytes);
     }
 }

@@ -77,7 +77,7 @@ public static class TuneCommand
         foreach (var h in result.HeldOut)
             table.AddRow($"{h.Fold}", Markup.Escape(h.ChosenLabel), $"{h.ChosenOnOthers:F3}", $"{h.ScoreHere:F3}", $"{h.BestHere:F3}");
         console.Write(table);
-        console.MarkupLineInterpolated($"{result.Candidates.Count} candidates; ship the choice made without fold 1: [bold]{result.Chosen}[/]");
+        console.MarkupLineInterpolated($"{result.Candidates.Count} candidates; held out, the choice scores {result.HeldOutMean:F3} on average; chosen on all folds (to ship): [bold]{Markup.Escape(result.Chosen)}[/]");
     }
 
     private static Dictionary<string, object> ToJson(TuningResult result, string detector, string benchmark) => new()
@@ -86,6 +86,8 @@ public static class TuneCommand
         ["detector"] = detector,
         ["folds"] = result.HeldOut.Count,
         ["chosen"] = result.Chosen,
+        ["chosen_folds"] = result.Candidates.First(c => c.Label == result.Chosen).Folds.Select(v => Math.Round(v, 4)).ToList(),
+        ["held_out_mean"] = Math.Round(result.HeldOutMean, 4),
         ["held_out"] = result.HeldOut.Select(h => new Dictionary<string, object>
         {
             ["fold"] = h.Fold, ["chosen"] = h.ChosenLabel, ["score_on_others"] = Math.Round(h.ChosenOnOthers, 4),

@@ -3,11 +3,17 @@ namespace NovaOps.Cli.Tuning;
 /// <summary>A candidate's objective on each fold.</summary>
 public sealed record CandidateScore(string Label, double[] Folds);
 
-/// <summary>What the folds chose: for each fold, the candidate best on the other folds and its score on this one (held out).</summary>
+/// <summary>
+/// What the folds chose: the parameters to ship, best over all folds' mean (<see cref="Chosen"/>), and how the same
+/// procedure does on data it did not see: for each fold, the candidate best on the other folds and its score on this one.
+/// </summary>
 public sealed record TuningResult(IReadOnlyList<CandidateScore> Candidates, IReadOnlyList<HeldOut> HeldOut)
 {
-    /// <summary>The parameters chosen on the first selection fold (<see cref="HeldOut"/>[0]'s choice), the ones to ship.</summary>
-    public string Chosen => HeldOut[0].ChosenLabel;
+    /// <summary>The candidate with the best mean over the folds: the parameters to ship.</summary>
+    public string Chosen => Candidates.MaxBy(c => c.Folds.Average())!.Label;
+
+    /// <summary>The cross-validated estimate of the choice: the mean of the held-out folds' scores.</summary>
+    public double HeldOutMean => HeldOut.Average(h => h.ScoreHere);
 }
 
 /// <param name="Fold">The fold scored (1-based), which took no part in the choice.</param>
@@ -17,7 +23,8 @@ public sealed record HeldOut(int Fold, string ChosenLabel, double ChosenOnOthers
 /// Chooses parameters by folds of a benchmark's items (files, servers), never per item: items are split into folds in
 /// name order (item i goes to fold i mod k); each candidate is scored on each fold; for each fold the candidate with
 /// the best mean over the other folds is reported with its score on the held-out fold, next to the best that fold
-/// alone would have chosen (what the choice costs there).
+/// alone would have chosen (what the choice costs there). The parameters shipped are then chosen on all folds, and the
+/// held-out scores are the estimate of what that choice scores on files or servers it never saw.
 /// </summary>
 public static class FoldTuning
 {

@@ -14,9 +14,10 @@ public static class ParameterGrid
     public static IReadOnlyList<Candidate> For(string detector) => detector switch
     {
         "context" => Cross(
-            [.. new[] { 4, 6, 8, 12 }.Select(v => Set($"levels={v}", o => o with { Context = o.Context with { Levels = v } }))],
-            [.. new[] { 1, 2, 3, 4 }.Select(v => Set($"order={v}", o => o with { Context = o.Context with { MaxOrder = v } }))],
-            [.. new[] { 150, 300, 600 }.Select(v => Set($"warmup={v}", o => o with { Context = o.Context with { WarmUpRows = v } }))],
+            [.. new[] { 4, 6, 8 }.Select(v => Set($"levels={v}", o => o with { Context = o.Context with { Levels = v } }))],
+            [.. new[] { 2, 4, 6 }.Select(v => Set($"order={v}", o => o with { Context = o.Context with { MaxOrder = v } }))],
+            [.. new[] { 1.0, 0.5 }.Select(v => Set($"order_weight={v}", o => o with { Context = o.Context with { OrderWeight = v } }))],
+            [.. new[] { 300, 600 }.Select(v => Set($"warmup={v}", o => o with { Context = o.Context with { WarmUpRows = v } }))],
             [.. new[] { 60, 120, 240 }.Select(v => Set($"rest={v}", o => o with { Context = o.Context with { RestRows = v } }))],
             [.. new[] { 0.75, 1.0 }.Select(v => Set($"alarm={v}", o => o with { Context = o.Context with { AlarmAbove = v } }))]),
         "subspace" => Cross(

@@ -94,7 +94,7 @@ public sealed class ContextDetector : IAnomalyDetector
         recent[0] = level;
 
         var memory = s.Slice(MetricHeader + _options.MaxOrder, _cells);
-        int contexts = 0;
+        double contexts = 0, weight = 1;
         double novelty = 0;
         ulong hash = 14695981039346656037UL;
         for (int order = 1; order <= recent.Length && !double.IsNaN(recent[order - 1]); order++)
@@ -105,8 +105,9 @@ public sealed class ContextDetector : IAnomalyDetector
             int cell = slot / CountersPerCell, shift = slot % CountersPerCell * CounterBits;
             long word = (long)memory[cell];
             long count = (word >> shift) & CounterMax;
-            contexts++;
-            novelty += 1.0 / (1 + count * _options.CountWeight);
+            contexts += weight;
+            novelty += weight / (1 + count * _options.CountWeight);
+            weight *= _options.OrderWeight;
             if (count < CounterMax) memory[cell] = word + (1L << shift);
         }
         return contexts == 0 ? 0 : novelty / contexts;

@@ -2,8 +2,8 @@ namespace NovaOps.Detection.Context;
 
 /// <summary>
 /// How a <see cref="ContextDetector"/> quantises values, remembers contexts and holds back repeated alarms. The levels,
-/// order, warm-up, rest and alarm defaults were chosen by <c>novaops tune nab</c> on alternate NAB development files
-/// (docs/benchmarks.md has the grid and the held-out fold).
+/// order, order weight, warm-up, rest and alarm defaults are the best mean of <c>novaops tune nab</c>'s two folds of NAB
+/// development files (docs/benchmarks.md has the grid and what the choice scores on a fold it did not see).
 /// </summary>
 public sealed record ContextDetectorOptions
 {
@@ -14,7 +14,10 @@ public sealed record ContextDetectorOptions
     public int Levels { get; init; } = 6;
 
     /// <summary>Longest sequence of recent levels that forms a context (1: the level alone).</summary>
-    public int MaxOrder { get; init; } = 4;
+    public int MaxOrder { get; init; } = 6;
+
+    /// <summary>Weight of each order relative to the one below it in the average (1: all orders alike).</summary>
+    public double OrderWeight { get; init; } = 0.5;
 
     /// <summary>Counters of each metric's context memory (how often each context was seen, hashed, saturating at 255).</summary>
     public int MemorySlots { get; init; } = 1 << 13;

@@ -33,6 +33,9 @@ public sealed class SeriesScorer
         _detector.InitState(_detectorState);
     }
 
+    /// <summary>Bytes of state the series keeps (window features and detector), as the topology keeps per VM.</summary>
+    public int StateBytes => (_extractorState.Length + _detectorState.Length) * sizeof(double);
+
     /// <summary>Score of this row of a single series in [0, 1]; a missing (NaN) value scores 0 and leaves the history as it is.</summary>
     public double Next(long timestampMs, double value)
     {

@@ -2,8 +2,9 @@ namespace NovaOps.Detection.Subspace;
 
 /// <summary>
 /// How a <see cref="SubspaceDetector"/> learns an entity's normal relations between its metrics and scores a row. The
-/// defaults of the variance, inside weight, smallest deviation and smoothing were chosen by <c>novaops tune servers</c>
-/// on alternate ASD development servers (docs/benchmarks.md has the grid and the held-out fold).
+/// defaults of the variance, inside weight, smallest deviation and smoothing are the best mean of <c>novaops tune
+/// servers</c>'s two folds of ASD development servers (docs/benchmarks.md has the grid and what the choice scores on a
+/// fold it did not see).
 /// </summary>
 public sealed record SubspaceDetectorOptions
 {

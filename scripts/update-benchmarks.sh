@@ -55,6 +55,7 @@ for d in statistical subspace; do
   if fresh demo-seeds-$d.json; then NOVAOPS__METRICS__PORT=0 $novaops demo --vms 1000 --duration 60 --seeds $seeds --remediation off --detector $d --summary-json "$out/demo-seeds-$d.json"; fi
 done
 if fresh demo-seeds-on.json; then NOVAOPS__METRICS__PORT=0 $novaops demo --vms 1000 --duration 60 --seeds $seeds --summary-json "$out/demo-seeds-on.json"; fi
+if fresh demo-seeds-on-subspace.json; then NOVAOPS__METRICS__PORT=0 $novaops demo --vms 1000 --duration 60 --seeds $seeds --detector subspace --summary-json "$out/demo-seeds-on-subspace.json"; fi
 if fresh bench-placement.json; then $novaops bench placement --json "$out/bench-placement.json"; fi
 if fresh bench-failover.json; then $novaops bench failover --json "$out/bench-failover.json"; fi
 # A region at three sizes: an hour of 2,000 and of 100,000 VMs, five minutes of a million (an hour of a million takes
@@ -69,6 +70,7 @@ python3 - "$out" "$machine" "$(date -u +%Y-%m-%d)" "$bench_cmd" "$nab_cmd" "$dem
 import json, sys
 out, machine, date, bench_cmd, nab_cmd, demo_cmd, inference_cmd, incident_cmd, rca_cmd, placement_cmd, failover_cmd, scale_cmd, servers_cmd, tune_cmd = sys.argv[1:]
 don = json.load(open(f"{out}/demo-seeds-on.json"))
+donsub = json.load(open(f"{out}/demo-seeds-on-subspace.json"))
 pl = json.load(open(f"{out}/bench-placement.json"))
 fo = json.load(open(f"{out}/bench-failover.json"))
 scales = [json.load(open(f"{out}/bench-scale-{v}.json")) for v in (2000, 100000, 1000000)]
@@ -364,7 +366,14 @@ no human paged or asked.
 
 | remediation | actions executed | blocked by guardrails | approvals asked | pages | faults ended by actions | prevented before onset | MTTR median (s) | automation rate |
 |---|---:|---:|---:|---:|---:|---:|---:|---:|
-""" + "\n".join(f"| {x['runs'][0]['remediation']} | {ms(x, 'actions_executed', '.1f')} | {ms(x, 'actions_blocked_by_guardrails', '.1f')} | {ms(x, 'approvals_requested', '.1f')} | {ms(x, 'pages', '.1f')} | {ms(x, 'faults_resolved_by_actions', '.1f')} | {ms(x, 'faults_prevented', '.1f')} | {ms(x, 'mttr_median_s', '.0f')} | {ms(x, 'automation_rate', '.3f')} |" for x in [don, d]) + f"""
+""" + "\n".join(f"| {x['runs'][0]['remediation']}, `{x['detector']}` | {ms(x, 'actions_executed', '.1f')} | {ms(x, 'actions_blocked_by_guardrails', '.1f')} | {ms(x, 'approvals_requested', '.1f')} | {ms(x, 'pages', '.1f')} | {ms(x, 'faults_resolved_by_actions', '.1f')} | {ms(x, 'faults_prevented', '.1f')} | {ms(x, 'mttr_median_s', '.0f')} | {ms(x, 'automation_rate', '.3f')} |" for x in [don, donsub, d]) + f"""
+
+Where we lose: the subspace detector, best on every detection figure above, is not the topology's default, because with
+the executor on it drove an action storm on one fleet: seed {max(donsub['runs'], key=lambda r: r['actions_blocked_by_guardrails'])['seed']} ran
+{max(donsub['runs'], key=lambda r: r['actions_blocked_by_guardrails'])['actions_executed']:,} actions and had
+{max(donsub['runs'], key=lambda r: r['actions_blocked_by_guardrails'])['actions_blocked_by_guardrails']:,} blocked by the guardrails, where the ONNX model's run of
+the same seed ran {next(r for r in don['runs'] if r['seed'] == max(donsub['runs'], key=lambda r: r['actions_blocked_by_guardrails'])['seed'])['actions_executed']:,} and had {next(r for r in don['runs'] if r['seed'] == max(donsub['runs'], key=lambda r: r['actions_blocked_by_guardrails'])['seed'])['actions_blocked_by_guardrails']:,} blocked. The guardrails held,
+but an executor that proposes that many actions is not one to ship; the closed loop is measured and fixed next (issue 20).
 
 The demo's fleet gets few faults (4 an hour, a fifth of the rate `eval incident` uses), so incidents are rare and most
 alarms are not followed by an onset within the horizon; `eval incident` measures the predictor where incidents are

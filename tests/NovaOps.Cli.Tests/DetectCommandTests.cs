@@ -89,6 +89,14 @@ public sealed class DetectCommandTests : IDisposable
     }
 
     [Fact]
+    public void The_series_model_on_several_columns_is_a_clear_error()
+    {
+        var input = Csv("two.csv", ["timestamp,cpu,mem", "1600000000,1,2", "1600000300,1,2"]);
+        var e = Assert.Throws<CliException>(() => DetectCommand.Run(input, new FileInfo(Path.Combine(_dir.FullName, "two-out.csv")), null, "timestamp", Settings, "onnx"));
+        Assert.Contains("--detector onnx scores a single column", e.Message);
+    }
+
+    [Fact]
     public void Scores_every_numeric_column_as_one_row_after_learning_the_history()
     {
         // Two metrics that move together; in the scored part one breaks the relation at row 150 while each stays in its own range.

@@ -116,6 +116,7 @@ public class ProcessesTests
             string bootstrap = (await broker.WaitForLineAsync("BOOTSTRAP=", TimeSpan.FromSeconds(60)))["BOOTSTRAP=".Length..];
             app = Start("logs", LocalPorts.Free(), new Dictionary<string, string>
             {
+                ["NOVAOPS__ANOMALY__DETECTOR"] = "Onnx", // the anomaly model's registry is what this test is about
                 ["NOVAOPS__ANOMALY__MODEL__DIRECTORY"] = models,
                 ["NOVAOPS__ANOMALY__MODEL__POLLINTERVAL"] = "00:00:01",
                 ["NOVAOPS__ANOMALY__PREDICTION__MODEL__DIRECTORY"] = models,

@@ -42,8 +42,8 @@ internal sealed class SeriesDetectorChoice : IDisposable
         IAnomalyDetector Model() => series.Normalised(new OnnxSeriesDetector(_registry!.Active, series.Features.Baseline), LikelihoodInput.Surprise);
         Factory = detector switch
         {
-            "onnx" => _ => series.Cooled(Model()),
-            "combined" => schema => series.Cooled(new CombinedDetector(series.NormalisedStatistical(schema), Model())),
+            "onnx" => schema => series.Cooled(SingleColumn(schema, detector, Model)),
+            "combined" => schema => series.Cooled(new CombinedDetector(series.NormalisedStatistical(schema), SingleColumn(schema, detector, Model))),
             // With the likelihood on, context novelty rests through the cooldown on the likelihood's scale instead of its own.
             "context" => schema => series.Likelihood.Enabled
                 ? series.Cooled(series.Normalised(new ContextDetector(schema, series.Context with { RestRows = 0 }), LikelihoodInput.Score))
@@ -55,6 +55,11 @@ internal sealed class SeriesDetectorChoice : IDisposable
         };
         Name = Factory(new FeatureSchema(["value"])).Name;
     }
+
+    // The series model reads one column's scale-free history; rows of several metrics need a multivariate detector.
+    private static IAnomalyDetector SingleColumn(FeatureSchema schema, string detector, Func<IAnomalyDetector> model) =>
+        schema.MetricCount == 1 ? model()
+            : throw new CliException($"--detector {detector} scores a single column (the series model), not {schema.MetricCount}: give one column, or use auto, subspace or ensemble");
 
     /// <summary>The series settings the detectors run with.</summary>
     public SeriesDetectionOptions Series { get; }

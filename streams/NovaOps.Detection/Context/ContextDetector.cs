@@ -3,8 +3,10 @@ namespace NovaOps.Detection.Context;
 /// <summary>
 /// Scores novelty of context, not distance from a mean, after the Contextual Anomaly Detector (CAD OSE) that leads
 /// NAB: each metric's values are quantised into levels, the last few levels form contexts of growing order, and a row
-/// scores how new its contexts are for this entity: per order 1 / (1 + w·times seen), averaged (a new level: every order
-/// is new, 1; a known level reached by a new path: some; a context seen once before: less). Contexts seen are counted in a fixed-size table of small counters (a count-min sketch with one row), so the state per
+/// scores how new its contexts are for this entity: per order 1 / (1 + w·times seen), averaged with each order weighing
+/// <see cref="ContextDetectorOptions.OrderWeight"/> of the one below (a new level: every order is new, 1; a known level
+/// reached by a new path: some; a context seen once before: less). Contexts seen are counted in a fixed-size table of
+/// small counters (a count-min sketch with one row), so the state per
 /// entity is bounded. After an alarm the next rows rest at 0, as CAD does, while the memory keeps learning.
 /// The quantisation is anchored on the entity's first rows (no look-ahead: CAD itself is given each file's minimum and
 /// maximum in advance, which a stream does not have); values beyond that range get levels of their own.

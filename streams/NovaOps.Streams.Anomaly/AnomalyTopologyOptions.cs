@@ -22,6 +22,14 @@ public sealed record AnomalyTopologyOptions
     /// <summary>Statistical (default), Onnx (the registry's anomaly model), Combined, or Subspace.</summary>
     public Scoring.DetectorMode Detector { get; init; } = Scoring.DetectorMode.Statistical;
 
+    /// <summary>
+    /// The detector that needs no model: the subspace detector in its mode, else the statistical one (which the
+    /// Combined mode also runs next to the model). The ONNX model comes from the registry.
+    /// </summary>
+    public Func<FeatureSchema, IAnomalyDetector> ModelFreeDetector() => Detector == Scoring.DetectorMode.Subspace
+        ? schema => new NovaOps.Detection.Subspace.SubspaceDetector(schema, Subspace)
+        : schema => new StatisticalDetector(schema, Statistical);
+
     /// <summary>The anomaly model to load in the Onnx and Combined modes (folder, name, version, shadow).</summary>
     public NovaOps.Models.Registry.ModelRegistryOptions Model { get; init; } = new() { Name = "anomaly-autoencoder" };
 

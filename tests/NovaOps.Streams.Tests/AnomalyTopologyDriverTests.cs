@@ -20,8 +20,7 @@ public class AnomalyTopologyDriverTests
 
     private static (TopologyTestDriver Driver, PipelineMetrics Metrics) Driver(AnomalyTopologyOptions? options = null) => Driver(options, out _);
 
-    private static (TopologyTestDriver Driver, PipelineMetrics Metrics) Driver(AnomalyTopologyOptions? options, out ModelRegistry? anomalyModels,
-        Func<FeatureSchema, IAnomalyDetector>? modelFree = null)
+    private static (TopologyTestDriver Driver, PipelineMetrics Metrics) Driver(AnomalyTopologyOptions? options, out ModelRegistry? anomalyModels)
     {
         anomalyModels = null;
         options ??= new AnomalyTopologyOptions();
@@ -40,11 +39,21 @@ public class AnomalyTopologyDriverTests
             var registry = ModelRegistry.Open(options.Prediction.Model, ModelKinds.Incident, new RunningFeatures(schema, options.Features.Window), poll: false);
             prediction = new PredictionScoring(registry, options.Prediction, options.MicroBatch, metrics);
         }
-        var scoring = new VmScoring(new WindowFeatureExtractor(schema, options.Features), (modelFree ?? (s => new StatisticalDetector(s)))(schema), options, metrics, new ProcessedPositions(), TimeProvider.System,
+        var scoring = new VmScoring(new WindowFeatureExtractor(schema, options.Features), options.ModelFreeDetector()(schema), options, metrics, new ProcessedPositions(), TimeProvider.System,
             model, prediction);
         var decoder = new TelemetryDecoder(new TelemetryCodec(), metrics, TimeProvider.System);
         var config = new StreamConfig<StringSerDes, ByteArraySerDes> { ApplicationId = "test-anomaly" };
         return (new TopologyTestDriver(AnomalyTopology.Build(Topics, scoring, decoder), config), metrics);
+    }
+
+    /// <summary>One VM's steady telemetry over 16 windows with a CPU spike in window 14, piped in; the anomalies out.</summary>
+    private static List<AnomalyEvent> HotWindowAnomalies(TopologyTestDriver driver)
+    {
+        var input = driver.CreateInputTopic<string, byte[], StringSerDes, ByteArraySerDes>(Topics.Telemetry);
+        var output = driver.CreateOutputTopic<string, AnomalyEvent, StringSerDes, ProtobufSerDes<AnomalyEvent>>(Topics.Anomalies);
+        foreach (var (k, v) in Telemetry.Steady(vms: 1, 0, 16, stepSeconds: 30, spikeVm: "vm-0", spikeWindow: 14))
+            input.PipeInput(k, v);
+        return output.ReadKeyValueList().Select(r => r.Message.Value).ToList();
     }
 
     [Fact]
@@ -52,12 +61,7 @@ public class AnomalyTopologyDriverTests
     {
         var (driver, metrics) = Driver();
         using var _ = driver;
-        var input = driver.CreateInputTopic<string, byte[], StringSerDes, ByteArraySerDes>(Topics.Telemetry);
-        var output = driver.CreateOutputTopic<string, AnomalyEvent, StringSerDes, ProtobufSerDes<AnomalyEvent>>(Topics.Anomalies);
-        foreach (var (k, v) in Telemetry.Steady(vms: 1, 0, 16, stepSeconds: 30, spikeVm: "vm-0", spikeWindow: 14))
-            input.PipeInput(k, v);
-
-        var anomalies = output.ReadKeyValueList().Select(r => r.Message.Value).ToList();
+        var anomalies = HotWindowAnomalies(driver);
         var hot = Assert.Single(anomalies, a => a.WindowStartMs == Telemetry.Start + 14 * 60_000L);
         Assert.Equal("vm-0", hot.VmId);
         Assert.True(hot.Score >= 0.9, $"score {hot.Score}");
@@ -74,15 +78,10 @@ public class AnomalyTopologyDriverTests
     {
         var subspace = new NovaOps.Detection.Subspace.SubspaceDetectorOptions { WarmUpRows = 6, RefreshRows = 4, SmoothingRows = 1 };
         var options = new AnomalyTopologyOptions { Detector = DetectorMode.Subspace, Subspace = subspace };
-        var (driver, _) = Driver(options, out var models, s => new NovaOps.Detection.Subspace.SubspaceDetector(s, subspace));
+        var (driver, _) = Driver(options, out var models);
         using var _ = driver;
         Assert.Null(models); // no model is loaded in this mode
-        var input = driver.CreateInputTopic<string, byte[], StringSerDes, ByteArraySerDes>(Topics.Telemetry);
-        var output = driver.CreateOutputTopic<string, AnomalyEvent, StringSerDes, ProtobufSerDes<AnomalyEvent>>(Topics.Anomalies);
-        foreach (var (k, v) in Telemetry.Steady(vms: 1, 0, 16, stepSeconds: 30, spikeVm: "vm-0", spikeWindow: 14))
-            input.PipeInput(k, v);
-
-        var anomalies = output.ReadKeyValueList().Select(r => r.Message.Value).ToList();
+        var anomalies = HotWindowAnomalies(driver);
         var hot = Assert.Single(anomalies, a => a.WindowStartMs == Telemetry.Start + 14 * 60_000L);
         Assert.StartsWith("subspace", hot.Detector);
         Assert.Equal(MetricNames.CpuUtil, hot.Contributions[0].Metric);

@@ -154,7 +154,7 @@ public sealed class InferenceBenchmark(NovaOpsSettings settings)
             StateDirectory = Path.Combine(settings.Streams.StateDirectory, $"bench-inference-{Guid.NewGuid():N}"),
             SessionTimeoutMs = kafka.SessionTimeoutMs(settings.Streams.SessionTimeoutMs),
         };
-        await using var app = new AnomalyApp(kafka.Client, topics, anomaly, streams, Commands.DetectorChoice.ModelFree(anomaly), metrics);
+        await using var app = new AnomalyApp(kafka.Client, topics, anomaly, streams, anomaly.ModelFreeDetector(), metrics);
         var processed = metrics.RecordsIn(topics.Telemetry);
         await app.StartAsync(ct);
         status($"in the topology: {total:N0} records");

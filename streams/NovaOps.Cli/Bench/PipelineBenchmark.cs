@@ -171,7 +171,7 @@ public sealed class PipelineBenchmark(NovaOpsSettings settings)
     private async Task<double> Pipeline(KafkaConnection kafka, TopicNames topics, AnomalyTopologyOptions anomaly, long n, CancellationToken ct)
     {
         var metrics = new PipelineMetrics("bench");
-        await using var app = new AnomalyApp(kafka.Client, topics, anomaly, StreamsFor(kafka, "bench"), Commands.DetectorChoice.ModelFree(anomaly), metrics);
+        await using var app = new AnomalyApp(kafka.Client, topics, anomaly, StreamsFor(kafka, "bench"), anomaly.ModelFreeDetector(), metrics);
         var processed = metrics.RecordsIn(topics.Telemetry);
         await app.StartAsync(ct);
         return await RateUntil(() => (long)processed.Value, n, "the anomaly topology", ct);

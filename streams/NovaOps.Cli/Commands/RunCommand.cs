@@ -22,7 +22,7 @@ internal static class RunCommand
         {
             using var host = await Host.PrepareAsync(settings, parse.GetValue(bootstrap), "anomaly", ct);
             var anomaly = CommonOptions.WithDetector(settings, parse.GetValue(detector));
-            await using var app = new AnomalyApp(host.Kafka, host.Topics, anomaly, settings.Streams, DetectorChoice.ModelFree(anomaly), host.Metrics, host.Logging);
+            await using var app = new AnomalyApp(host.Kafka, host.Topics, anomaly, settings.Streams, anomaly.ModelFreeDetector(), host.Metrics, host.Logging);
             await app.StartAsync(ct);
             using var lag = new ConsumerLagProbe(host.Kafka, app.Positions, host.Metrics);
             return await Running(console, $"anomaly app [bold]{settings.Anomaly.ApplicationId}[/] running on {host.Topics.Telemetry} ({app.ActiveModel ?? "statistical detector"}); metrics on {host.MetricsUrl}",

@@ -30,7 +30,7 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options, IA
         var metrics = new PipelineMetrics("anomaly");
         using var endpoint = TryServeMetrics(metrics);
         var anomaly = CommonOptions.WithDetector(settings, options.Detector);
-        var detectorFactory = Commands.DetectorChoice.ModelFree(anomaly);
+        var detectorFactory = anomaly.ModelFreeDetector();
         string modelFreeName = detectorFactory(new FeatureSchema(Contracts.MetricNames.Standard)).Name;
         // A fresh state directory per run: the demo always starts from an empty fleet history.
         var streams = settings.Streams with

@@ -1,5 +1,3 @@
-using NovaOps.Detection.Likelihood;
-
 namespace NovaOps.Detection.Subspace;
 
 /// <summary>
@@ -12,11 +10,9 @@ namespace NovaOps.Detection.Subspace;
 public sealed class SubspaceDetector : IAnomalyDetector
 {
     private const int Count = 0, SinceRefresh = 1, Smoothed = 2, Header = 3;
-    private static readonly double LogFloor = Math.Log(1e-10);
 
     private readonly SubspaceDetectorOptions _options;
     private readonly int _d;
-    private readonly RobustBaselineOptions _calibration = new(Alpha: 0.01, Beta: 0.01, Clip: 3, WarmUp: 20);
 
     public SubspaceDetector(FeatureSchema schema, SubspaceDetectorOptions? options = null)
     {
@@ -29,19 +25,14 @@ public sealed class SubspaceDetector : IAnomalyDetector
     public string Name => _options.InsideWeight > 0 ? "subspace-t2-spe/1" : "subspace-spe/1";
     public FeatureSchema Schema { get; }
 
-    // Header, means, covariance, the scoring form, then the calibration of the log distance.
-    public int StateLength => Header + _d + 2 * _d * _d + RobustBaseline.Length;
+    // Header, means, covariance, then the scoring form.
+    public int StateLength => Header + _d + 2 * _d * _d;
 
     private Span<double> Means(Span<double> s) => s.Slice(Header, _d);
     private Span<double> Covariance(Span<double> s) => s.Slice(Header + _d, _d * _d);
     private Span<double> Form(Span<double> s) => s.Slice(Header + _d + _d * _d, _d * _d);
-    private Span<double> Calibration(Span<double> s) => s.Slice(Header + _d + 2 * _d * _d, RobustBaseline.Length);
 
-    public void InitState(Span<double> state)
-    {
-        state.Clear();
-        RobustBaseline.Init(Calibration(state));
-    }
+    public void InitState(Span<double> state) => state.Clear();
 
     public double Score(ReadOnlySpan<double> features, Span<double> state, Span<double> contributions)
     {
@@ -78,15 +69,7 @@ public sealed class SubspaceDetector : IAnomalyDetector
             double k = 2.0 / (_options.SmoothingRows + 1);
             state[Smoothed] = _options.SmoothingRows == 1 || n == _options.WarmUpRows ? q : state[Smoothed] + k * (q - state[Smoothed]);
 
-            if (_options.Adaptive)
-            {
-                var calibration = Calibration(state);
-                double level = Math.Log(state[Smoothed] + 1e-9);
-                double zq = RobustBaseline.ZScore(calibration, level, _calibration);
-                RobustBaseline.Update(calibration, level, _calibration);
-                if (zq > 0) score = Math.Clamp(Math.Log(AnomalyLikelihoodDetector.UpperTail(zq) + 1e-10) / LogFloor, 0, 1);
-            }
-            else score = 1 - Math.Pow(2, -state[Smoothed] / _options.HalfScoreDistance);
+            score = 1 - Math.Pow(2, -state[Smoothed] / _options.HalfScoreDistance);
             if (q > 0)
                 for (int m = 0; m < d; m++) contributions[m] = Math.Max(0, z[m] * mz[m]) / q;
         }

@@ -34,12 +34,9 @@ public sealed record SubspaceDetectorOptions
     public int SmoothingRows { get; init; } = 6;
 
     /// <summary>
-    /// How the row distance (about 1 on a normal row) becomes a score: false maps it the same way for every entity,
-    /// 1 − 2^(−distance / <see cref="HalfScoreDistance"/>); otherwise it is read against the entity's own recent distances.
+    /// The row distance (about 1 on a normal row) that scores 0.5: the score is 1 − 2^(−distance / this), the same
+    /// mapping for every entity, so that one threshold means the same everywhere and a row's rank never drifts.
     /// </summary>
-    public bool Adaptive { get; init; }
-
-    /// <summary>The distance that scores 0.5 when the mapping is fixed.</summary>
     public double HalfScoreDistance { get; init; } = 10;
 
     public void Validate()

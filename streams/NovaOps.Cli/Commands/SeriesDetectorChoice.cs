@@ -40,17 +40,19 @@ internal sealed class SeriesDetectorChoice : IDisposable
         // The model's scores are its calibration's probabilities, read as surprise by the likelihood. Combined, each
         // detector is first put on its own series' likelihood, so that the higher of the two compares like with like.
         IAnomalyDetector Model() => series.Normalised(new OnnxSeriesDetector(_registry!.Active, series.Features.Baseline), LikelihoodInput.Surprise);
+        // With the likelihood on, context novelty rests through the cooldown on the likelihood's scale instead of its own.
+        IAnomalyDetector Context(FeatureSchema schema) => series.Likelihood.Enabled
+            ? series.Cooled(series.Normalised(new ContextDetector(schema, series.Context with { RestRows = 0 }), LikelihoodInput.Score))
+            : new ContextDetector(schema, series.Context);
+        IAnomalyDetector Subspace(FeatureSchema schema) => new SubspaceDetector(schema, series.Subspace);
         Factory = detector switch
         {
             "onnx" => schema => series.Cooled(SingleColumn(schema, detector, Model)),
             "combined" => schema => series.Cooled(new CombinedDetector(series.NormalisedStatistical(schema), SingleColumn(schema, detector, Model))),
-            // With the likelihood on, context novelty rests through the cooldown on the likelihood's scale instead of its own.
-            "context" => schema => series.Likelihood.Enabled
-                ? series.Cooled(series.Normalised(new ContextDetector(schema, series.Context with { RestRows = 0 }), LikelihoodInput.Score))
-                : new ContextDetector(schema, series.Context),
-            "subspace" => schema => new SubspaceDetector(schema, series.Subspace),
-            "ensemble" => schema => new CombinedDetector(new SubspaceDetector(schema, series.Subspace), new ContextDetector(schema, series.Context)),
-            "auto" => schema => schema.MetricCount == 1 ? new ContextDetector(schema, series.Context) : new SubspaceDetector(schema, series.Subspace),
+            "context" => Context,
+            "subspace" => Subspace,
+            "ensemble" => schema => new CombinedDetector(Subspace(schema), new ContextDetector(schema, series.Context)),
+            "auto" => schema => schema.MetricCount == 1 ? Context(schema) : Subspace(schema),
             _ => series.StatisticalDetector,
         };
         Name = Factory(new FeatureSchema(["value"])).Name;

@@ -93,6 +93,16 @@ public sealed class RemediationExecutor(RunbookSet runbooks, RemediationOptions 
         return audit;
     }
 
+    /// <summary>
+    /// What holds any new action in <paramref name="zone"/> back at <paramref name="nowMs"/> (concurrency, rate),
+    /// or null: the pacing guardrails alone, asked without a trigger and without an audit record.
+    /// </summary>
+    public GuardrailVerdict? Paced(long nowMs, string zone = "")
+    {
+        Tick(nowMs);
+        return _guardrails.Pacing(zone, NowMs);
+    }
+
     /// <summary>An operator's answer to an action awaiting approval.</summary>
     public async Task<IReadOnlyList<ActionRecord>> ApproveAsync(ApprovalRecord approval, CancellationToken ct = default)
     {

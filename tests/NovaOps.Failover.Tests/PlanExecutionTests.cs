@@ -32,13 +32,16 @@ public class PlanExecutionTests
             actuator, new FleetInventory());
         var run = new PlanExecution(plan, executor, "p1");
         long t0 = 1_700_000_000_000;
-        await run.StepAsync(t0, ct);
+        var audit = new List<ActionRecord>(await run.StepAsync(t0, ct));
         Assert.Equal(5, actuator.Commands.Count); // the rate limit holds the rest back; the blast radius does not apply
-        await run.StepAsync(t0 + 30_000, ct);
+        audit.AddRange(await run.StepAsync(t0 + 30_000, ct));
         Assert.Equal(5, actuator.Commands.Count);
-        await run.StepAsync(t0 + 61_000, ct);
-        await run.StepAsync(t0 + 122_000, ct);
+        audit.AddRange(await run.StepAsync(t0 + 61_000, ct));
+        audit.AddRange(await run.StepAsync(t0 + 122_000, ct));
         Assert.Equal(12, actuator.Commands.Count);
+        // Waiting moves are not offered, so the audit holds the twelve moves and no refusal per step of waiting.
+        Assert.Equal(12, audit.Count(a => a.Outcome == ActionOutcome.Executed));
+        Assert.DoesNotContain(audit, a => a.Outcome == ActionOutcome.Blocked);
         Assert.Equal(0, run.Pending);
         Assert.Empty(run.Refused);
         Assert.All(actuator.Commands, c => Assert.Equal((ActionKind.LiveMigrate, "b1"), (c.Kind, c.Parameters["to_host"])));

@@ -34,19 +34,12 @@ public sealed class GuardrailState(GuardrailOptions options, FleetInventory inve
             return _pagedAt.TryGetValue(a.Target, out long paged) && nowMs - paged < Options.PageCooldown.TotalMilliseconds
                 ? new("page_cooldown", $"a human was paged about {a.Target} {(nowMs - paged) / 1000} s ago")
                 : null;
-        Expire(nowMs);
-        if (_inFlight.Count >= Options.MaxConcurrent)
-            return new("concurrency", $"{_inFlight.Count} actions in flight (limit {Options.MaxConcurrent})");
-        int inZone = _inFlightPerZone.GetValueOrDefault(a.Zone);
-        if (inZone >= Options.MaxConcurrentPerZone)
-            return new("zone_concurrency", $"{inZone} actions in flight in {a.Zone} (limit {Options.MaxConcurrentPerZone})");
+        if (Pacing(a.Zone, nowMs) is { } paced) return paced;
         // The cooldown holds automation back from flapping on a target; an operator's move (a VM leaving a failing host
         // under an approved plan) goes even if the VM was just restarted.
         bool operatorMove = a.Trigger.Source == NovaOps.Remediation.Triggers.TriggerSource.Operator;
         if (!escalation && !operatorMove && _lastActionAt.TryGetValue(a.Target, out long last) && nowMs - last < Options.Cooldown.TotalMilliseconds)
             return new("cooldown", $"{a.Target} was acted on {(nowMs - last) / 1000} s ago (cooldown {Options.Cooldown.TotalMinutes:0.#} min)");
-        if (_executed.Count >= Options.MaxActionsPerWindow)
-            return new("rate_limit", $"{_executed.Count} actions in the last {Options.RateWindow.TotalSeconds:0} s (limit {Options.MaxActionsPerWindow})");
         // A zone evacuation is the whole zone by design: it needs an approval instead. An operator's own actions
         // (the moves of an approved failover plan) are the operator's call on the blast radius; rate and
         // concurrency still pace them.
@@ -68,6 +61,24 @@ public sealed class GuardrailState(GuardrailOptions options, FleetInventory inve
                     return new("blast_radius_tenant", $"{tenantTouched} of {tenantVms} VMs of tenant {tenant} touched in the last {Options.BlastRadiusWindow.TotalMinutes:0} min; {vms} more would pass {tenantCap} ({Options.MaxTenantShare:P0})");
             }
         }
+        return null;
+    }
+
+    /// <summary>
+    /// The guardrails that only pace actions (concurrency fleet-wide and in <paramref name="zone"/>, the rate limit):
+    /// the first one that would hold any action back at <paramref name="nowMs"/>, or null. An approved plan's moves
+    /// wait on this instead of being offered, and refused, again and again.
+    /// </summary>
+    public GuardrailVerdict? Pacing(string zone, long nowMs)
+    {
+        Expire(nowMs);
+        if (_inFlight.Count >= Options.MaxConcurrent)
+            return new("concurrency", $"{_inFlight.Count} actions in flight (limit {Options.MaxConcurrent})");
+        int inZone = _inFlightPerZone.GetValueOrDefault(zone);
+        if (inZone >= Options.MaxConcurrentPerZone)
+            return new("zone_concurrency", $"{inZone} actions in flight in {zone} (limit {Options.MaxConcurrentPerZone})");
+        if (_executed.Count >= Options.MaxActionsPerWindow)
+            return new("rate_limit", $"{_executed.Count} actions in the last {Options.RateWindow.TotalSeconds:0} s (limit {Options.MaxActionsPerWindow})");
         return null;
     }
 

@@ -15,11 +15,11 @@ dotnet build streams/NovaOps.Cli -c Release -v q -nologo 2>&1 | grep -v NU1603 |
 dotnet build training/NovaOps.Training.Cli -c Release -v q -nologo 2>&1 | grep -v NU1603 | grep -E "error|Warn" || true
 novaops=streams/NovaOps.Cli/bin/Release/net10.0/novaops
 
-bench_cmd="novaops bench pipeline --records 500000 --json bench-pipeline.json (and with NOVAOPS__ANOMALY__DETECTOR=Subspace)"
+bench_cmd="novaops bench pipeline --records 500000 --json bench-pipeline.json (and with NOVAOPS__ANOMALY__DETECTOR=Onnx)"
 nab_cmd="novaops eval nab --data $datasets/nab-dev/data --labels $datasets/nab-dev/combined_windows.json [--detector statistical|onnx|combined] [--likelihood] --json nab.json"
 servers_cmd="novaops eval servers --data $datasets/asd-dev [--detector statistical|context|ensemble] --json servers.json"
 tune_cmd="novaops tune nab --data $datasets/nab-dev/data --labels $datasets/nab-dev/combined_windows.json --json tune-nab.json; novaops tune servers --data $datasets/asd-dev --json tune-servers.json"
-demo_cmd="novaops demo --vms 1000 --duration 60 --seeds 101,102,103,104,105 [--remediation off] [--detector statistical|subspace] --summary-json demo.json"
+demo_cmd="novaops demo --vms 1000 --duration 60 --seeds 101,102,103,104,105 [--remediation off] [--detector statistical|onnx] --summary-json demo.json"
 inference_cmd="novaops bench inference --json bench-inference.json"
 incident_cmd="novaops eval incident --json eval-incident.json"
 rca_cmd="novaops eval rca --dataset $datasets/petshop-dev --json rca.json"
@@ -27,8 +27,8 @@ placement_cmd="novaops bench placement --json bench-placement.json"
 failover_cmd="novaops bench failover --json bench-failover.json"
 scale_cmd="novaops bench scale --vms 2000|100000 --minutes 60, --vms 1000000 --minutes 5 --json bench-scale.json"
 if fresh bench-pipeline.json; then NOVAOPS__METRICS__PORT=0 $novaops bench pipeline --records 500000 --json "$out/bench-pipeline.json"; fi
-# The subspace detector per VM instead of the ONNX model (predictions still on), right after.
-if fresh bench-pipeline-subspace.json; then NOVAOPS__ANOMALY__DETECTOR=Subspace NOVAOPS__METRICS__PORT=0 $novaops bench pipeline --records 500000 --json "$out/bench-pipeline-subspace.json"; fi
+# The ONNX model (the default until issue 18) instead of the subspace detector per VM, right after.
+if fresh bench-pipeline-onnx.json; then NOVAOPS__ANOMALY__DETECTOR=Onnx NOVAOPS__METRICS__PORT=0 $novaops bench pipeline --records 500000 --json "$out/bench-pipeline-onnx.json"; fi
 if fresh bench-inference.json; then NOVAOPS__METRICS__PORT=0 $novaops bench inference --json "$out/bench-inference.json"; fi
 if fresh nab.json; then $novaops eval nab --data "$datasets/nab-dev/data" --labels "$datasets/nab-dev/combined_windows.json" --json "$out/nab.json"; fi
 if fresh nab-statistical.json; then $novaops eval nab --data "$datasets/nab-dev/data" --labels "$datasets/nab-dev/combined_windows.json" --detector statistical --json "$out/nab-statistical.json"; fi
@@ -51,11 +51,11 @@ if fresh rca.json; then $novaops eval rca --dataset "$datasets/petshop-dev" --js
 # Held-out seeds only (42 trained the shipped models): each figure is a mean over five fleets with its 95 % interval.
 seeds=101,102,103,104,105
 if fresh demo-seeds.json; then NOVAOPS__METRICS__PORT=0 $novaops demo --vms 1000 --duration 60 --seeds $seeds --remediation off --summary-json "$out/demo-seeds.json"; fi
-for d in statistical subspace; do
+for d in statistical onnx; do
   if fresh demo-seeds-$d.json; then NOVAOPS__METRICS__PORT=0 $novaops demo --vms 1000 --duration 60 --seeds $seeds --remediation off --detector $d --summary-json "$out/demo-seeds-$d.json"; fi
 done
 if fresh demo-seeds-on.json; then NOVAOPS__METRICS__PORT=0 $novaops demo --vms 1000 --duration 60 --seeds $seeds --summary-json "$out/demo-seeds-on.json"; fi
-if fresh demo-seeds-on-subspace.json; then NOVAOPS__METRICS__PORT=0 $novaops demo --vms 1000 --duration 60 --seeds $seeds --detector subspace --summary-json "$out/demo-seeds-on-subspace.json"; fi
+if fresh demo-seeds-on-onnx.json; then NOVAOPS__METRICS__PORT=0 $novaops demo --vms 1000 --duration 60 --seeds $seeds --detector onnx --summary-json "$out/demo-seeds-on-onnx.json"; fi
 if fresh bench-placement.json; then $novaops bench placement --json "$out/bench-placement.json"; fi
 if fresh bench-failover.json; then $novaops bench failover --json "$out/bench-failover.json"; fi
 # A region at three sizes: an hour of 2,000 and of 100,000 VMs, five minutes of a million (an hour of a million takes
@@ -70,7 +70,7 @@ python3 - "$out" "$machine" "$(date -u +%Y-%m-%d)" "$bench_cmd" "$nab_cmd" "$dem
 import json, sys
 out, machine, date, bench_cmd, nab_cmd, demo_cmd, inference_cmd, incident_cmd, rca_cmd, placement_cmd, failover_cmd, scale_cmd, servers_cmd, tune_cmd = sys.argv[1:]
 don = json.load(open(f"{out}/demo-seeds-on.json"))
-donsub = json.load(open(f"{out}/demo-seeds-on-subspace.json"))
+donnx = json.load(open(f"{out}/demo-seeds-on-onnx.json"))
 pl = json.load(open(f"{out}/bench-placement.json"))
 fo = json.load(open(f"{out}/bench-failover.json"))
 scales = [json.load(open(f"{out}/bench-scale-{v}.json")) for v in (2000, 100000, 1000000)]
@@ -87,7 +87,7 @@ def sizing_row(every_s):
             f"{cores * 100:,.0f} cores, {sum(mem.values()) * 100:,.0f} GB |")
 r = json.load(open(f"{out}/rca.json"))
 b = json.load(open(f"{out}/bench-pipeline.json"))
-bsub = json.load(open(f"{out}/bench-pipeline-subspace.json"))
+bonnx = json.load(open(f"{out}/bench-pipeline-onnx.json"))
 n = json.load(open(f"{out}/nab.json"))
 nabs = [n, json.load(open(f"{out}/nab-statistical.json")), json.load(open(f"{out}/nab-onnx.json")), json.load(open(f"{out}/nab-combined.json"))] + \
     [json.load(open(f"{out}/nab-likelihood-{d}.json")) for d in ("statistical", "onnx", "combined")]
@@ -106,7 +106,7 @@ fold_summary = (f"Mean standard score over the two folds: trained on simulated m
                 f"{fold_mean('nab', '-likelihood'):.1f} with the likelihood.")
 d = json.load(open(f"{out}/demo-seeds.json"))
 ds = json.load(open(f"{out}/demo-seeds-statistical.json"))
-dsub = json.load(open(f"{out}/demo-seeds-subspace.json"))
+donnx_off = json.load(open(f"{out}/demo-seeds-onnx.json"))
 i = json.load(open(f"{out}/bench-inference.json"))
 e = json.load(open(f"{out}/eval-incident.json"))
 def ms(x, key, spec):
@@ -141,12 +141,12 @@ ratios is reported (per round: {', '.join(f'{x:.3f}' for x in b['ratio_rounds'])
 
 | detector | records | partitions | threads each side | raw consume (rec/s) | Streamiz no-op (rec/s) | anomaly topology (rec/s) | ratio (median of rounds) | no-op ratio | goal |
 |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
-""" + "\n".join(f"| {x['detector']} | {x['records']:,} | {x['partitions']} | {x['stream_threads']} | {x['raw_consume_per_s']:,.0f} | {x['streamiz_noop_per_s']:,.0f} | {x['pipeline_per_s']:,.0f} | {x['ratio']:.3f} | {x['streamiz_noop_ratio']:.3f} | ≥ 0.5 |" for x in (b, bsub)) + f"""
+""" + "\n".join(f"| {x['detector']} | {x['records']:,} | {x['partitions']} | {x['stream_threads']} | {x['raw_consume_per_s']:,.0f} | {x['streamiz_noop_per_s']:,.0f} | {x['pipeline_per_s']:,.0f} | {x['ratio']:.3f} | {x['streamiz_noop_ratio']:.3f} | ≥ 0.5 |" for x in (b, bonnx)) + f"""
 
-The second row runs the subspace detector per VM (`Anomaly:Detector` = `Subspace`: the same code as `detect` and
-`eval servers`, {servers[0]['state_bytes_per_vm']:,} bytes of detector and window state per VM) in place of the ONNX model,
-measured right after the first with its own raw baseline: its ratio is {bsub['ratio'] / b['ratio']:.2f} of the ONNX model's
-(goal of issue 18: within 20 %, i.e. ≥ 0.80).
+The first row is the default: the subspace detector per VM (`Anomaly:Detector` = `Subspace`, the same code as `detect`
+and `eval servers`, {servers[0]['state_bytes_per_vm']:,} bytes of detector and window state per VM). The second runs the
+ONNX model in its place (the topology's default before issue 18), measured right after the first with its own raw
+baseline: the default's ratio is {b['ratio'] / bonnx['ratio']:.2f} of the ONNX model's (goal of issue 18: within 20 %, i.e. ≥ 0.80).
 
 The Streamiz no-op topology (source → count, no logic, same thread count) is the framework's ceiling on the same
 records: Streamiz 1.8.2 spends several microseconds per record of its own (per-record latency sensors reading
@@ -329,15 +329,15 @@ executor off (`--remediation off`: actions would end faults early and change wha
 as episodes: a VM's anomalous windows with gaps of at most two windows are one alarm; an episode is right when it
 overlaps a fault that hurts its VM (from the precursor's start to 5 minutes after the end). The delay runs from the
 fault's onset to its first anomalous window after it; anomalies during the precursor are early warnings, apart (faults
-warned, and how long before the onset). The default detector is the shipped ONNX model; the statistical detector (no
-training) and the subspace detector (the default of `detect` and `eval servers` for several metrics, per VM) are shown
-for comparison.
+warned, and how long before the onset). The default detector is the subspace detector per VM (the default of `detect`
+and `eval servers` for several metrics); the statistical detector (no training) and the shipped ONNX model (the default
+before issue 18) are shown for comparison.
 
 | detector | anomaly windows | alarm episodes | faults | precision (episodes) | recall | delay from onset (s) | early warnings | their lead (s) | dead-lettered |
 |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 {demo_row(d)}
 {demo_row(ds)}
-{demo_row(dsub)}
+{demo_row(donnx_off)}
 
 Incident predictions of the same runs (`{d['runs'][0]['incident_model']}`, alarms only: probability at or above the card's
 threshold; an alarm is right when a fault on its VM or zone reaches onset within the horizon after it). An alarm on a
@@ -366,14 +366,14 @@ no human paged or asked.
 
 | remediation | actions executed | blocked by guardrails | approvals asked | pages | faults ended by actions | prevented before onset | MTTR median (s) | automation rate |
 |---|---:|---:|---:|---:|---:|---:|---:|---:|
-""" + "\n".join(f"| {x['runs'][0]['remediation']}, `{x['detector']}` | {ms(x, 'actions_executed', '.1f')} | {ms(x, 'actions_blocked_by_guardrails', '.1f')} | {ms(x, 'approvals_requested', '.1f')} | {ms(x, 'pages', '.1f')} | {ms(x, 'faults_resolved_by_actions', '.1f')} | {ms(x, 'faults_prevented', '.1f')} | {ms(x, 'mttr_median_s', '.0f')} | {ms(x, 'automation_rate', '.3f')} |" for x in [don, donsub, d]) + f"""
+""" + "\n".join(f"| {x['runs'][0]['remediation']}, `{x['detector']}` | {ms(x, 'actions_executed', '.1f')} | {ms(x, 'actions_blocked_by_guardrails', '.1f')} | {ms(x, 'approvals_requested', '.1f')} | {ms(x, 'pages', '.1f')} | {ms(x, 'faults_resolved_by_actions', '.1f')} | {ms(x, 'faults_prevented', '.1f')} | {ms(x, 'mttr_median_s', '.0f')} | {ms(x, 'automation_rate', '.3f')} |" for x in [don, donnx, d]) + f"""
 
-Where we lose: the subspace detector, best on every detection figure above, is not the topology's default, because with
-the executor on it drove an action storm on one fleet: seed {max(donsub['runs'], key=lambda r: r['actions_blocked_by_guardrails'])['seed']} ran
-{max(donsub['runs'], key=lambda r: r['actions_blocked_by_guardrails'])['actions_executed']:,} actions and had
-{max(donsub['runs'], key=lambda r: r['actions_blocked_by_guardrails'])['actions_blocked_by_guardrails']:,} blocked by the guardrails, where the ONNX model's run of
-the same seed ran {next(r for r in don['runs'] if r['seed'] == max(donsub['runs'], key=lambda r: r['actions_blocked_by_guardrails'])['seed'])['actions_executed']:,} and had {next(r for r in don['runs'] if r['seed'] == max(donsub['runs'], key=lambda r: r['actions_blocked_by_guardrails'])['seed'])['actions_blocked_by_guardrails']:,} blocked. The guardrails held,
-but an executor that proposes that many actions is not one to ship; the closed loop is measured and fixed next (issue 20).
+With the executor on, the subspace detector finds fewer faults than with it off (recall {ms(don, 'recall', '.3f')} against
+{ms(d, 'recall', '.3f')}): the incident predictor's actions end some faults before the detector's windows have seen enough of
+them, and a fault ended early counts as missed. The ONNX model alarms sooner on those ({ms(donnx, 'recall', '.3f')} with the
+executor on) at the price of many more false alarms (precision {ms(donnx_off, 'precision', '.3f')} against {ms(d, 'precision', '.3f')}
+with the executor off). An approved evacuation's moves wait while the rate limit or a concurrency cap would hold any action
+back, so a zone failover of a few hundred VMs shows as its moves, not as tens of thousands of refusals.
 
 The demo's fleet gets few faults (4 an hour, a fifth of the rate `eval incident` uses), so incidents are rare and most
 alarms are not followed by an onset within the horizon; `eval incident` measures the predictor where incidents are

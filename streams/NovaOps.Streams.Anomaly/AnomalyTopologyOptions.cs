@@ -19,8 +19,12 @@ public sealed record AnomalyTopologyOptions
     /// <summary>Settings of the subspace detector in the Subspace mode.</summary>
     public NovaOps.Detection.Subspace.SubspaceDetectorOptions Subspace { get; init; } = new();
 
-    /// <summary>Statistical (default), Onnx (the registry's anomaly model), Combined, or Subspace.</summary>
-    public Scoring.DetectorMode Detector { get; init; } = Scoring.DetectorMode.Statistical;
+    /// <summary>
+    /// Subspace (default: the detector that scores best on real server metrics and on the simulator's held-out seeds,
+    /// docs/benchmarks.md; the same code as <c>detect</c> and <c>eval servers</c> run), Statistical, Onnx (the
+    /// registry's anomaly model) or Combined (statistical and the model).
+    /// </summary>
+    public Scoring.DetectorMode Detector { get; init; } = Scoring.DetectorMode.Subspace;
 
     /// <summary>
     /// The detector that needs no model: the subspace detector in its mode, else the statistical one (which the

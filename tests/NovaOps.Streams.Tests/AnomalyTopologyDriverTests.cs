@@ -59,7 +59,8 @@ public class AnomalyTopologyDriverTests
     [Fact]
     public void A_hot_window_becomes_an_anomaly_naming_the_metric()
     {
-        var (driver, metrics) = Driver();
+        // The statistical detector judges from the first windows; the default (subspace) learns longer (next test).
+        var (driver, metrics) = Driver(new AnomalyTopologyOptions { Detector = DetectorMode.Statistical });
         using var _ = driver;
         var anomalies = HotWindowAnomalies(driver);
         var hot = Assert.Single(anomalies, a => a.WindowStartMs == Telemetry.Start + 14 * 60_000L);
@@ -77,7 +78,8 @@ public class AnomalyTopologyDriverTests
     public void The_subspace_detector_runs_per_vm_in_the_topology_as_it_does_in_detect()
     {
         var subspace = new NovaOps.Detection.Subspace.SubspaceDetectorOptions { WarmUpRows = 6, RefreshRows = 4, SmoothingRows = 1 };
-        var options = new AnomalyTopologyOptions { Detector = DetectorMode.Subspace, Subspace = subspace };
+        var options = new AnomalyTopologyOptions { Subspace = subspace };
+        Assert.Equal(DetectorMode.Subspace, options.Detector); // the default, as in detect and eval servers
         var (driver, _) = Driver(options, out var models);
         using var _ = driver;
         Assert.Null(models); // no model is loaded in this mode

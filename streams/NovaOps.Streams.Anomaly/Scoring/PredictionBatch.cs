@@ -50,7 +50,9 @@ internal sealed class PredictionBatch
         var scorer = _model.Scorer();
         string id = scorer.Model.Id;
         double cpuStart = NovaOps.Observability.ThreadCpuClock.Now();
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
         double onnxCpu = scorer.Score(_sequences.AsMemory(0, n * _stride), _probabilities);
+        _model.Metrics.ModelRunSeconds(id).Observe(System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds);
         double threshold = scorer.Model.Card.Threshold, publishAbove = _model.Options.PublishAbove ?? threshold;
 
         // Contributions for the alarms only, all in one run.

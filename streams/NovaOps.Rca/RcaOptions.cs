@@ -21,4 +21,35 @@ public sealed record RcaOptions
 
     /// <summary>How many candidates a result lists.</summary>
     public int MaxCandidates { get; init; } = 10;
+
+    /// <summary>Metrics of a node's own resources (name's first part starts so), moved only by its own trouble.</summary>
+    public IReadOnlyList<string> ResourceMetrics { get; init; } = ["cpu", "mem", "syscalls", "disk"];
+
+    /// <summary>Metrics of the latency a node serves (its callers wait for it); a node's wait on its callees (client latency) is not one.</summary>
+    public IReadOnlyList<string> LatencyMetrics { get; init; } = ["latency"];
+
+    /// <summary>Metrics of a node's failed requests.</summary>
+    public IReadOnlyList<string> ErrorMetrics { get; init; } = ["availability", "error"];
+
+    /// <summary>
+    /// The largest z a metric counts for in the roles methods (a metric flat in its history moves by a z of 10⁹): chosen
+    /// among 10, 20, 50 and none on Nezha's first day, the second day reporting (docs/rca.md, docs/benchmarks.md).
+    /// </summary>
+    public double MaxZ { get; init; } = 50;
+
+    /// <summary>The role of a metric by the start of its name's first part ("cpu.percent", "cpu_util" → resource).</summary>
+    public MetricRole RoleOf(string metric)
+    {
+        int dot = metric.IndexOf('.');
+        var head = dot < 0 ? metric : metric[..dot];
+        static bool Any(IReadOnlyList<string> prefixes, string head) => prefixes.Any(p => head.StartsWith(p, StringComparison.OrdinalIgnoreCase));
+        if (Any(LoadMetrics, head)) return MetricRole.Load;
+        if (Any(ResourceMetrics, head)) return MetricRole.Resource;
+        if (Any(LatencyMetrics, head)) return MetricRole.Latency;
+        if (Any(ErrorMetrics, head)) return MetricRole.Errors;
+        return MetricRole.Other;
+    }
 }
+
+/// <summary>What a metric says about its node: load (not evidence), its own resources, the latency it serves, its errors, or other.</summary>
+public enum MetricRole { Other, Load, Resource, Latency, Errors }

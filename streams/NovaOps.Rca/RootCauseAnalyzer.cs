@@ -17,14 +17,15 @@ public sealed record RcaResult(string Method, string Version, string Symptom, IR
 public sealed class RootCauseAnalyzer
 {
     public const string Version = "1";
-    public const string DefaultMethod = "combined";
+    /// <summary>The method the RCA topology and <c>eval rca</c> use unless told otherwise (docs/rca.md says why).</summary>
+    public const string DefaultMethod = "roles-walk";
     private readonly RcaOptions _options;
     private readonly Dictionary<string, IRootCauseMethod> _methods;
 
     public RootCauseAnalyzer(RcaOptions? options = null)
     {
         _options = options ?? new RcaOptions();
-        IRootCauseMethod[] all = [new MagnitudeMethod(), new PageRankMethod(_options), new TimingMethod(), new CombinedMethod(_options)];
+        IRootCauseMethod[] all = [new MagnitudeMethod(), new PageRankMethod(_options), new TimingMethod(), new CombinedMethod(_options), new RoleEvidenceMethod(_options), new RoleWalkMethod(_options)];
         _methods = all.ToDictionary(m => m.Name, StringComparer.OrdinalIgnoreCase);
     }
 

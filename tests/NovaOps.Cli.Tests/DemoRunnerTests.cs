@@ -26,7 +26,7 @@ public class DemoRunnerTests
         Assert.True(summary.RcaFaultsCovered >= summary.FaultsDetected / 2, $"{summary.RcaFaultsCovered} of {summary.FaultsDetected} detected faults in a ranked incident");
         Assert.NotNull(summary.RcaTop3);
         Assert.True(summary.RcaTop3 >= 0.5, $"true root cause in the top 3 of {summary.RcaTop3:P0} of incidents");
-        Assert.Equal("combined", summary.RcaMethod);
+        Assert.Equal(NovaOps.Rca.RootCauseAnalyzer.DefaultMethod, summary.RcaMethod);
         Assert.NotEmpty(report.Faults);
 
         // The loop closes: the executor acted on the simulated fleet, which ended faults because of it.

@@ -41,6 +41,8 @@ public class AnalyzerTests
     [InlineData("pagerank")]
     [InlineData("timing")]
     [InlineData("combined")]
+    [InlineData("roles")]
+    [InlineData("roles-walk")]
     public void Every_method_puts_the_database_first(string method)
     {
         var result = new RootCauseAnalyzer().Analyze(Incident(Chain()), method);
@@ -112,6 +114,57 @@ public class AnalyzerTests
         ], Baselines("api"));
         var result = new RootCauseAnalyzer().Analyze(c);
         Assert.Equal("api", Assert.Single(result.Candidates).Node);
+    }
+
+    /// <summary>
+    /// The database's CPU runs hot and it serves slower; its callers only wait for it, and the waits add up on the way to
+    /// the frontend, so their latency moves further than the database's own (in its history's units).
+    /// </summary>
+    private static RcaCase CpuHogBelow(DependencyGraph g)
+    {
+        var baselines = Baselines("db", "api", "frontend", "cache");
+        baselines[("db", "cpu.percent")] = RobustBaseline.Fit([20, 21, 19, 22, 18, 20, 21, 19])!;
+        return new(g, "frontend", Onset,
+        [
+            new("db", "cpu.percent", Times, [20, 20, 60, 65, 65]),  // its own resource: about 30σ
+            Latency("db", 100, 100, 130, 140, 140),                 // about 30σ
+            Latency("api", 100, 100, 100, 160, 170),                // about 50σ: waits add up
+            Latency("frontend", 100, 101, 100, 170, 180),           // the loudest: the symptom
+            Latency("cache", 100, 99, 101, 100, 100),
+        ], baselines);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void The_roles_methods_find_a_callee_whose_own_resources_moved_with_or_without_the_graph(bool graph)
+    {
+        var c = CpuHogBelow(graph ? Chain() : Chain().WithoutCalls());
+        var analyzer = new RootCauseAnalyzer();
+        Assert.Equal("frontend", analyzer.Analyze(c, "nsigma").Candidates[0].Node); // the loudest metric misleads
+        foreach (var method in new[] { "roles", "roles-walk" })
+        {
+            var result = analyzer.Analyze(c, method);
+            Assert.Equal("db", result.Candidates[0].Node);
+            Assert.Equal(graph ? ["db", "api", "frontend"] : [], result.Candidates[0].PathToSymptom);
+        }
+        Assert.Equal("roles-walk", RootCauseAnalyzer.DefaultMethod);
+    }
+
+    [Fact]
+    public void Metrics_are_read_in_their_roles_whatever_the_source_calls_them()
+    {
+        var o = new RcaOptions();
+        Assert.Equal(MetricRole.Resource, o.RoleOf("cpu_util"));
+        Assert.Equal(MetricRole.Resource, o.RoleOf("memory.percent"));
+        Assert.Equal(MetricRole.Resource, o.RoleOf("syscalls.read"));
+        Assert.Equal(MetricRole.Latency, o.RoleOf("latency_p99_ms"));
+        Assert.Equal(MetricRole.Latency, o.RoleOf("latency.p90"));
+        Assert.Equal(MetricRole.Other, o.RoleOf("client_latency.p99")); // what it waits for, not what it serves
+        Assert.Equal(MetricRole.Errors, o.RoleOf("availability.Average"));
+        Assert.Equal(MetricRole.Errors, o.RoleOf("error_rate"));
+        Assert.Equal(MetricRole.Load, o.RoleOf("requests.Sum"));
+        Assert.Equal(MetricRole.Other, o.RoleOf("node_cpu.percent")); // the host's, not the service's
     }
 
     [Fact]

@@ -6,8 +6,8 @@ using NovaOps.Rca.Graph;
 
 namespace NovaOps.Evaluation.Rca;
 
-/// <summary>One labelled case: the RCA input and the true root cause.</summary>
-public sealed record LabelledCase(string Split, string Name, RcaCase Case, string RootCause);
+/// <summary>One labelled case: the RCA input, the true root cause and, when the dataset says, the kind of fault.</summary>
+public sealed record LabelledCase(string Split, string Name, RcaCase Case, string RootCause, string? Kind = null);
 
 /// <summary>
 /// Reads the PetShop RCA layout (Hardt et al. 2023): <c>graph.csv</c> (adjacency matrix, row → column is

@@ -39,6 +39,14 @@ public sealed class DependencyGraph
         _callers[b].Add(a);
     }
 
+    /// <summary>The same nodes with no calls: how an application without a known call graph looks to the methods.</summary>
+    public DependencyGraph WithoutCalls()
+    {
+        var g = new DependencyGraph();
+        foreach (var node in _nodes) g.Add(node);
+        return g;
+    }
+
     public int IndexOf(string node) => _index.TryGetValue(node, out int i) ? i : throw new KeyNotFoundException($"node '{node}' is not in the dependency graph");
 
     public IReadOnlyCollection<int> Callees(int node) => _callees[node];

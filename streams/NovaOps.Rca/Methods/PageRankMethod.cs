@@ -17,14 +17,18 @@ public sealed class PageRankMethod(RcaOptions options) : IRootCauseMethod
 
     public string Name => "pagerank";
 
-    public IReadOnlyDictionary<string, double> Score(RcaCase c, IReadOnlyDictionary<string, NodeAnomaly> evidence)
+    // log1p tames z: a 40σ latency spike should not drown the graph's structure.
+    public IReadOnlyDictionary<string, double> Score(RcaCase c, IReadOnlyDictionary<string, NodeAnomaly> evidence) =>
+        Walk(c, evidence, e => Math.Log(1 + e.Magnitude));
+
+    /// <summary>The walk's settled share per node, with <paramref name="anomaly"/> as each node's anomaly (0 for nodes without evidence).</summary>
+    public IReadOnlyDictionary<string, double> Walk(RcaCase c, IReadOnlyDictionary<string, NodeAnomaly> evidence, Func<NodeAnomaly, double> anomaly)
     {
         var g = c.Graph;
         var names = g.Nodes.Concat(evidence.Keys.Where(k => !g.Contains(k)).Order(StringComparer.Ordinal)).ToList();
         int n = names.Count;
         if (n == 0) return new Dictionary<string, double>();
-        // log1p tames z: a 40σ latency spike should not drown the graph's structure.
-        var a = names.Select(x => Math.Log(1 + (evidence.TryGetValue(x, out var e) ? e.Magnitude : 0))).ToArray();
+        var a = names.Select(x => evidence.TryGetValue(x, out var e) ? anomaly(e) : 0).ToArray();
         double total = a.Sum();
         if (total <= 0) return names.ToDictionary(x => x, _ => 0.0, StringComparer.Ordinal);
         var personal = a.Select(x => x / total).ToArray();

@@ -84,8 +84,12 @@ public sealed class IncidentAnalysis(RootCauseAnalyzer analyzer, RcaTopologyOpti
                 double share = vms.Count / (double)total;
                 magnitude = share * share * vms.Average(v => v.Magnitude);
             }
-            evidence[node] = new NodeAnomaly(node, magnitude, vms.Min(v => v.FirstMs),
-                [new MetricChange($"anomalous VMs {vms.Count}/{total}", magnitude, vms.Min(v => v.FirstMs), 0, 0)]);
+            // What its VMs' anomalies moved, at the node's magnitude: a method that reads metrics by role (resources,
+            // latency, errors) sees a host whose VMs ran hot as it sees one of those VMs.
+            long first = vms.Min(v => v.FirstMs);
+            var moved = vms.SelectMany(v => v.Metrics.OrderByDescending(m => m.Value).Take(3).Select(m => m.Key)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+            evidence[node] = new NodeAnomaly(node, magnitude, first,
+                [new MetricChange($"anomalous VMs {vms.Count}/{total}", magnitude, first, 0, 0), .. moved.Select(m => new MetricChange(m, magnitude, first, 0, 0))]);
         }
 
         var c = new RcaCase(graph, incident.Symptom, incident.FirstMs, [], new Dictionary<(string, string), RobustBaseline>());

@@ -24,15 +24,33 @@ public sealed class EvalRcaCommandTests : IDisposable
         string json = Path.Combine(_dir.FullName, "rca.json");
         Assert.Equal(0, await Run("--dataset", PetShop(), "--json", json));
         var scores = JsonDocument.Parse(File.ReadAllText(json)).RootElement.EnumerateArray().ToList();
-        Assert.Equal(8, scores.Count); // 4 methods × train, test
-        Assert.Equal(["combined", "nsigma", "pagerank", "timing"], scores.Select(s => s.GetProperty("method").GetString()).Distinct().Order());
+        Assert.Equal(12, scores.Count); // 6 methods × train, test
+        Assert.Equal(["combined", "nsigma", "pagerank", "roles", "roles-walk", "timing"], scores.Select(s => s.GetProperty("method").GetString()).Distinct().Order());
+        Assert.Equal(["roles-walk", "roles-walk"], scores.Where(s => s.TryGetProperty("default", out var d) && d.GetBoolean()).Select(s => s.GetProperty("method").GetString()));
         foreach (var s in scores)
         {
             Assert.InRange(s.GetProperty("ac1").GetDouble(), 0, 1);
             Assert.True(s.GetProperty("ac3").GetDouble() >= s.GetProperty("ac1").GetDouble());
             Assert.Equal(s.GetProperty("split").GetString() == "train" ? 8 : 18, s.GetProperty("cases").GetInt32());
             Assert.True(s.TryGetProperty("avg5", out _));
+            Assert.True(s.GetProperty("ac5").GetDouble() >= s.GetProperty("ac3").GetDouble());
+            Assert.True(s.GetProperty("ms_per_case").GetDouble() > 0);
         }
+    }
+
+    [Fact]
+    public async Task Reads_the_nezha_layout_with_a_split_per_day_one_over_all_and_the_fault_types()
+    {
+        string nezha = NovaOps.Tests.Shared.SharedDatasets.Require("nezha-ob-dev", "Nezha OnlineBoutique development set");
+        string json = Path.Combine(_dir.FullName, "nezha.json");
+        Assert.Equal(0, await Run("--dataset", nezha, "--method", "roles-walk", "--no-graph", "--json", json));
+        var scores = JsonDocument.Parse(File.ReadAllText(json)).RootElement.EnumerateArray().ToList();
+        Assert.Equal(["2022-08-22", "2022-08-23", "all"], scores.Select(s => s.GetProperty("split").GetString()));
+        Assert.Equal([24, 32, 56], scores.Select(s => s.GetProperty("cases").GetInt32()));
+        Assert.All(scores, s => Assert.True(s.GetProperty("default").GetBoolean()));
+        var types = scores[2].GetProperty("by_type").EnumerateObject().ToList();
+        Assert.Equal(["cpu_consumed", "cpu_contention", "exception", "network_delay", "return"], types.Select(t => t.Name));
+        Assert.Equal(56, types.Sum(t => t.Value.GetProperty("cases").GetInt32()));
     }
 
     [Fact]

@@ -105,21 +105,7 @@ internal static class DemoCommand
 
     private static void Print(IAnsiConsole console, DemoSummary s, Evaluation.GroundTruth.DetectionReport report, Evaluation.GroundTruth.ClosedLoopReport loop)
     {
-        var outcomes = loop.Faults.ToDictionary(f => f.FaultId);
-        var faults = new Table().Title("Injected faults (times from onset; negative: before it)")
-            .AddColumns("fault", "kind", "root cause", "detected", "delay after onset", "early warning", "first action", "recovered", "ended by", "human");
-        foreach (var f in report.Faults)
-        {
-            var o = outcomes.GetValueOrDefault(f.FaultId);
-            faults.AddRow(Markup.Escape(f.FaultId), f.Kind.ToString(), Markup.Escape(f.RootCause), f.Detected ? "[green]yes[/]" : "[red]no[/]",
-                f.DelaySeconds is { } d ? $"{d:F0} s" : "-",
-                f.EarlyWarningLeadSeconds is { } w ? $"{w:F0} s before" : "-",
-                o?.FirstActionSeconds is { } a ? $"{a:F0} s" : "-",
-                o is null ? "-" : $"{o.RecoverSeconds:F0} s",
-                o?.ResolvedBy is { } by ? Markup.Escape(by) : "planned end",
-                o is null ? "-" : o.HumanNeeded ? "[yellow]yes[/]" : "[green]no[/]");
-        }
-        console.Write(faults);
+        console.Write(FaultTable.Of(report, loop));
         var table = new Table().Title("Summary").AddColumns("metric", "value")
             .AddRow("events in", $"{s.EventsIn:N0}")
             .AddRow("anomaly windows / alarm episodes", $"{s.Anomalies:N0} / {s.AlarmEpisodes:N0}")

@@ -17,6 +17,15 @@ public sealed class VmEvidence(string vm, string host, string zone)
     public long FirstMs { get; private set; } = long.MaxValue;
     public Dictionary<string, double> Metrics { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Per metric, the largest robust z its anomalies reported (absent: the detector reports shares only).</summary>
+    public Dictionary<string, double> MetricZ { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>How far a metric moved: its own largest z when the detector reported one, else the VM's magnitude.</summary>
+    public double ZOf(string metric) => MetricZ.TryGetValue(metric, out double z) && z > 0 ? z : Magnitude;
+
+    /// <summary>The metrics that carried most of its anomalies, largest share first.</summary>
+    public IEnumerable<string> TopMetrics(int count) => Metrics.OrderByDescending(m => m.Value).ThenBy(m => m.Key, StringComparer.Ordinal).Take(count).Select(m => m.Key);
+
     /// <summary>
     /// An anomaly's magnitude in robust σ: its largest metric z when the detector reports one, else its
     /// score scaled so that an anomaly at score 0.9 counts as a 9σ change (the ONNX detector reports a
@@ -30,7 +39,10 @@ public sealed class VmEvidence(string vm, string host, string zone)
         Magnitude = Math.Max(Magnitude, MagnitudeOf(a));
         FirstMs = Math.Min(FirstMs, a.WindowStartMs);
         foreach (var c in a.Contributions)
+        {
             Metrics[c.Metric] = Math.Max(Metrics.GetValueOrDefault(c.Metric), c.Contribution);
+            if (double.IsFinite(c.RobustZ) && c.RobustZ != 0) MetricZ[c.Metric] = Math.Max(MetricZ.GetValueOrDefault(c.Metric), Math.Abs(c.RobustZ));
+        }
     }
 
     public void Merge(VmEvidence other)
@@ -39,6 +51,7 @@ public sealed class VmEvidence(string vm, string host, string zone)
         Predicted = Math.Max(Predicted, other.Predicted);
         FirstMs = Math.Min(FirstMs, other.FirstMs);
         foreach (var (metric, share) in other.Metrics) Metrics[metric] = Math.Max(Metrics.GetValueOrDefault(metric), share);
+        foreach (var (metric, z) in other.MetricZ) MetricZ[metric] = Math.Max(MetricZ.GetValueOrDefault(metric), z);
     }
 }
 

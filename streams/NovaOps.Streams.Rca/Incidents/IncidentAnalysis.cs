@@ -47,7 +47,7 @@ public sealed class IncidentAnalysis(RootCauseAnalyzer analyzer, RcaTopologyOpti
             // A prediction alarm adds up to the change threshold (3σ at probability 1): it tips the balance between
             // VMs that moved alike towards the one the incident model saw coming, and never makes a candidate alone.
             double magnitude = vm.Magnitude + options.Analysis.ChangeThreshold * vm.Predicted;
-            var changes = vm.Metrics.OrderByDescending(m => m.Value).Take(3).Select(m => new MetricChange(m.Key, vm.Magnitude, vm.FirstMs == long.MaxValue ? null : vm.FirstMs, 0, 0)).ToList();
+            var changes = vm.TopMetrics(3).Select(m => new MetricChange(m, vm.ZOf(m), vm.FirstMs == long.MaxValue ? null : vm.FirstMs, 0, 0)).ToList();
             if (vm.Predicted > 0) changes.Add(new MetricChange($"incident predicted (p={vm.Predicted:F2})", options.Analysis.ChangeThreshold * vm.Predicted, null, 0, 0));
             evidence[vm.Vm] = new NodeAnomaly(vm.Vm, magnitude, vm.FirstMs == long.MaxValue ? null : vm.FirstMs, changes);
             // The service it serves stands on it: callers of that service reach this VM through it.
@@ -67,12 +67,16 @@ public sealed class IncidentAnalysis(RootCauseAnalyzer analyzer, RcaTopologyOpti
 
         foreach (var (node, vms) in above)
         {
-            double magnitude;
+            // A service stands for its worst VM; a host or zone for its VMs as a whole: (share anomalous)² × their mean.
+            // The same per metric its VMs moved, so that a method reading metrics by role (resources, latency, errors)
+            // sees a host whose every VM ran hot as it sees one of them, and one hot VM of sixteen as a faint trace.
+            bool service = kinds.GetValueOrDefault(node) == NodeKind.Service;
             int total;
-            if (kinds.GetValueOrDefault(node) == NodeKind.Service)
+            Func<Func<VmEvidence, double>, double> aggregate;
+            if (service)
             {
                 total = Math.Max(vms.Count, topology.VmCount(node));
-                magnitude = vms.Max(v => v.Magnitude);
+                aggregate = of => vms.Max(of);
             }
             else
             {
@@ -82,14 +86,14 @@ public sealed class IncidentAnalysis(RootCauseAnalyzer analyzer, RcaTopologyOpti
                 if (known == 0) continue;
                 total = Math.Max(vms.Count, known);
                 double share = vms.Count / (double)total;
-                magnitude = share * share * vms.Average(v => v.Magnitude);
+                aggregate = of => share * share * vms.Average(of);
             }
-            // What its VMs' anomalies moved, at the node's magnitude: a method that reads metrics by role (resources,
-            // latency, errors) sees a host whose VMs ran hot as it sees one of those VMs.
+            double magnitude = aggregate(v => v.Magnitude);
             long first = vms.Min(v => v.FirstMs);
-            var moved = vms.SelectMany(v => v.Metrics.OrderByDescending(m => m.Value).Take(3).Select(m => m.Key)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+            var moved = vms.SelectMany(v => v.TopMetrics(3)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
+                .Select(m => new MetricChange(m, aggregate(v => v.Metrics.ContainsKey(m) ? v.ZOf(m) : 0), first, 0, 0));
             evidence[node] = new NodeAnomaly(node, magnitude, first,
-                [new MetricChange($"anomalous VMs {vms.Count}/{total}", magnitude, first, 0, 0), .. moved.Select(m => new MetricChange(m, magnitude, first, 0, 0))]);
+                [new MetricChange($"anomalous VMs {vms.Count}/{total}", magnitude, first, 0, 0), .. moved]);
         }
 
         var c = new RcaCase(graph, incident.Symptom, incident.FirstMs, [], new Dictionary<(string, string), RobustBaseline>());

@@ -400,8 +400,10 @@ With the executor on, the subspace detector finds fewer faults than with it off 
 {ms(d, 'recall', '.3f')}): the incident predictor's actions end some faults before the detector's windows have seen enough of
 them, and a fault ended early counts as missed. The ONNX model alarms sooner on those ({ms(donnx, 'recall', '.3f')} with the
 executor on) at the price of many more false alarms (precision {ms(donnx_off, 'precision', '.3f')} against {ms(d, 'precision', '.3f')}
-with the executor off). An approved evacuation's moves wait while the rate limit or a concurrency cap would hold any action
-back, so a zone failover of a few hundred VMs shows as its moves, not as tens of thousands of refusals.
+with the executor off). When the ranking names a faulty zone or host, its approved evacuation or drain moves every VM
+on it: that is where the large and uneven action counts of the default come from (the ONNX model's runs ranked fewer
+zones first). The moves wait while the rate limit or a concurrency cap would hold any action back, so an evacuation
+shows as its moves, not as thousands of refusals.
 
 The demo's fleet gets few faults (4 an hour, a fifth of the rate `eval incident` uses), so incidents are rare and most
 alarms are not followed by an onset within the horizon; `eval incident` measures the predictor where incidents are

@@ -131,6 +131,37 @@ public class RcaTopologyDriverTests
     }
 
     [Fact]
+    public void Two_vms_of_a_host_sick_in_different_ways_point_at_the_host_with_what_each_moved()
+    {
+        // A noisy neighbour: one VM hogs the CPU, its neighbour slows down. The host carries each metric at its VMs'
+        // mean z × (share anomalous)², so it leads with both metrics, not at the VMs' full strength.
+        using var h = new Harness();
+        h.Anomaly("vm-4", minute: 10, metric: MetricNames.CpuUtil, z: 20);
+        h.Anomaly("vm-5", minute: 10, metric: MetricNames.LatencyP99Ms, z: 20);
+        var ranking = h.Rank().Last();
+        Assert.Equal(NovaOps.Rca.RootCauseAnalyzer.DefaultMethod, ranking.Method);
+        var host = ranking.Candidates[0];
+        Assert.Equal(("host-1", NodeKind.Host), (host.Node, host.Kind));
+        Assert.Equal(5, host.Magnitude, 6); // (2/4)² × 20
+        Assert.Equal(["anomalous VMs 2/4", MetricNames.CpuUtil, MetricNames.LatencyP99Ms], host.Metrics);
+        Assert.Equal(["vm-4", "vm-5"], ranking.Candidates.Skip(1).Take(2).Select(c => c.Node).Order());
+    }
+
+    [Fact]
+    public void A_vms_evidence_keeps_each_metrics_own_z_and_the_magnitude_where_the_detector_gives_none()
+    {
+        var vm = new NovaOps.Streams.Rca.Incidents.VmEvidence("vm-4", "host-1", "zone-0");
+        var a = new AnomalyEvent { VmId = "vm-4", WindowStartMs = T0, WindowEndMs = T0 + 60_000, Score = 0.5 };
+        a.Contributions.Add(new MetricContribution { Metric = MetricNames.CpuUtil, Contribution = 0.7, RobustZ = 12 });
+        a.Contributions.Add(new MetricContribution { Metric = MetricNames.LatencyP99Ms, Contribution = 0.3, RobustZ = -4 });
+        a.Contributions.Add(new MetricContribution { Metric = MetricNames.ErrorRate, Contribution = 0.1 });
+        vm.Add(a);
+        Assert.Equal(12, vm.Magnitude);
+        Assert.Equal((12.0, 4.0, 12.0), (vm.ZOf(MetricNames.CpuUtil), vm.ZOf(MetricNames.LatencyP99Ms), vm.ZOf(MetricNames.ErrorRate)));
+        Assert.Equal([MetricNames.CpuUtil, MetricNames.LatencyP99Ms], vm.TopMetrics(2));
+    }
+
+    [Fact]
     public void A_zone_wide_burst_points_at_the_zone()
     {
         using var h = new Harness();

@@ -8,10 +8,9 @@ namespace NovaOps.Failover;
 /// <summary>
 /// Carries out an evacuation plan as live-migrate actions through the remediation executor, so its rate limit
 /// and concurrency caps pace the moves: each move is an operator trigger (runbook <see cref="Runbook"/>, which must be
-/// among the executor's runbooks) with its
-/// destination host; while the rate limit or a concurrency cap would hold any action back, the moves wait (no offer,
-/// no audit record) and the next step tries again; any other refusal is final and reported. The blast-radius caps do not apply to an operator's moves (the
-/// evacuation was approved as a whole).
+/// among the executor's runbooks) with its destination host. While the rate limit or a concurrency cap would hold any
+/// action back, the moves wait (no offer, no audit record) and the next step tries again; any other refusal is final
+/// and reported. The blast-radius caps do not apply to an operator's moves (the evacuation was approved as a whole).
 /// </summary>
 /// <param name="moved">Whether a VM's move of this plan was already executed (the executor's audit, replayed after a
 /// restart): such moves are not offered again.</param>

@@ -14,8 +14,12 @@ public sealed partial class ServiceProcess(string app, Func<string, int, Process
     private readonly int _port = FreePort();
     private Process? _process;
     private readonly List<string> _errors = [];
+    private readonly List<string> _output = [];
 
     public string App { get; } = app;
+
+    /// <summary>How long a start may take before it counts as failed.</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(180);
 
     public bool Running => _process is { HasExited: false };
 
@@ -32,7 +36,12 @@ public sealed partial class ServiceProcess(string app, Func<string, int, Process
         psi.RedirectStandardError = true;
         var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start novaops run {App}");
         var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        process.OutputDataReceived += (_, e) => { if (e.Data?.Trim() == "RUNNING") running.TrySetResult(); };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not { } line) return;
+            if (line.Trim() == "RUNNING") running.TrySetResult();
+            lock (_output) { _output.Add(line); if (_output.Count > 20) _output.RemoveAt(0); }
+        };
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is not { } line) return;
@@ -41,9 +50,16 @@ public sealed partial class ServiceProcess(string app, Func<string, int, Process
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _process = process;
-        await Task.WhenAny(running.Task, process.WaitForExitAsync(ct), Task.Delay(TimeSpan.FromSeconds(90), ct));
+        // Generous: on two cores with other test assemblies running beside it, a stream app's first group join can be
+        // slow; a process that stops ends the wait at once, and a failed start reports its last output and errors.
+        await Task.WhenAny(running.Task, process.WaitForExitAsync(ct), Task.Delay(StartTimeout, ct));
         if (!running.Task.IsCompleted)
-            throw new InvalidOperationException($"novaops run {App} did not start{(process.HasExited ? $" (exit code {process.ExitCode})" : "")}: {LastErrors}");
+        {
+            string output;
+            lock (_output) output = string.Join(" | ", _output.TakeLast(5));
+            throw new InvalidOperationException($"novaops run {App} did not start within {StartTimeout.TotalSeconds:0} s" +
+                $"{(process.HasExited ? $" (exit code {process.ExitCode})" : "")}: errors: {LastErrors}; last output: {output}");
+        }
     }
 
     /// <summary>SIGKILL: no commit, no flush, no close.</summary>

@@ -39,9 +39,9 @@ public class PlanExecutionTests
         audit.AddRange(await run.StepAsync(t0 + 61_000, ct));
         audit.AddRange(await run.StepAsync(t0 + 122_000, ct));
         Assert.Equal(12, actuator.Commands.Count);
-        // Waiting moves are not offered, so the audit holds the twelve moves and no refusal per step of waiting.
+        // The audit holds the twelve moves and one refusal per wait (at t0 and at t0 + 61 s), not one per step of waiting.
         Assert.Equal(12, audit.Count(a => a.Outcome == ActionOutcome.Executed));
-        Assert.DoesNotContain(audit, a => a.Outcome == ActionOutcome.Blocked);
+        Assert.Equal(["rate_limit", "rate_limit"], audit.Where(a => a.Outcome == ActionOutcome.Blocked).Select(a => a.Guardrail));
         Assert.Equal(0, run.Pending);
         Assert.Empty(run.Refused);
         Assert.All(actuator.Commands, c => Assert.Equal((ActionKind.LiveMigrate, "b1"), (c.Kind, c.Parameters["to_host"])));

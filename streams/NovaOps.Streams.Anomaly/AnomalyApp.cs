@@ -61,7 +61,7 @@ public sealed class AnomalyApp : IAsyncDisposable
         var decoder = new TelemetryDecoder(new TelemetryCodec(), metrics, TimeProvider.System);
         var topology = AnomalyTopology.Build(topics, scoring, decoder);
         var config = CreateConfig(kafka, options, app, logging);
-        _stream = new KafkaStream(topology, config, new RebalanceSafeSupplier(config));
+        _stream = new KafkaStream(topology, config, app.Clients(config));
         _liveness = new StreamLiveness(_stream, config.NumStreamThreads, "anomaly");
     }
 

@@ -8,10 +8,13 @@ namespace NovaOps.Streams.Hosting;
 /// aborting the hand-over (see <see cref="RebalanceSafeSupplier"/>): the tasks then close as usual, only without their
 /// offsets committed, and the next owner processes their records since the last commit again (at least once).
 /// Outside a hand-over a refused commit throws as before, and Streamiz rejoins the group cleanly. A fetch error that is
-/// not fatal is ridden out (<see cref="RideOut"/>).
+/// not fatal is ridden out (<see cref="RideOut"/>), and its close may take at most <paramref name="closeTimeout"/>
+/// (<see cref="Close"/>).
 /// </summary>
-internal sealed class HandOverConsumer(IConsumer<byte[], byte[]> inner, ILogger log) : IConsumer<byte[], byte[]>
+internal sealed class HandOverConsumer(IConsumer<byte[], byte[]> inner, ILogger log, TimeSpan closeTimeout) : IConsumer<byte[], byte[]>
 {
+    private bool _closeAbandoned;
+
     /// <summary>Set by the rebalance listener for the length of a revocation, on the thread that polls.</summary>
     public bool HandingOver { get; set; }
 
@@ -83,6 +86,25 @@ internal sealed class HandOverConsumer(IConsumer<byte[], byte[]> inner, ILogger 
         inner.OffsetsForTimes(timestampsToSearch, timeout);
     public WatermarkOffsets GetWatermarkOffsets(TopicPartition topicPartition) => inner.GetWatermarkOffsets(topicPartition);
     public WatermarkOffsets QueryWatermarkOffsets(TopicPartition topicPartition, TimeSpan timeout) => inner.QueryWatermarkOffsets(topicPartition, timeout);
-    public void Close() => inner.Close();
-    public void Dispose() => inner.Dispose();
+
+    /// <summary>
+    /// Closes the consumer, waiting at most the close timeout. librdkafka can block for good in <c>consumer_close</c>
+    /// when a rebalance callback fires during the close (confluentinc/librdkafka#4041); the stream thread that calls
+    /// this is a foreground thread, so a close stuck on it kept the whole process from ending (a test host waiting on
+    /// it failed the run). Past the timeout the close is left to finish, or not, on a pool thread and the stream
+    /// thread goes on to end. Offsets and state were committed before the close began.
+    /// </summary>
+    public void Close()
+    {
+        var close = Task.Run(inner.Close);
+        if (close.Wait(closeTimeout)) return;
+        _closeAbandoned = true;
+        log.LogError("Closing consumer {Name} did not end within {Timeout}; left to a background thread so that its stream thread can end.", inner.Name, closeTimeout);
+    }
+
+    /// <summary>Frees the consumer, unless its close was abandoned: freeing it would wait for that same close.</summary>
+    public void Dispose()
+    {
+        if (!_closeAbandoned) inner.Dispose();
+    }
 }

@@ -26,7 +26,8 @@ namespace NovaOps.Streams.Hosting;
 /// NovaOps) and the thread rejoins the group.
 /// </para>
 /// </summary>
-public sealed class RebalanceSafeSupplier(IStreamConfig config) : IKafkaSupplier
+/// <param name="closeTimeout">How long closing one consumer may take before it is left behind (<see cref="HandOverConsumer.Close"/>).</param>
+public sealed class RebalanceSafeSupplier(IStreamConfig config, TimeSpan closeTimeout) : IKafkaSupplier
 {
     private readonly DefaultKafkaClientSupplier _defaults = new(new KafkaLoggerAdapter(config), config);
     // The category of Streamiz's own client log, so that Logging:LogLevel:Streamiz governs librdkafka's lines as before.
@@ -54,7 +55,7 @@ public sealed class RebalanceSafeSupplier(IStreamConfig config) : IKafkaSupplier
             .SetPartitionsLostHandler((_, p) => listener!.Lost(p))
             .SetLogHandler((_, m) => _clientLog.Log(Level(m.Level), "{Client} {Facility}: {Message}", m.Name, m.Facility, m.Message))
             .SetErrorHandler((c, e) => _clientLog.LogError("{Client}: {Reason}", c.Name, e.Reason))
-            .Build(), _log);
+            .Build(), _log, closeTimeout);
         listener = new RevocationGuard(rebalanceListener, consumer, _log);
         return consumer;
     }
@@ -71,9 +72,9 @@ public sealed class RebalanceSafeSupplier(IStreamConfig config) : IKafkaSupplier
 
     // The restore and global-table consumers ride out a failed fetch too: Streamiz's global thread aborted the process
     // on one REQUEST_TIMED_OUT (found by `novaops chaos`).
-    public IConsumer<byte[], byte[]> GetRestoreConsumer(ConsumerConfig consumerConfig) => new HandOverConsumer(_defaults.GetRestoreConsumer(consumerConfig), _log);
+    public IConsumer<byte[], byte[]> GetRestoreConsumer(ConsumerConfig consumerConfig) => new HandOverConsumer(_defaults.GetRestoreConsumer(consumerConfig), _log, closeTimeout);
 
-    public IConsumer<byte[], byte[]> GetGlobalConsumer(ConsumerConfig consumerConfig) => new HandOverConsumer(_defaults.GetGlobalConsumer(consumerConfig), _log);
+    public IConsumer<byte[], byte[]> GetGlobalConsumer(ConsumerConfig consumerConfig) => new HandOverConsumer(_defaults.GetGlobalConsumer(consumerConfig), _log, closeTimeout);
 
     public IAdminClient GetAdmin(AdminClientConfig adminConfig) => _defaults.GetAdmin(adminConfig);
 }

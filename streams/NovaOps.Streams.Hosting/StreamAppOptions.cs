@@ -36,6 +36,16 @@ public sealed record StreamAppOptions
     /// on the close, logs it and lets the process end: offsets and state were committed before.
     /// </summary>
     public int ShutdownTimeoutMs { get; init; } = 30_000;
+
+    /// <summary>
+    /// How long closing one Kafka consumer of the app may take. A close stuck in librdkafka (#4041) is left to a
+    /// background thread past this, so that the stream thread that called it ends and the process can exit; kept
+    /// below <see cref="ShutdownTimeoutMs"/> so that a stuck consumer still lets the app stop cleanly.
+    /// </summary>
+    public int ConsumerCloseTimeoutMs { get; init; } = 10_000;
+
+    /// <summary>The Kafka clients of an app with these settings (<see cref="RebalanceSafeSupplier"/>).</summary>
+    public RebalanceSafeSupplier Clients(IStreamConfig config) => new(config, TimeSpan.FromMilliseconds(ConsumerCloseTimeoutMs));
 }
 
 /// <summary>The Streamiz configuration every NovaOps app starts from.</summary>

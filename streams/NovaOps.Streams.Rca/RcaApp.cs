@@ -25,7 +25,7 @@ public sealed class RcaApp : IAsyncDisposable
         _log = (logging ?? NullLoggerFactory.Instance).CreateLogger<RcaApp>();
         // The incident processor's one partition needs one thread; the other carries the anomalies over.
         var config = StreamConfigs.Create(kafka, options.ApplicationId, app with { Threads = Math.Min(app.Threads, 2) }, logging);
-        _stream = new KafkaStream(RcaTopology.Build(topics, options, Metrics), config, new RebalanceSafeSupplier(config));
+        _stream = new KafkaStream(RcaTopology.Build(topics, options, Metrics), config, app.Clients(config));
         _liveness = new StreamLiveness(_stream, config.NumStreamThreads, "RCA");
     }
 

@@ -27,6 +27,9 @@ public sealed record SimulatorOptions
     /// <summary>Relative weights of the fault kinds.</summary>
     public IReadOnlyDictionary<Contracts.FaultKind, double> FaultMix { get; init; } = DefaultMix;
 
+    /// <summary>What remediation actions cost in this fleet: their durations, downtime, failures, and a paged person's time.</summary>
+    public Control.ActionCostOptions ActionCosts { get; init; } = new();
+
     public static readonly IReadOnlyDictionary<Contracts.FaultKind, double> DefaultMix = new Dictionary<Contracts.FaultKind, double>
     {
         [Contracts.FaultKind.MemoryLeak] = 3,
@@ -58,5 +61,6 @@ public sealed record SimulatorOptions
             throw new ArgumentException("zones, VMs per host, per service and per tenant must be positive");
         if (SampleInterval <= TimeSpan.Zero) throw new ArgumentException("the sample interval must be positive");
         if (FaultsPerHour < 0) throw new ArgumentException("faults per hour cannot be negative");
+        ActionCosts.Validate();
     }
 }

@@ -43,7 +43,7 @@ public sealed class TelemetryGenerator
         _startMs = fleet.Options.Start.ToUnixTimeMilliseconds();
         _faulty = new int[_faults.Count];
         _resolved = new bool[_faults.Count];
-        Control = new Control.FleetControl(fleet, this);
+        Control = new Control.FleetControl(fleet, this, fleet.Options.ActionCosts);
     }
 
     /// <summary>The current tick.</summary>
@@ -67,6 +67,41 @@ public sealed class TelemetryGenerator
         foreach (int v in _faults[index].Cascade.Keys)
             if (_cascadeOfVm.TryGetValue(v, out var c) && c.Fault == index) _cascadeOfVm.Remove(v);
         return _faults[index];
+    }
+
+    /// <summary>
+    /// A person ended the faults that touch any of <paramref name="vms"/> (their every affected VM is freed); returns
+    /// those faults.
+    /// </summary>
+    internal IReadOnlyList<InjectedFault> EndFaultsTouching(IEnumerable<int> vms)
+    {
+        var faults = new HashSet<int>();
+        foreach (int vm in vms)
+        {
+            if (_faultOfVm[vm] >= 0) faults.Add(_faultOfVm[vm]);
+            if (_cascadeOfVm.TryGetValue(vm, out var c)) faults.Add(c.Fault); // paged about a caller: the callee's fault is what gets fixed
+        }
+        var ended = new List<InjectedFault>();
+        foreach (int index in faults.Order())
+            foreach (int vm in _faults[index].AffectedVms)
+                if (_faultOfVm[vm] == index && Release(vm) is { } over) ended.Add(over);
+        return ended;
+    }
+
+    /// <summary>
+    /// The service <paramref name="vm"/> gives now: down while an action holds it (a restart) or while its host is dead;
+    /// degraded from its fault's onset (or a callee's) to its end; up otherwise, a precursor included.
+    /// </summary>
+    public ServiceState StateOf(int vm)
+    {
+        long tick = _lastTick;
+        if (Control.DownAt(vm, tick).Down) return ServiceState.Down;
+        int fault = _faultOfVm[vm];
+        if (fault >= 0 && tick >= _faults[fault].OnsetTick)
+            return _faults[fault].Kind == FaultKind.HostFailure ? ServiceState.Down : ServiceState.Degraded;
+        if (fault < 0 && _cascadeOfVm.Count > 0 && _cascadeOfVm.TryGetValue(vm, out var cascade) && tick >= _faults[cascade.Fault].OnsetTick)
+            return ServiceState.Degraded;
+        return ServiceState.Up;
     }
 
     public long TickToMs(long tick) => _startMs + tick * _intervalMs;

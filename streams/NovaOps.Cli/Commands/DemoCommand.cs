@@ -107,7 +107,7 @@ internal static class DemoCommand
     {
         console.Write(FaultTable.Of(report, loop));
         var table = new Table().Title("Summary").AddColumns("metric", "value")
-            .AddRow("events in", $"{s.EventsIn:N0}")
+            .AddRow("events sent / in", $"{s.EventsSent:N0} / {s.EventsIn:N0}")
             .AddRow("anomaly windows / alarm episodes", $"{s.Anomalies:N0} / {s.AlarmEpisodes:N0}")
             .AddRow("faults injected / detected", $"{s.FaultsInjected} / {s.FaultsDetected}")
             .AddRow("precision (episodes)", $"{s.Precision:P1}")
@@ -130,7 +130,10 @@ internal static class DemoCommand
             .AddRow("approvals asked / pages", $"{s.ApprovalsRequested:N0} / {s.Pages:N0}")
             .AddRow("faults ended by actions (prevented before onset)", $"{s.FaultsResolvedByActions} of {s.FaultsInjected} ({s.FaultsPrevented})")
             .AddRow("median time to recover (MTTR)", s.MttrMedianSeconds is { } mttr ? $"{mttr:F0} s" : "-")
-            .AddRow("automation rate (ended with no human)", s.AutomationRate is { } ar ? $"{ar:P1}" : "-");
+            .AddRow("automation rate (ended with no human)", s.AutomationRate is { } ar ? $"{ar:P1}" : "-")
+            .AddRow("actions that failed", $"{s.ActionsFailed:N0}")
+            .AddRow("availability per tier (nines)", string.Join(", ", s.Availability.Select(a => $"{a.Key} {a.Value:P3} ({s.Nines[a.Key]:F1})")))
+            .AddRow("impaired VM-seconds (by needless actions)", $"{s.ImpairedVmSeconds:N0} ({s.HarmVmSeconds:N0})");
         console.Write(table);
     }
 }

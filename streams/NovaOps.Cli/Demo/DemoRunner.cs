@@ -86,6 +86,7 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options, IA
         var loop = ClosedLoopEvaluation.Evaluate(labels, anomalies, collector.Predictions.ToList(), collector.Actions.ToList(), grace: TimeSpan.FromMinutes(5));
         var summary = new DemoSummary(
             EventsIn: (long)metrics.RecordsIn(topics.Telemetry).Value,
+            EventsSent: emitter.Progress.Records,
             Anomalies: report.Anomalies,
             AlarmEpisodes: report.Episodes,
             FaultsInjected: report.FaultsInjected,
@@ -124,7 +125,13 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options, IA
             FaultsResolvedByActions: loop.ResolvedByActions,
             FaultsPrevented: loop.Prevented,
             MttrMedianSeconds: loop.MttrMedianSeconds,
-            AutomationRate: loop.AutomationRate is { } rate ? Math.Round(rate, 4) : null);
+            AutomationRate: loop.AutomationRate is { } rate ? Math.Round(rate, 4) : null,
+            Availability: emitter.Availability.Tiers.Keys.Order().ToDictionary(t => t.ToString().ToLowerInvariant(), t => Math.Round(emitter.Availability.Availability(t), 7)),
+            Nines: emitter.Availability.Tiers.Keys.Order().ToDictionary(t => t.ToString().ToLowerInvariant(),
+                t => Math.Round(Math.Min(9, NovaOps.Simulator.Availability.AvailabilityLedger.Nines(emitter.Availability.Availability(t))), 2)),
+            ImpairedVmSeconds: Math.Round(emitter.Availability.ImpairedSeconds(), 1),
+            HarmVmSeconds: Math.Round(emitter.Availability.HarmSeconds, 1),
+            ActionsFailed: emitter.Progress.ActionsFailed);
         if (options.RunDirectory is { } dir)
             RunRecord.Write(dir, summary, labels, collector.Telemetry, anomalies, collector.Predictions, collector.Actions);
         return (summary, report, loop);

@@ -4,10 +4,13 @@ namespace NovaOps.Cli.Demo;
 
 /// <summary>
 /// The demo's summary JSON. Precision counts alarm episodes (runs of anomalous windows of one VM), not windows; the
-/// detection delay is from onset, and alarms during a precursor are early warnings, apart.
+/// detection delay is from onset, and alarms during a precursor are early warnings, apart. Availability per tenant tier
+/// is the simulated fleet's own account (<see cref="NovaOps.Simulator.Availability.AvailabilityLedger"/>): down
+/// VM-seconds count fully, degraded ones half; harm is the down VM-seconds actions caused on VMs with no fault.
 /// </summary>
 public sealed record DemoSummary(
     [property: JsonPropertyName("events_in")] long EventsIn,
+    [property: JsonPropertyName("events_sent")] long EventsSent,
     [property: JsonPropertyName("anomalies")] int Anomalies,
     [property: JsonPropertyName("alarm_episodes")] int AlarmEpisodes,
     [property: JsonPropertyName("faults_injected")] int FaultsInjected,
@@ -45,4 +48,9 @@ public sealed record DemoSummary(
     [property: JsonPropertyName("faults_resolved_by_actions")] int FaultsResolvedByActions,
     [property: JsonPropertyName("faults_prevented")] int FaultsPrevented,
     [property: JsonPropertyName("mttr_median_s")] double? MttrMedianSeconds,
-    [property: JsonPropertyName("automation_rate")] double? AutomationRate);
+    [property: JsonPropertyName("automation_rate")] double? AutomationRate,
+    [property: JsonPropertyName("availability")] IReadOnlyDictionary<string, double> Availability,
+    [property: JsonPropertyName("nines")] IReadOnlyDictionary<string, double> Nines,
+    [property: JsonPropertyName("impaired_vm_seconds")] double ImpairedVmSeconds,
+    [property: JsonPropertyName("harm_vm_seconds")] double HarmVmSeconds,
+    [property: JsonPropertyName("actions_failed")] long ActionsFailed);

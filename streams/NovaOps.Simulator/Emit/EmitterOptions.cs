@@ -16,11 +16,15 @@ public sealed record EmitterOptions
     public int MalformedPerMillion { get; init; }
 
     /// <summary>
-    /// Act as the fleet's control plane: read the fleet-commands topic and apply each command at the tick it
-    /// arrives (the remediation loop closes through it). A fault an action ends gets a second label with
-    /// <c>resolved_ms</c>; a moved VM gets a new topology record.
+    /// Act as the fleet's control plane: read the fleet-commands topic and start each command at the tick it
+    /// arrives (the remediation loop closes through it); it takes effect when it is over, at its cost
+    /// (<see cref="SimulatorOptions.ActionCosts"/>). A fault an action ends gets a second label with
+    /// <c>resolved_ms</c> (when the action was over); a moved VM gets a new topology record.
     /// </summary>
     public bool AcceptCommands { get; init; }
+
+    /// <summary>How much a degraded VM-second counts against availability (0: not at all, 1: as a down one).</summary>
+    public double DegradedWeight { get; init; } = 0.5;
 
     /// <summary>
     /// Called before each tick with the records published so far; the emitter waits for it to finish. A load test

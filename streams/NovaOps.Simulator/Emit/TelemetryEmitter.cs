@@ -15,6 +15,9 @@ public sealed class TelemetryEmitter(TelemetryGenerator generator, TopicNames to
 {
     public EmitterProgress Progress { get; } = new();
 
+    /// <summary>The fleet's service over the ticks emitted so far, per tier (read it once the run is over).</summary>
+    public Availability.AvailabilityLedger Availability { get; } = new(options.DegradedWeight);
+
     public static ProducerConfig ProducerConfig(KafkaClientOptions kafka) => kafka.Apply(new ProducerConfig
     {
         LingerMs = 5,
@@ -50,6 +53,8 @@ public sealed class TelemetryEmitter(TelemetryGenerator generator, TopicNames to
         using var commands = options.AcceptCommands ? CommandConsumer() : null;
         var clock = Stopwatch.StartNew();
         int vms = generator.Fleet.VmCount;
+        double seconds = generator.Fleet.Options.SampleInterval.TotalSeconds;
+        var tiers = Enumerable.Range(0, vms).Select(vm => generator.Fleet.TierOf(generator.Fleet.TenantOf(vm))).ToArray();
         for (long tick = 0; tick < options.Ticks && !ct.IsCancellationRequested; tick++)
         {
             options.BeforeTick?.Invoke(Progress.Records, ct).GetAwaiter().GetResult();
@@ -60,19 +65,27 @@ public sealed class TelemetryEmitter(TelemetryGenerator generator, TopicNames to
                 Progress.FaultStarted();
             }
             if (commands is not null) ApplyCommands(commands, producer, onDelivery, ct);
+            foreach (var done in generator.Control.Complete()) Publish(done, producer, onDelivery, ct);
 
+            var stunned = generator.Control.TakeStuns();
+            int unsent = 0;
             for (int vm = 0; vm < vms; vm++)
             {
+                var (actionDown, harmful) = generator.Control.DownAt(vm, tick);
+                Availability.Add(tiers[vm], generator.StateOf(vm), seconds, harmful);
+                if (actionDown) continue; // a restarting VM sends nothing until it has booted
                 var sample = generator.Sample(vm);
                 byte[] value = ShouldCorrupt(tick, vm) ? Corrupt(sample, tick) : sample.ToByteArray();
                 Produce(producer, topics.Telemetry, sample.VmId, value, onDelivery, ct);
-                if ((vm & 1023) == 1023)
+                if (++unsent == 1024)
                 {
-                    Progress.AddRecords(1024);
+                    Progress.AddRecords(unsent);
+                    unsent = 0;
                     Pace(clock, Progress.Records, ct);
                 }
             }
-            Progress.AddRecords(vms & 1023);
+            foreach (var (vm, stun, harmful) in stunned) Availability.AddStun(tiers[vm], stun, generator.StateOf(vm), harmful);
+            Progress.AddRecords(unsent);
             Progress.Tick(generator.TickToMs(tick));
             Pace(clock, Progress.Records, ct);
         }
@@ -106,20 +119,27 @@ public sealed class TelemetryEmitter(TelemetryGenerator generator, TopicNames to
             catch (InvalidProtocolBufferException) { continue; } // not ours to dead-letter: the executor wrote it
             var effect = generator.Control.Apply(command);
             Progress.CommandApplied();
-            long now = generator.TickToMs(generator.Tick);
-            foreach (var fault in effect.Resolved)
-            {
-                var label = FaultPlan.ToLabel(fault, generator.Fleet, generator.TickToMs);
-                label.ResolvedMs = now;
-                label.ResolvedBy = command.ActionId;
-                Produce(producer, topics.FaultLabels, label.FaultId, label.ToByteArray(), onDelivery, ct);
-                Progress.FaultResolved();
-            }
-            foreach (int vm in effect.Moved)
-            {
-                var node = Fleet.FleetTopology.VmRecord(generator.Fleet, vm, generator.Control.HostOf(vm), now);
-                Produce(producer, topics.Topology, node.Node, node.ToByteArray(), onDelivery, ct);
-            }
+            if (effect.Refused is not null) Progress.CommandRefused();
+        }
+    }
+
+    /// <summary>What an action did once it was over: the faults it ended (their labels, resolved then) and the VMs it moved.</summary>
+    private void Publish(Control.ActionCompletion done, IProducer<string, byte[]> producer, Action<DeliveryReport<string, byte[]>> onDelivery, CancellationToken ct)
+    {
+        long at = generator.TickToMs(done.Tick);
+        if (done.Effect.Failed) Progress.CommandFailed();
+        foreach (var fault in done.Effect.Resolved)
+        {
+            var label = FaultPlan.ToLabel(fault, generator.Fleet, generator.TickToMs);
+            label.ResolvedMs = at;
+            label.ResolvedBy = done.Command.ActionId;
+            Produce(producer, topics.FaultLabels, label.FaultId, label.ToByteArray(), onDelivery, ct);
+            Progress.FaultResolved();
+        }
+        foreach (int vm in done.Effect.Moved)
+        {
+            var node = Fleet.FleetTopology.VmRecord(generator.Fleet, vm, generator.Control.HostOf(vm), at);
+            Produce(producer, topics.Topology, node.Node, node.ToByteArray(), onDelivery, ct);
         }
     }
 

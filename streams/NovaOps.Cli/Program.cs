@@ -22,7 +22,7 @@ var root = new RootCommand("NovaOps: operations intelligence for a VM fleet")
     TrainCommand.Create(),
     FuzzCommand.Create(settings, console),
     ChaosCommand.Create(settings, console),
-    new Command("eval", "Evaluate detectors on public benchmarks") { EvalNabCommand.Create(settings, console), EvalServersCommand.Create(settings, console), EvalIncidentCommand.Create(settings, console), EvalRcaCommand.Create(settings, console) },
+    new Command("eval", "Evaluate detectors on public benchmarks") { EvalNabCommand.Create(settings, console), EvalServersCommand.Create(settings, console), EvalIncidentCommand.Create(settings, console), EvalRcaCommand.Create(settings, console), EvalLoopCommand.Create(settings, console) },
     TuneCommand.Create(settings, console),
     new Command("bench", "Benchmarks with a baseline measured in the same run") { BenchPipelineCommand.Create(settings, console), BenchInferenceCommand.Create(settings, console), BenchPlacementCommand.Create(console), BenchFailoverCommand.Create(console), BenchScaleCommand.Create(settings, console) },
 };

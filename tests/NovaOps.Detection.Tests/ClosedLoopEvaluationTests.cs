@@ -79,4 +79,44 @@ public class ClosedLoopEvaluationTests
         Assert.Equal(120, r.MttrMedianSeconds); // median of 0, 60, 180, 900
         Assert.Equal(0.5, r.AutomationRate);
     }
+
+    [Fact]
+    public void Time_to_recovery_adds_up_from_its_parts_and_needless_actions_count_as_harm()
+    {
+        var leak = VmFault("leak", "vm-2", 0, 600_000, 1_800_000);
+        leak.ResolvedMs = 780_000;
+        leak.ResolvedBy = "restart-1";
+        leak.ResolveStartedMs = 705_000; // the restart booted for 75 s
+        var host = new FaultLabel { FaultId = "host", Scope = FaultScope.Host, Kind = FaultKind.HostFailure, RootCause = "h9", Host = "h9", Zone = "z1",
+            PrecursorStartMs = 0, OnsetMs = 600_000, EndMs = 1_800_000, ResolvedMs = 700_000, ResolvedBy = "drain-1", ResolveStartedMs = 650_000 };
+        host.AffectedVms.Add("vm-9");
+        var natural = VmFault("natural", "vm-5", 0, 600_000, 900_000); // nothing ended it: no parts
+        var anomalies = new[]
+        {
+            new AnomalyEvent { VmId = "vm-2", Zone = "z1", WindowStartMs = 600_000, WindowEndMs = 660_000, Score = 1 },
+            new AnomalyEvent { VmId = "vm-9", Zone = "z1", WindowStartMs = 540_000, WindowEndMs = 600_000, Score = 1 },
+            new AnomalyEvent { VmId = "vm-5", Zone = "z1", WindowStartMs = 600_000, WindowEndMs = 660_000, Score = 1 },
+        };
+        var actions = new[]
+        {
+            new ActionRecord { ActionId = "restart-1", Target = "vm-2", Kind = ActionKind.RestartVm, Outcome = ActionOutcome.Executed, AtMs = 700_000 },
+            new ActionRecord { ActionId = "restart-1", Target = "vm-2", Kind = ActionKind.RestartVm, Outcome = ActionOutcome.Verified, AtMs = 840_000 },
+            new ActionRecord { ActionId = "drain-1", Target = "h9", Kind = ActionKind.DrainHost, Outcome = ActionOutcome.AwaitingApproval, AtMs = 610_000 },
+            new ActionRecord { ActionId = "drain-1", Target = "h9", Kind = ActionKind.DrainHost, Outcome = ActionOutcome.Executed, AtMs = 650_000 },
+            new ActionRecord { ActionId = "needless", Target = "vm-7", Kind = ActionKind.RestartVm, Outcome = ActionOutcome.Executed, AtMs = 700_000 },
+        };
+        var decide = new Dictionary<string, double> { ["restart-1"] = 0.8, ["drain-1"] = 1.5, ["needless"] = 0.4 };
+
+        var r = ClosedLoopEvaluation.Evaluate(FaultLabels.Merge([leak, host, natural]), anomalies, [], actions, TimeSpan.FromMinutes(5), decide);
+        var by = r.Faults.ToDictionary(f => f.FaultId);
+
+        var p = by["leak"].Parts!;
+        Assert.Equal(new MttrParts(Detect: 60, Decide: 0.8, Act: 75, Verify: 60), p);
+        Assert.Equal(p.Detect + p.Decide + p.Act + p.Verify, p.Total);
+        // The drain: found at onset, 1.5 s of pipeline plus 40 s waiting for the approval, 50 s of migrations, no check.
+        Assert.Equal(new MttrParts(Detect: 0, Decide: 41.5, Act: 50, Verify: 0), by["host"].Parts);
+        Assert.Null(by["natural"].Parts);
+        Assert.Equal(1, r.HarmfulActions); // the restart of vm-7, which no fault touched
+        Assert.Equal([0.4, 0.8, 1.5], r.DecideSeconds!.Order());
+    }
 }

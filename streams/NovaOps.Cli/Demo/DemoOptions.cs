@@ -21,6 +21,8 @@ public sealed record DemoOptions
     public TimeSpan? ApproveAfter { get; init; } = TimeSpan.FromMinutes(5);
     /// <summary>Where to record the run for <c>novaops report</c> (<see cref="RunRecord"/>); null: not recorded.</summary>
     public string? RunDirectory { get; init; }
+    /// <summary>Mean faults per simulated hour over the fleet; null: the simulator's default.</summary>
+    public double? FaultsPerHour { get; init; }
 }
 
 public enum RemediationMode

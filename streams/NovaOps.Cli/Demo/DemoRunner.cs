@@ -61,13 +61,25 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options, IA
         collector.Start();
 
         long ticks = Math.Max(1, (long)(options.Duration.TotalSeconds * options.Rate / options.Vms));
-        var simOptions = new SimulatorOptions { Seed = options.Seed, Vms = options.Vms }.EndingAt(DateTimeOffset.UtcNow, ticks);
+        var simOptions = new SimulatorOptions { Seed = options.Seed, Vms = options.Vms };
+        if (options.FaultsPerHour is { } perHour) simOptions = simOptions with { FaultsPerHour = perHour };
+        simOptions = simOptions.EndingAt(DateTimeOffset.UtcNow, ticks);
         var fleet = new FleetLayout(simOptions);
         var generator = new TelemetryGenerator(fleet, FaultPlan.Generate(fleet, ticks));
         if (options.RunDirectory is not null)
             collector.RecordTelemetryOf(RunRecord.VmsToRecord(generator.Plan.Faults.Select(f => FaultPlan.ToLabel(f, fleet, generator.TickToMs))));
         var emitter = new TelemetryEmitter(generator, topics, kafka.Client,
-            new EmitterOptions { Ticks = ticks, RecordsPerSecond = options.Rate, MalformedPerMillion = options.MalformedPerMillion, AcceptCommands = remediation is not null });
+            new EmitterOptions { Ticks = ticks, RecordsPerSecond = options.Rate, MalformedPerMillion = options.MalformedPerMillion,
+                AcceptCommands = remediation is not null || options.Remediation == RemediationMode.Off });
+        // Without the executor, the baseline is an on-call person paged by every alarm; with it, the on-call is paged by
+        // the alarms automation has not acted on within 10 minutes.
+        using var pager = options.Remediation switch
+        {
+            RemediationMode.Off => new AlarmPager(kafka.Client, topics, TimeSpan.FromHours(1)),
+            RemediationMode.On => new AlarmPager(kafka.Client, topics, TimeSpan.FromHours(1), automationFirst: TimeSpan.FromMinutes(10)),
+            _ => null,
+        };
+        pager?.Start();
 
         using var onCall = remediation is null || options.ApproveAfter is not { } approveAfter ? null
             : new SimulatedOnCall(kafka.Client, topics, approveAfter, simOptions.SampleInterval.TotalSeconds * ticks / options.Duration.TotalSeconds);
@@ -83,7 +95,9 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options, IA
         var predicted = app.ActiveIncidentModel is null ? null : PredictionEvaluation.Evaluate(labels, collector.Predictions.ToList(), anomaly.Features.Window);
         var zoneOfVm = anomalies.GroupBy(a => a.VmId).ToDictionary(g => g.Key, g => g.First().Zone);
         var rootCauses = RootCauseEvaluation.Evaluate(labels, collector.RootCauses.ToList(), zoneOfVm, grace: TimeSpan.FromMinutes(5));
-        var loop = ClosedLoopEvaluation.Evaluate(labels, anomalies, collector.Predictions.ToList(), collector.Actions.ToList(), grace: TimeSpan.FromMinutes(5));
+        var decide = DecideLatency(collector, emitter, generator);
+        var loop = ClosedLoopEvaluation.Evaluate(labels, anomalies, collector.Predictions.ToList(), collector.Actions.ToList(), grace: TimeSpan.FromMinutes(5),
+            decideWallSeconds: decide);
         var summary = new DemoSummary(
             EventsIn: (long)metrics.RecordsIn(topics.Telemetry).Value,
             EventsSent: emitter.Progress.Records,
@@ -135,6 +149,26 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options, IA
         if (options.RunDirectory is { } dir)
             RunRecord.Write(dir, summary, labels, collector.Telemetry, anomalies, collector.Predictions, collector.Actions);
         return (summary, report, loop);
+    }
+
+    /// <summary>
+    /// Per executed action, the pipeline's own time to decide, in wall-clock seconds: from the moment the simulator had
+    /// handed over the telemetry of the action's event time (the evidence it acted on) to the moment the executor wrote
+    /// the action. Not scaled by the simulation's time compression.
+    /// </summary>
+    private static Dictionary<string, double> DecideLatency(OutcomeCollector collector, TelemetryEmitter emitter, TelemetryGenerator generator)
+    {
+        long start = generator.TickToMs(0);
+        double interval = generator.TickToMs(1) - start;
+        var decide = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var a in collector.Actions)
+        {
+            if (a.Outcome != Contracts.ActionOutcome.Executed || !collector.ExecutedWallMs.TryGetValue(a.ActionId, out long written)) continue;
+            long tick = (long)Math.Ceiling((a.AtMs - start) / interval);
+            if (tick < 0 || tick >= emitter.TickWallMs.Length || emitter.TickWallMs[tick] == 0) continue;
+            decide[a.ActionId] = Math.Max(0, (written - emitter.TickWallMs[tick]) / 1000.0);
+        }
+        return decide;
     }
 
     /// <summary>The remediation executor on the run's broker, acting on the simulated fleet through its fleet-commands topic.</summary>

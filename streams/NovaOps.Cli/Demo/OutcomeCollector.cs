@@ -29,6 +29,9 @@ internal sealed class OutcomeCollector(KafkaClientOptions kafka, TopicNames topi
     public ConcurrentQueue<PredictionEvent> Predictions { get; } = new();
     public ConcurrentQueue<RootCauseEvent> RootCauses { get; } = new();
     public ConcurrentQueue<ActionRecord> Actions { get; } = new();
+
+    /// <summary>Wall-clock time (Unix ms, the record's Kafka timestamp) at which each executed action was written, by action id.</summary>
+    public ConcurrentDictionary<string, long> ExecutedWallMs { get; } = new();
     public long DeadLetters => Interlocked.Read(ref _deadLetters);
 
     public void Start()
@@ -60,7 +63,12 @@ internal sealed class OutcomeCollector(KafkaClientOptions kafka, TopicNames topi
             else if (r.Topic == topics.FaultLabels) Labels.Enqueue(FaultLabel.Parser.ParseFrom(r.Message.Value));
             else if (r.Topic == topics.Predictions) Predictions.Enqueue(PredictionEvent.Parser.ParseFrom(r.Message.Value));
             else if (r.Topic == topics.RootCauses) RootCauses.Enqueue(RootCauseEvent.Parser.ParseFrom(r.Message.Value));
-            else if (r.Topic == topics.Actions) Actions.Enqueue(ActionRecord.Parser.ParseFrom(r.Message.Value));
+            else if (r.Topic == topics.Actions)
+            {
+                var action = ActionRecord.Parser.ParseFrom(r.Message.Value);
+                Actions.Enqueue(action);
+                if (action.Outcome == ActionOutcome.Executed) ExecutedWallMs.TryAdd(action.ActionId, r.Message.Timestamp.UnixTimestampMs);
+            }
             else Interlocked.Increment(ref _deadLetters);
         }
         consumer.Close();

@@ -18,6 +18,7 @@ public static class FaultLabels
             {
                 first.ResolvedMs = resolved.ResolvedMs;
                 first.ResolvedBy = resolved.ResolvedBy;
+                first.ResolveStartedMs = resolved.ResolveStartedMs;
                 first.EndMs = Math.Min(first.EndMs, resolved.ResolvedMs);
             }
             return first;

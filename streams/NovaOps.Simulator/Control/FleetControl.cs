@@ -8,8 +8,8 @@ namespace NovaOps.Simulator.Control;
 /// <summary>What an action did when it was over: the faults it ended, the VMs it moved, or why it could do nothing.</summary>
 public sealed record CommandEffect(IReadOnlyList<InjectedFault> Resolved, IReadOnlyList<int> Moved, string? Refused = null, bool Failed = false);
 
-/// <summary>An action that has run its course at <see cref="Tick"/> (one VM's migration of a drain is one completion).</summary>
-public sealed record ActionCompletion(FleetCommand Command, long Tick, CommandEffect Effect);
+/// <summary>An action that started at <see cref="StartTick"/> and ran its course at <see cref="Tick"/> (one VM's migration of a drain is one completion).</summary>
+public sealed record ActionCompletion(FleetCommand Command, long StartTick, long Tick, CommandEffect Effect);
 
 /// <summary>
 /// The simulated fleet's control plane: applies remediation commands the way the real actions would change the fleet,
@@ -37,7 +37,10 @@ public sealed class FleetControl
     private readonly List<(int Vm, double Seconds, bool Harmful)> _stuns = [];
     private long _order;
 
-    private sealed record Pending(FleetCommand Command, ActionKind Kind, int Vm, bool Fails, bool Harmful);
+    private sealed record Pending(FleetCommand Command, ActionKind Kind, int Vm, bool Fails, bool Harmful)
+    {
+        public long StartTick { get; init; }
+    }
 
     internal FleetControl(FleetLayout fleet, TelemetryGenerator generator, ActionCostOptions costs)
     {
@@ -147,7 +150,7 @@ public sealed class FleetControl
         }
     }
 
-    private void Schedule(long tick, Pending pending) => _pending.Enqueue(pending, (tick, _order++));
+    private void Schedule(long tick, Pending pending) => _pending.Enqueue(pending with { StartTick = Now }, (tick, _order++));
 
     /// <summary>The actions whose time has come by the current tick, with what each did (call after <see cref="TelemetryGenerator.Advance"/>).</summary>
     public IReadOnlyList<ActionCompletion> Complete()
@@ -157,7 +160,7 @@ public sealed class FleetControl
         while (_pending.TryPeek(out var p, out var due) && due.Tick <= now)
         {
             _pending.Dequeue();
-            (done ??= []).Add(new(p.Command, now, p.Fails ? new([], [], Failed: true) : Finish(p)));
+            (done ??= []).Add(new(p.Command, p.StartTick, now, p.Fails ? new([], [], Failed: true) : Finish(p)));
         }
         return done ?? (IReadOnlyList<ActionCompletion>)[];
     }

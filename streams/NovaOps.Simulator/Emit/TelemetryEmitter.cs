@@ -15,6 +15,12 @@ public sealed class TelemetryEmitter(TelemetryGenerator generator, TopicNames to
 {
     public EmitterProgress Progress { get; } = new();
 
+    /// <summary>
+    /// Wall-clock time (Unix ms) at which each tick's telemetry had all been handed to the producer (0: not emitted):
+    /// how the run measures, in wall-clock, the pipeline's time from evidence to action.
+    /// </summary>
+    public long[] TickWallMs { get; } = new long[Math.Max(0, options.Ticks)];
+
     /// <summary>The fleet's service over the ticks emitted so far, per tier (read it once the run is over).</summary>
     public Availability.AvailabilityLedger Availability { get; } = new(options.DegradedWeight);
 
@@ -86,6 +92,7 @@ public sealed class TelemetryEmitter(TelemetryGenerator generator, TopicNames to
             }
             foreach (var (vm, stun, harmful) in stunned) Availability.AddStun(tiers[vm], stun, generator.StateOf(vm), harmful);
             Progress.AddRecords(unsent);
+            TickWallMs[tick] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             Progress.Tick(generator.TickToMs(tick));
             Pace(clock, Progress.Records, ct);
         }
@@ -133,6 +140,7 @@ public sealed class TelemetryEmitter(TelemetryGenerator generator, TopicNames to
             var label = FaultPlan.ToLabel(fault, generator.Fleet, generator.TickToMs);
             label.ResolvedMs = at;
             label.ResolvedBy = done.Command.ActionId;
+            label.ResolveStartedMs = generator.TickToMs(done.StartTick);
             Produce(producer, topics.FaultLabels, label.FaultId, label.ToByteArray(), onDelivery, ct);
             Progress.FaultResolved();
         }

@@ -91,6 +91,10 @@ public class ClosedLoopEvaluationTests
             PrecursorStartMs = 0, OnsetMs = 600_000, EndMs = 1_800_000, ResolvedMs = 700_000, ResolvedBy = "drain-1", ResolveStartedMs = 650_000 };
         host.AffectedVms.Add("vm-9");
         var natural = VmFault("natural", "vm-5", 0, 600_000, 900_000); // nothing ended it: no parts
+        var viaCaller = VmFault("via-caller", "vm-6", 0, 600_000, 1_800_000); // a person paged about a VM it slowed fixed it
+        viaCaller.ResolvedMs = 1_000_000;
+        viaCaller.ResolvedBy = "page/vm-8";
+        viaCaller.ResolveStartedMs = 700_000;
         var anomalies = new[]
         {
             new AnomalyEvent { VmId = "vm-2", Zone = "z1", WindowStartMs = 600_000, WindowEndMs = 660_000, Score = 1 },
@@ -104,10 +108,11 @@ public class ClosedLoopEvaluationTests
             new ActionRecord { ActionId = "drain-1", Target = "h9", Kind = ActionKind.DrainHost, Outcome = ActionOutcome.AwaitingApproval, AtMs = 610_000 },
             new ActionRecord { ActionId = "drain-1", Target = "h9", Kind = ActionKind.DrainHost, Outcome = ActionOutcome.Executed, AtMs = 650_000 },
             new ActionRecord { ActionId = "needless", Target = "vm-7", Kind = ActionKind.RestartVm, Outcome = ActionOutcome.Executed, AtMs = 700_000 },
+            new ActionRecord { ActionId = "page/vm-8", Target = "vm-8", Kind = ActionKind.PageHuman, Outcome = ActionOutcome.Executed, AtMs = 700_000 },
         };
         var decide = new Dictionary<string, double> { ["restart-1"] = 0.8, ["drain-1"] = 1.5, ["needless"] = 0.4 };
 
-        var r = ClosedLoopEvaluation.Evaluate(FaultLabels.Merge([leak, host, natural]), anomalies, [], actions, TimeSpan.FromMinutes(5), decide);
+        var r = ClosedLoopEvaluation.Evaluate(FaultLabels.Merge([leak, host, natural, viaCaller]), anomalies, [], actions, TimeSpan.FromMinutes(5), decide);
         var by = r.Faults.ToDictionary(f => f.FaultId);
 
         var p = by["leak"].Parts!;
@@ -116,6 +121,8 @@ public class ClosedLoopEvaluationTests
         // The drain: found at onset, 1.5 s of pipeline plus 40 s waiting for the approval, 50 s of migrations, no check.
         Assert.Equal(new MttrParts(Detect: 0, Decide: 41.5, Act: 50, Verify: 0), by["host"].Parts);
         Assert.Null(by["natural"].Parts);
+        Assert.True(by["via-caller"].HumanNeeded);
+        Assert.False(by["leak"].HumanNeeded);
         Assert.Equal(1, r.HarmfulActions); // the restart of vm-7, which no fault touched
         Assert.Equal([0.4, 0.8, 1.5], r.DecideSeconds!.Order());
     }

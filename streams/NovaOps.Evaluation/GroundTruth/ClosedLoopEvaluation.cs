@@ -63,7 +63,8 @@ public static class ClosedLoopEvaluation
             var mine = actions.Where(a => Concerns(a.Target) && a.AtMs >= l.PrecursorStartMs - (long)grace.TotalMilliseconds && a.AtMs <= l.EndMs + (long)grace.TotalMilliseconds).ToList();
             double? firstAction = mine.Where(a => a.Outcome == ActionOutcome.Executed && a.Kind != ActionKind.PageHuman).Select(a => Since(a.AtMs)).Min();
             bool human = mine.Any(a => a.Kind == ActionKind.PageHuman && a.Outcome == ActionOutcome.Executed || a.Outcome == ActionOutcome.AwaitingApproval)
-                || l.ResolvedMs == 0;
+                || l.ResolvedMs == 0
+                || actions.Any(a => a.ActionId == l.ResolvedBy && a.Kind == ActionKind.PageHuman); // a person paged about another node it hurt
             double recover = Math.Max(0, (l.EndMs - l.OnsetMs) / 1000.0);
             outcomes.Add(new LoopOutcome(l.FaultId, l.Kind, l.Scope, l.RootCause, detect, firstAction, recover,
                 string.IsNullOrEmpty(l.ResolvedBy) ? null : l.ResolvedBy, human, Parts(l, detect, mine, decideWallSeconds)));

@@ -58,4 +58,32 @@ public class EvalIncidentCommandTests
         Assert.Throws<ModelLoadException>(() => EvalIncidentCommand.Run(options, 1,
             new ModelRegistryOptions { Directory = Settings.Anomaly.Model.Directory, Name = "no-such-model" }, "", Settings));
     }
+
+    [Fact]
+    public async Task Held_out_seeds_give_the_training_and_the_unseen_mix_side_by_side()
+    {
+        var json = Path.Combine(Path.GetTempPath(), $"novaops-incident-{Guid.NewGuid():N}.json");
+        int exit = await EvalIncidentCommand.Create(Settings, new Spectre.Console.Testing.TestConsole())
+            .Parse(["--seeds", "101,102", "--vms", "40", "--hours", "3", "--json", json])
+            .InvokeAsync(new System.CommandLine.InvocationConfiguration { EnableDefaultExceptionHandler = false }, TestContext.Current.CancellationToken);
+        Assert.Equal(0, exit);
+        var mixes = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json)).RootElement.EnumerateArray().ToList();
+        Assert.Equal(["training", "unseen"], mixes.Select(m => m.GetProperty("mix").GetString()));
+        foreach (var m in mixes)
+        {
+            foreach (string key in (string[])["incident_precision", "incident_recall", "incident_recall_with_precursor", "median_lead_time_s", "per_seed", "mix"])
+                Assert.True(m.TryGetProperty(key, out _), $"no {key}");
+            Assert.Equal([42], m.GetProperty("training_seeds").EnumerateArray().Select(s => s.GetInt32())); // from the model's card
+            Assert.Equal(2, m.GetProperty("per_seed").GetArrayLength());
+            Assert.True(m.GetProperty("incidents").GetInt32() > 0);
+            Assert.InRange(m.GetProperty("incident_recall").GetDouble(), 0, 1);
+            Assert.InRange(m.GetProperty("incident_precision").GetDouble(), 0, 1);
+        }
+        Assert.NotEqual(mixes[0].GetProperty("fault_mix").GetString(), mixes[1].GetProperty("fault_mix").GetString());
+        File.Delete(json);
+
+        // The training seed is refused: its figures would flatter the model.
+        await Assert.ThrowsAsync<CliException>(() => EvalIncidentCommand.Create(Settings, new Spectre.Console.Testing.TestConsole())
+            .Parse(["--seeds", "42,101"]).InvokeAsync(new System.CommandLine.InvocationConfiguration { EnableDefaultExceptionHandler = false }, TestContext.Current.CancellationToken));
+    }
 }

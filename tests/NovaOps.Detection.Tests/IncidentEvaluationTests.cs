@@ -5,28 +5,51 @@ namespace NovaOps.Detection.Tests;
 public class IncidentEvaluationTests
 {
     [Fact]
-    public void Incidents_count_as_predicted_by_an_alarm_within_the_horizon_before_onset()
+    public void Incidents_count_as_predicted_by_an_alarm_between_an_hour_and_a_minute_before_onset()
     {
         var h = TimeSpan.FromMinutes(15);
         const long m = 60_000;
         // Entity 0: alarm 10 min before its incident's onset (predicted, lead 600 s).
-        // Entity 1: alarm 20 min before onset (outside the horizon) and one after onset (too late): not predicted.
+        // Entity 1: alarm 20 min before onset (within the hour: predicted, lead 1200 s; outside the model's 15-min horizon,
+        // so wrong at window level) and one after onset (too late).
+        // Entity 3: alarms 70 min before onset (too early) and 30 s before it (too late): not predicted.
         var windows = new List<ScoredWindow>
         {
             new(0, 50 * m, 0.9, true), new(0, 40 * m, 0.1, false),
             new(1, 40 * m, 0.95, false), new(1, 61 * m, 0.99, false), new(1, 55 * m, 0.2, true),
             new(2, 30 * m, double.NaN, false), // unscorable: left out
+            new(3, 0, 0.9, false), new(3, 70 * m - 30_000, 0.9, true),
         };
-        var incidents = new List<IncidentOnset> { new("a", "MemoryLeak", 60 * m, [0]), new("b", "CpuRunaway", 60 * m, [1]) };
-        var report = IncidentEvaluation.Evaluate(windows, incidents, h, threshold: 0.5);
-        Assert.Equal(5, report.Windows);
-        Assert.Equal(1, report.IncidentsPredicted);
-        Assert.Equal(0.5, report.IncidentRecall);
-        Assert.Equal(600, report.MedianLeadTimeSeconds);
+        var incidents = new List<IncidentOnset> { new("a", "MemoryLeak", 60 * m, [0]), new("b", "CpuRunaway", 60 * m, [1]), new("c", "DiskFilling", 70 * m, [3]) };
+        var report = IncidentEvaluation.Evaluate(windows, incidents, h, threshold: 0.5, precursorKinds: new HashSet<string> { "MemoryLeak", "DiskFilling" });
+        Assert.Equal(7, report.Windows);
+        Assert.Equal(2, report.IncidentsPredicted);
+        Assert.Equal(2.0 / 3, report.IncidentRecall, 9);
+        Assert.Equal(900, report.MedianLeadTimeSeconds);
         Assert.Equal((1, 1), report.ByKind["MemoryLeak"]);
-        Assert.Equal((1, 0), report.ByKind["CpuRunaway"]);
-        Assert.Equal(1.0 / 3, report.Precision, 9); // three alarms, one followed by an onset within the horizon
-        Assert.Equal(0.5, report.Recall, 9);
+        Assert.Equal((1, 1), report.ByKind["CpuRunaway"]);
+        Assert.Equal((1, 0), report.ByKind["DiskFilling"]);
+        Assert.Equal((2, 1), (report.IncidentsWithPrecursor, report.PredictedWithPrecursor));
+        Assert.Equal(0.5, report.RecallWithPrecursor);
+        Assert.Equal(2.0 / 5, report.Precision, 9); // five alarms, two followed by an onset within the model's horizon
+        Assert.Equal(2.0 / 3, report.Recall, 9);
+        // Episodes: entity 0's one alarm (right), entity 1's two (21 min apart: two episodes, the first right), entity 3's two
+        // (70 min apart: two; the late one is too close to the onset, the early one too far): 2 of 5.
+        Assert.Equal(5, report.AlarmEpisodes);
+        Assert.Equal(2, report.TrueEpisodes);
+        Assert.Equal(0.4, report.EpisodePrecision, 9);
+    }
+
+    [Fact]
+    public void Alarms_a_window_or_two_apart_are_one_episode()
+    {
+        const long m = 60_000;
+        var windows = Enumerable.Range(0, 6).Select(i => new ScoredWindow(0, (10 + i * 2) * m, 0.9, false)) // every 2 min: one episode
+            .Append(new ScoredWindow(0, 40 * m, 0.9, false)) // 20 min later: another
+            .ToList();
+        var report = IncidentEvaluation.Evaluate(windows, [new IncidentOnset("a", "MemoryLeak", 30 * m, [0])], TimeSpan.FromMinutes(15), 0.5);
+        Assert.Equal(2, report.AlarmEpisodes);
+        Assert.Equal(1, report.TrueEpisodes); // the first is followed by the onset; the second comes after it
     }
 }
 

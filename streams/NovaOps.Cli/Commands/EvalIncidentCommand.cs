@@ -39,9 +39,63 @@ public static class EvalIncidentCommand
         [property: JsonPropertyName("incidents_predicted")] int IncidentsPredicted,
         [property: JsonPropertyName("incident_recall")] double IncidentRecall,
         [property: JsonPropertyName("median_lead_time_s")] double? MedianLeadTimeSeconds,
-        [property: JsonPropertyName("by_kind")] IReadOnlyDictionary<string, string> ByKind);
+        [property: JsonPropertyName("by_kind")] IReadOnlyDictionary<string, string> ByKind,
+        [property: JsonPropertyName("alarm_episodes")] int AlarmEpisodes,
+        [property: JsonPropertyName("incident_precision")] double IncidentPrecision,
+        [property: JsonPropertyName("incidents_with_precursor")] int IncidentsWithPrecursor,
+        [property: JsonPropertyName("incident_recall_with_precursor")] double IncidentRecallWithPrecursor)
+    {
+        [JsonIgnore] internal int TrueEpisodes { get; init; }
+        [JsonIgnore] internal int PredictedWithPrecursor { get; init; }
+        [JsonIgnore] internal IReadOnlyList<double> LeadSeconds { get; init; } = [];
+    }
 
-    internal static Command Create(NovaOpsSettings settings, IAnsiConsole console)
+    /// <summary>One fault mix over several held-out seeds: incident-level figures pooled over the seeds' incidents and alarm episodes.</summary>
+    public sealed record MixResult(
+        [property: JsonPropertyName("mix")] string Mix,
+        [property: JsonPropertyName("fault_mix")] string FaultMix,
+        [property: JsonPropertyName("model")] string Model,
+        [property: JsonPropertyName("training_seeds")] IReadOnlyList<int> TrainingSeeds,
+        [property: JsonPropertyName("seeds")] IReadOnlyList<int> Seeds,
+        [property: JsonPropertyName("incidents")] int Incidents,
+        [property: JsonPropertyName("alarm_episodes")] int AlarmEpisodes,
+        [property: JsonPropertyName("incident_precision")] double IncidentPrecision,
+        [property: JsonPropertyName("incident_recall")] double IncidentRecall,
+        [property: JsonPropertyName("incident_recall_with_precursor")] double IncidentRecallWithPrecursor,
+        [property: JsonPropertyName("median_lead_time_s")] double? MedianLeadTimeSeconds,
+        [property: JsonPropertyName("interval95")] IReadOnlyDictionary<string, Demo.Interval95> Interval95,
+        [property: JsonPropertyName("per_seed")] IReadOnlyList<Result> PerSeed)
+    {
+        public static MixResult Of(string mix, string faultMix, IReadOnlyList<int> trainingSeeds, IReadOnlyList<Result> runs)
+        {
+            int incidents = runs.Sum(r => r.Incidents), predicted = runs.Sum(r => r.IncidentsPredicted);
+            int episodes = runs.Sum(r => r.AlarmEpisodes), right = runs.Sum(r => r.TrueEpisodes);
+            int withPrecursor = runs.Sum(r => r.IncidentsWithPrecursor), predictedWithPrecursor = runs.Sum(r => r.PredictedWithPrecursor);
+            return new MixResult(mix, faultMix, runs[0].Model, trainingSeeds, [.. runs.Select(r => r.Seed!.Value)], incidents, episodes,
+                episodes == 0 ? 1 : Math.Round(right / (double)episodes, 4),
+                incidents == 0 ? 0 : Math.Round(predicted / (double)incidents, 4),
+                withPrecursor == 0 ? 0 : Math.Round(predictedWithPrecursor / (double)withPrecursor, 4),
+                NovaOps.Evaluation.Statistics.Median.Of(runs.SelectMany(r => r.LeadSeconds)),
+                new Dictionary<string, Demo.Interval95>
+                {
+                    ["incident_precision"] = Demo.LoopScorecard.Wilson(right, episodes),
+                    ["incident_recall"] = Demo.LoopScorecard.Wilson(predicted, incidents),
+                    ["incident_recall_with_precursor"] = Demo.LoopScorecard.Wilson(predictedWithPrecursor, withPrecursor),
+                },
+                runs);
+        }
+    }
+
+    /// <summary>Kinds whose real-world counterparts announce themselves: leaks, disks filling, degrading hardware.</summary>
+    public static readonly IReadOnlySet<string> PrecursorKinds = new HashSet<string>
+    {
+        nameof(FaultKind.MemoryLeak), nameof(FaultKind.DiskFilling), nameof(FaultKind.HostFailure),
+    };
+
+    /// <summary>The mix the shipped models were trained on (<see cref="SimulatorOptions.DefaultMix"/>), as a Kind=weight list.</summary>
+    public static string TrainingMix => string.Join(",", SimulatorOptions.DefaultMix.Select(kv => $"{kv.Key}={kv.Value.ToString(CultureInfo.InvariantCulture)}"));
+
+    public static Command Create(NovaOpsSettings settings, IAnsiConsole console)
     {
         var seed = new Option<int>("--seed") { Description = "Seed of the fresh fleet (the shipped model trained on seed 42)", DefaultValueFactory = _ => 7 };
         var vms = new Option<int>("--vms") { Description = "VMs in the fleet", DefaultValueFactory = _ => 300 };
@@ -56,11 +110,44 @@ public static class EvalIncidentCommand
             Description = "Evaluate on recordings with their fault labels (`novaops record`; several are read as one, in time order) instead of a fresh simulated fleet",
             AllowMultipleArgumentsPerToken = true,
         };
+        var seeds = new Option<string?>("--seeds")
+        {
+            Description = $"Run on each of these held-out seeds (e.g. {string.Join(",", SimulatorSeeds.Evaluation)}) with the training fault mix and the unseen one, side by side",
+        };
         var json = CommonOptions.Json("the metrics");
         var cmd = new Command("incident", "Precision, recall, PR-AUC and lead time of the incident predictor on a fresh simulated fleet or a recording")
-            { seed, vms, hours, faults, mix, models, name, version, recording, json };
+            { seed, seeds, vms, hours, faults, mix, models, name, version, recording, json };
         cmd.SetAction(parse =>
         {
+            if (Demo.SeedStatistics.ParseSeeds(parse.GetValue(seeds)) is { } seedList)
+            {
+                if (parse.GetValue(recording) is { Length: > 0 }) throw new CliException("--seeds is for simulated fleets, not with --data");
+                var registryOptions = new ModelRegistryOptions
+                {
+                    Directory = parse.GetValue(models)?.FullName ?? settings.Anomaly.Model.Directory, Name = parse.GetValue(name)!, Version = parse.GetValue(version),
+                };
+                var trainingSeeds = TrainingSeeds(registryOptions, settings);
+                if (seedList.Where(trainingSeeds.Contains).ToList() is [var trained, ..])
+                    throw new CliException($"--seeds: {trained} trained the model ({registryOptions.Name}); score it on seeds it never saw");
+                var mixes = new List<MixResult>();
+                foreach (var (label, text) in new[] { ("training", TrainingMix), ("unseen", parse.GetValue(mix)!) })
+                {
+                    var runs = new List<Result>();
+                    foreach (int s in seedList)
+                    {
+                        console.MarkupLineInterpolated($"{label} mix, seed {s}: {parse.GetValue(vms)} VMs × {parse.GetValue(hours)} h");
+                        var fleet = new SimulatorOptions
+                        {
+                            Seed = s, Vms = parse.GetValue(vms), FaultsPerHour = parse.GetValue(faults), FaultMix = ParseMix(text), FaultFreePrefix = TimeSpan.FromMinutes(30),
+                        };
+                        runs.Add(Run(fleet, parse.GetValue(hours), registryOptions, text, settings));
+                    }
+                    mixes.Add(MixResult.Of(label, text, trainingSeeds, runs));
+                }
+                PrintMixes(console, mixes);
+                JsonOutput.Write(parse.GetValue(json), mixes);
+                return 0;
+            }
             if (parse.GetValue(recording) is { Length: > 0 }
                 && new Option[] { seed, vms, hours, faults, mix }.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } simOnly)
                 throw new CliException($"{simOnly.Name} is for a simulated fleet, not with --data");
@@ -89,7 +176,9 @@ public static class EvalIncidentCommand
                 .AddRow("windows scored (positive)", $"{result.Windows:N0} ({result.PositiveWindows:N0})")
                 .AddRow("PR-AUC / ROC-AUC", $"{result.PrAuc:F3} / {result.RocAuc:F3}")
                 .AddRow($"precision / recall at {result.Threshold:F3}", $"{result.Precision:F3} / {result.Recall:F3}")
-                .AddRow("incidents predicted", $"{result.IncidentsPredicted} of {result.Incidents} ({result.IncidentRecall:P0})")
+                .AddRow("incidents predicted 1 h – 1 min ahead", $"{result.IncidentsPredicted} of {result.Incidents} ({result.IncidentRecall:P0})")
+                .AddRow("  of kinds with a precursor", $"{result.IncidentRecallWithPrecursor:P0} of {result.IncidentsWithPrecursor}")
+                .AddRow("alarm episodes right (precision)", $"{result.IncidentPrecision:P1} of {result.AlarmEpisodes:N0}")
                 .AddRow("median lead time", result.MedianLeadTimeSeconds is { } lead ? $"{lead:F0} s" : "-");
             foreach (var (kind, value) in result.ByKind) table.AddRow($"  {kind}", value);
             console.Write(table);
@@ -156,12 +245,35 @@ public static class EvalIncidentCommand
         if (pending.Count > 0) Flush();
 
         var incidents = data.Incidents.Select(i => new IncidentOnset(i.Id, i.Kind, i.OnsetMs, i.Series)).ToList();
-        var report = IncidentEvaluation.Evaluate(windows, incidents, scorer.Horizon, registry.Active.Card.Threshold);
+        var report = IncidentEvaluation.Evaluate(windows, incidents, scorer.Horizon, registry.Active.Card.Threshold,
+            TimeSpan.FromSeconds(registry.Active.Card.Features.WindowSeconds), PrecursorKinds);
         return new Result(registry.Active.Id, data.Source.Description, seed, mixText ?? data.Source.Parameters["fault_mix"], scorer.Horizon.TotalSeconds, report.Threshold,
             report.Windows, report.PositiveWindows, Math.Round(report.Precision, 4), Math.Round(report.Recall, 4),
             Math.Round(report.PrAuc, 4), Math.Round(report.RocAuc, 4), report.Incidents, report.IncidentsPredicted,
             Math.Round(report.IncidentRecall, 4), report.MedianLeadTimeSeconds,
-            report.ByKind.OrderBy(k => k.Key).ToDictionary(k => k.Key, k => $"{k.Value.Predicted} of {k.Value.Incidents} predicted"));
+            report.ByKind.OrderBy(k => k.Key).ToDictionary(k => k.Key, k => $"{k.Value.Predicted} of {k.Value.Incidents} predicted"),
+            report.AlarmEpisodes, Math.Round(report.EpisodePrecision, 4), report.IncidentsWithPrecursor, Math.Round(report.RecallWithPrecursor, 4))
+        {
+            TrueEpisodes = report.TrueEpisodes, PredictedWithPrecursor = report.PredictedWithPrecursor, LeadSeconds = report.LeadSeconds ?? [],
+        };
+    }
+
+    /// <summary>The seeds the model's card says it was trained on.</summary>
+    private static IReadOnlyList<int> TrainingSeeds(ModelRegistryOptions options, NovaOpsSettings settings)
+    {
+        var running = new RunningFeatures(new Detection.FeatureSchema(MetricNames.Standard), settings.Anomaly.Features.Window);
+        using var registry = ModelRegistry.Open(options, ModelKinds.Incident, running, poll: false);
+        return [registry.Active.Card.Training.Seed];
+    }
+
+    private static void PrintMixes(IAnsiConsole console, IReadOnlyList<MixResult> mixes)
+    {
+        var table = new Table().Title($"eval incident: {mixes[0].Model}, seeds {string.Join(",", mixes[0].Seeds)}")
+            .AddColumns("mix", "incidents", "precision", "recall", "w/ precursor", "lead (s)");
+        foreach (var m in mixes)
+            table.AddRow(m.Mix, $"{m.Incidents}", $"{m.IncidentPrecision:F3}", $"{m.IncidentRecall:F3}", $"{m.IncidentRecallWithPrecursor:F3}",
+                m.MedianLeadTimeSeconds is { } l ? $"{l:F0}" : "-");
+        console.Write(table);
     }
 
     private static Dictionary<FaultKind, double> ParseMix(string text)

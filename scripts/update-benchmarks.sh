@@ -21,7 +21,7 @@ servers_cmd="novaops eval servers --data $datasets/asd-dev [--detector statistic
 tune_cmd="novaops tune nab --data $datasets/nab-dev/data --labels $datasets/nab-dev/combined_windows.json --json tune-nab.json; novaops tune servers --data $datasets/asd-dev --json tune-servers.json"
 demo_cmd="novaops demo --vms 1000 --duration 60 --seeds 101,102,103,104,105 [--remediation off] [--detector statistical|onnx] --summary-json demo.json"
 inference_cmd="novaops bench inference --json bench-inference.json"
-incident_cmd="novaops eval incident --json eval-incident.json"
+incident_cmd="novaops eval incident --json eval-incident.json; novaops eval incident --seeds 101,102,103,104,105 --json eval-incident-seeds.json"
 rca_cmd="novaops eval rca --dataset $datasets/petshop-dev --json rca.json; novaops eval rca --dataset $datasets/nezha-ob-dev [--no-graph] --json rca-nezha.json"
 maxz_cmd="NOVAOPS__RCA__ANALYSIS__MAXZ=10|20|50|1e9 novaops eval rca --dataset $datasets/nezha-ob-dev --method roles-walk --json rca-nezha-maxz.json"
 placement_cmd="novaops bench placement --json bench-placement.json"
@@ -47,6 +47,7 @@ for d in statistical onnx combined; do
 done
 if fresh nab-fold2-nab-likelihood.json; then bash scripts/nab-folds.sh "$datasets/nab-dev" "$out"; fi
 if fresh eval-incident.json; then $novaops eval incident --json "$out/eval-incident.json"; fi
+if fresh eval-incident-seeds.json; then $novaops eval incident --seeds 101,102,103,104,105 --json "$out/eval-incident-seeds.json"; fi
 if fresh rca.json; then $novaops eval rca --dataset "$datasets/petshop-dev" --json "$out/rca.json"; fi
 if fresh rca-nezha.json; then $novaops eval rca --dataset "$datasets/nezha-ob-dev" --json "$out/rca-nezha.json"; fi
 if fresh rca-nezha-nograph.json; then $novaops eval rca --dataset "$datasets/nezha-ob-dev" --no-graph --json "$out/rca-nezha-nograph.json"; fi
@@ -141,6 +142,7 @@ ds = json.load(open(f"{out}/demo-seeds-statistical.json"))
 donnx_off = json.load(open(f"{out}/demo-seeds-onnx.json"))
 i = json.load(open(f"{out}/bench-inference.json"))
 e = json.load(open(f"{out}/eval-incident.json"))
+es = json.load(open(f"{out}/eval-incident-seeds.json"))
 def ms(x, key, spec):
     """A figure over the seeds: mean ± half-width of its 95 % interval ('-' when no run measured it)."""
     if key not in x['mean']:
@@ -344,13 +346,26 @@ two stream threads in a row ended normally, and the bench's test runs two thread
 `{e['model']}` on a fresh simulated fleet (seed {e['seed']}; the model trained on seed 42) with a fault mix training did not
 use ({e['fault_mix']}), scored by ONNX Runtime. Window level: an alarm (probability ≥ the card's threshold {e['threshold']:.3f},
 chosen on validation data) is right when an onset on that VM follows within {e['horizon_s']/60:.0f} min. Incident level: predicted when
-one of its VMs raised an alarm within the horizon before onset; lead time from that alarm to onset.
+one of its VMs raised an alarm between an hour and a minute before onset; lead time from the earliest such alarm to onset.
 
 | windows (positive) | PR-AUC | ROC-AUC | precision | recall | incidents predicted | median lead time (s) |
 |---:|---:|---:|---:|---:|---:|---:|
 | {e['windows']:,} ({e['positive_windows']:,}) | {e['pr_auc']:.3f} | {e['roc_auc']:.3f} | {e['precision']:.3f} | {e['recall']:.3f} | {e['incidents_predicted']} of {e['incidents']} | {lead} |
 
 By kind: {', '.join(f"{k} {v}" for k, v in e['by_kind'].items())}.
+
+On the held-out seeds {', '.join(str(x) for x in es[0]['seeds'])} (the card's training seeds: {', '.join(str(x) for x in es[0]['training_seeds'])}), with the
+mix the model was trained on and with the unseen one above, pooled over the seeds: an incident is predicted when an
+alarm on a VM it hurts comes between 1 hour and 1 minute before onset; precision per alarm episode (a VM's alarms with
+gaps of at most two windows are one; right when such an onset follows it); recall also over the kinds with precursors
+(memory leaks, disks filling, failing hosts). 95 % Wilson intervals in brackets.
+
+| mix | incidents | alarm episodes | precision | recall | recall, kinds with precursors | median lead (s) |
+|---|---:|---:|---|---|---|---:|
+""" + "\n".join(f"| {m['mix']} | {m['incidents']} | {m['alarm_episodes']:,} | {m['incident_precision']:.3f} ({m['interval95']['incident_precision']['low']:.3f}–{m['interval95']['incident_precision']['high']:.3f}) | {m['incident_recall']:.3f} ({m['interval95']['incident_recall']['low']:.3f}–{m['interval95']['incident_recall']['high']:.3f}) | {m['incident_recall_with_precursor']:.3f} ({m['interval95']['incident_recall_with_precursor']['low']:.3f}–{m['interval95']['incident_recall_with_precursor']['high']:.3f}) | {m['median_lead_time_s'] if m['median_lead_time_s'] is not None else '-'} |" for m in es) + f"""
+
+Goal of issue 20 on the training mix: precision ≥ 0.9 and recall ≥ 0.9 over the kinds with precursors, median lead ≥
+5 min. Where we lose: see the table; the model is the one shipped before issue 20, not retrained for this definition.
 
 ## Demo — `{demo_cmd}`
 
@@ -576,6 +591,6 @@ bench = open("docs/benchmarks.md").read()
 date = re.search(r"- Date: (.*)", bench).group(1)
 tables = [block for block in bench.split("\n\n") if block.lstrip().startswith("|")]
 body = f"{marker}\n\nMeasured {date} ({re.search(r'- Machine: (.*)', bench).group(1)}):\n\n" + "\n\n".join(
-    f"**{title}**\n\n{table}" for title, table in zip(["bench pipeline", "eval nab (nab-dev)", "eval nab: the series model trained on NAB (two folds)", "tune: parameters shipped", "tune: each fold held out", "eval servers (asd-dev)", "eval servers: per server (default detector)", "bench inference", "eval incident (fresh fleet)", "demo (1000 VMs, 60 s, 5 held-out seeds)", "demo: incident predictions", "demo: root causes", "demo: closed loop", "eval loop: availability", "eval loop: time to recovery", "eval loop: closed loop", "eval rca (petshop-dev)", "eval rca (nezha-ob-dev)", "eval rca: Nezha by fault type", "eval rca: MaxZ by day", "bench placement", "bench failover", "bench scale", "bench scale: memory", "sizing 10M VMs (derived)"], tables)) + "\n"
+    f"**{title}**\n\n{table}" for title, table in zip(["bench pipeline", "eval nab (nab-dev)", "eval nab: the series model trained on NAB (two folds)", "tune: parameters shipped", "tune: each fold held out", "eval servers (asd-dev)", "eval servers: per server (default detector)", "bench inference", "eval incident (fresh fleet)", "eval incident (held-out seeds, two mixes)", "demo (1000 VMs, 60 s, 5 held-out seeds)", "demo: incident predictions", "demo: root causes", "demo: closed loop", "eval loop: availability", "eval loop: time to recovery", "eval loop: closed loop", "eval rca (petshop-dev)", "eval rca (nezha-ob-dev)", "eval rca: Nezha by fault type", "eval rca: MaxZ by day", "bench placement", "bench failover", "bench scale", "bench scale: memory", "sizing 10M VMs (derived)"], tables)) + "\n"
 open("README.md", "w").write(readme.split(marker)[0] + body)
 PY

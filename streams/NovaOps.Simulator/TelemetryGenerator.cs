@@ -104,6 +104,12 @@ public sealed class TelemetryGenerator
         return ServiceState.Up;
     }
 
+    /// <summary>The kind of the fault that hurts <paramref name="vm"/> now: its own, or that of a service it calls; null when none.</summary>
+    public FaultKind? CauseOf(int vm) =>
+        _faultOfVm[vm] >= 0 ? _faults[_faultOfVm[vm]].Kind
+        : _cascadeOfVm.Count > 0 && _cascadeOfVm.TryGetValue(vm, out var c) ? _faults[c.Fault].Kind
+        : null;
+
     public long TickToMs(long tick) => _startMs + tick * _intervalMs;
 
     /// <summary>

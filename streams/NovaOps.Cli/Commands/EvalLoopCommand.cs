@@ -82,6 +82,10 @@ public static class EvalLoopCommand
         foreach (var (kind, p) in c.MttrParts)
             parts.AddRow(kind, $"{p.Faults}", $"{p.Detect:F0}", $"{p.Decide:F1}", $"{p.Act:F0}", $"{p.Recover:F0}", $"{p.Total:F0}");
         console.Write(parts);
+        var causes = new Table().Title("Impaired VM-seconds by cause (mean per seed)").AddColumns("cause", "on", "off");
+        foreach (string cause in c.ImpairedByCauseOn.Keys.Union(c.ImpairedByCauseOff?.Keys ?? []))
+            causes.AddRow(cause, $"{c.ImpairedByCauseOn.GetValueOrDefault(cause):N0}", c.ImpairedByCauseOff is { } off ? $"{off.GetValueOrDefault(cause):N0}" : "-");
+        console.Write(causes);
         string Range(string key) => c.Interval95.TryGetValue(key, out var i) ? Markup.Escape($" [{i.Low:P1}, {i.High:P1}]") : "";
         var summary = new Table().Title("Closed loop").AddColumns("figure", "value")
             .AddRow("impaired VM-seconds on / off", $"{c.ImpairedOn:N0} / {(c.ImpairedOff is { } io ? io.ToString("N0") : "-")}")

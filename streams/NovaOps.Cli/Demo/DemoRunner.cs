@@ -145,6 +145,7 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options, IA
                 t => Math.Round(Math.Min(9, NovaOps.Simulator.Availability.AvailabilityLedger.Nines(emitter.Availability.Availability(t))), 2)),
             ImpairedVmSeconds: Math.Round(emitter.Availability.ImpairedSeconds(), 1),
             HarmVmSeconds: Math.Round(emitter.Availability.HarmSeconds, 1),
+            ImpairedByCause: emitter.Availability.ImpairedByCause.OrderByDescending(kv => kv.Value).ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 1)),
             ActionsFailed: emitter.Progress.ActionsFailed);
         if (options.RunDirectory is { } dir)
             RunRecord.Write(dir, summary, labels, collector.Telemetry, anomalies, collector.Predictions, collector.Actions);

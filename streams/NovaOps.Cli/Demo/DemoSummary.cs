@@ -53,4 +53,5 @@ public sealed record DemoSummary(
     [property: JsonPropertyName("nines")] IReadOnlyDictionary<string, double> Nines,
     [property: JsonPropertyName("impaired_vm_seconds")] double ImpairedVmSeconds,
     [property: JsonPropertyName("harm_vm_seconds")] double HarmVmSeconds,
+    [property: JsonPropertyName("impaired_by_cause")] IReadOnlyDictionary<string, double> ImpairedByCause,
     [property: JsonPropertyName("actions_failed")] long ActionsFailed);

@@ -35,6 +35,8 @@ public sealed record LoopScorecard(
     [property: JsonPropertyName("availability")] IReadOnlyDictionary<string, TierAvailability> Availability,
     [property: JsonPropertyName("impaired_vm_seconds_on")] double ImpairedOn,
     [property: JsonPropertyName("impaired_vm_seconds_off")] double? ImpairedOff,
+    [property: JsonPropertyName("impaired_by_cause_on")] IReadOnlyDictionary<string, double> ImpairedByCauseOn,
+    [property: JsonPropertyName("impaired_by_cause_off")] IReadOnlyDictionary<string, double>? ImpairedByCauseOff,
     [property: JsonPropertyName("automation_rate")] double AutomationRate,
     [property: JsonPropertyName("harmful_action_share")] double HarmfulActionShare,
     [property: JsonPropertyName("actions_executed")] int ActionsExecuted,
@@ -88,6 +90,8 @@ public sealed record LoopScorecard(
             Availability: availability,
             ImpairedOn: Math.Round(runs.Average(r => r.On.ImpairedVmSeconds), 1),
             ImpairedOff: withOff ? Math.Round(runs.Average(r => r.Off!.ImpairedVmSeconds), 1) : null,
+            ImpairedByCauseOn: MeanByCause(runs.Select(r => r.On.ImpairedByCause).ToList()),
+            ImpairedByCauseOff: withOff ? MeanByCause(runs.Select(r => r.Off!.ImpairedByCause).ToList()) : null,
             AutomationRate: faults.Count == 0 ? 0 : Math.Round(automated / (double)faults.Count, 4),
             HarmfulActionShare: executed == 0 ? 0 : Math.Round(harmful / (double)executed, 4),
             ActionsExecuted: executed,
@@ -116,6 +120,11 @@ public sealed record LoopScorecard(
                 pages_off = r.OffLoop?.Pages,
             })]);
     }
+
+    /// <summary>Mean impaired VM-seconds per cause over the runs (a cause a run did not have counts 0 there), largest first.</summary>
+    private static IReadOnlyDictionary<string, double> MeanByCause(IReadOnlyList<IReadOnlyDictionary<string, double>> runs) =>
+        runs.SelectMany(r => r.Keys).Distinct().Select(k => (k, v: runs.Average(r => r.GetValueOrDefault(k))))
+            .OrderByDescending(x => x.v).ToDictionary(x => x.k, x => Math.Round(x.v, 1));
 
     /// <summary>Nines of an availability, capped at 9 (a run with no impaired second has infinitely many).</summary>
     public static double Nines(double availability) =>

@@ -10,6 +10,10 @@ namespace NovaOps.Simulator.Availability;
 public sealed class AvailabilityLedger(double degradedWeight = 0.5)
 {
     private readonly Dictionary<TenantTier, TierSeconds> _tiers = [];
+    private readonly Dictionary<string, double> _byCause = new(StringComparer.Ordinal);
+
+    /// <summary>Impaired VM-seconds by what caused them: a fault kind (its VMs and the callers it slows), or "action" for downtime actions caused on VMs with no fault.</summary>
+    public IReadOnlyDictionary<string, double> ImpairedByCause => _byCause;
 
     /// <summary>How much a degraded second counts against availability (0: not at all, 1: as down).</summary>
     public double DegradedWeight { get; } = degradedWeight is >= 0 and <= 1 ? degradedWeight : throw new ArgumentOutOfRangeException(nameof(degradedWeight), "in [0, 1]");
@@ -20,13 +24,19 @@ public sealed class AvailabilityLedger(double degradedWeight = 0.5)
     public IReadOnlyDictionary<TenantTier, TierSeconds> Tiers => _tiers;
 
     /// <summary>One VM for <paramref name="seconds"/> in <paramref name="state"/>; <paramref name="harmful"/> when an action on a healthy VM caused it.</summary>
-    public void Add(TenantTier tier, ServiceState state, double seconds, bool harmful = false)
+    /// <param name="cause">The fault kind behind an impaired state (null when none; actions on healthy VMs are <paramref name="harmful"/>).</param>
+    public void Add(TenantTier tier, ServiceState state, double seconds, bool harmful = false, FaultKind? cause = null)
     {
         if (!_tiers.TryGetValue(tier, out var t)) _tiers[tier] = t = new TierSeconds();
         t.Total += seconds;
         if (state == ServiceState.Down) t.Down += seconds;
         else if (state == ServiceState.Degraded) t.Degraded += seconds;
         if (harmful && state == ServiceState.Down) HarmSeconds += seconds;
+        if (state != ServiceState.Up)
+        {
+            string key = harmful ? "action" : cause?.ToString() ?? "action";
+            _byCause[key] = _byCause.GetValueOrDefault(key) + (state == ServiceState.Down ? seconds : DegradedWeight * seconds);
+        }
     }
 
     /// <summary>
@@ -40,6 +50,8 @@ public sealed class AvailabilityLedger(double degradedWeight = 0.5)
         t.Down += seconds;
         if (counted == ServiceState.Degraded) t.Degraded -= Math.Min(seconds, t.Degraded);
         if (harmful) HarmSeconds += seconds;
+        string key = harmful ? "action" : "migration stun";
+        _byCause[key] = _byCause.GetValueOrDefault(key) + seconds;
     }
 
     public double ImpairedSeconds(TenantTier tier) => _tiers.TryGetValue(tier, out var t) ? t.Down + DegradedWeight * t.Degraded : 0;

@@ -78,7 +78,8 @@ public sealed class TelemetryEmitter(TelemetryGenerator generator, TopicNames to
             for (int vm = 0; vm < vms; vm++)
             {
                 var (actionDown, harmful) = generator.Control.DownAt(vm, tick);
-                Availability.Add(tiers[vm], generator.StateOf(vm), seconds, harmful);
+                var state = generator.StateOf(vm);
+                Availability.Add(tiers[vm], state, seconds, harmful, state == ServiceState.Up ? null : generator.CauseOf(vm));
                 if (actionDown) continue; // a restarting VM sends nothing until it has booted
                 var sample = generator.Sample(vm);
                 byte[] value = ShouldCorrupt(tick, vm) ? Corrupt(sample, tick) : sample.ToByteArray();

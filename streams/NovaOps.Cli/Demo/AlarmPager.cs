@@ -10,8 +10,8 @@ namespace NovaOps.Cli.Demo;
 /// simulated time without one), and the simulated fleet's person then fixes what that VM suffers after acknowledging
 /// it (docs/simulator.md). Without the remediation executor that is all operations do, the closed loop's baseline. With
 /// it (<paramref name="automationFirst"/> set), automation goes first, as an escalation policy would have it: an alarm
-/// pages only when no action has touched its VM, host or zone from an hour before it to <paramref name="automationFirst"/>
-/// after it. Each page is sent to the fleet as a command and written to the actions topic as an executed page.
+/// pages only when no action has run on its VM, host or zone, or asked a person's approval there, from an hour before it
+/// to <paramref name="automationFirst"/> after it (an action a guardrail blocked did nothing). Each page is sent to the fleet as a command and written to the actions topic as an executed page.
 /// </summary>
 internal sealed class AlarmPager(KafkaClientOptions kafka, TopicNames topics, TimeSpan quiet, TimeSpan? automationFirst = null) : IDisposable
 {
@@ -43,7 +43,7 @@ internal sealed class AlarmPager(KafkaClientOptions kafka, TopicNames topics, Ti
                 if (r.Topic == topics.Actions)
                 {
                     var action = ActionRecord.Parser.ParseFrom(value);
-                    if (action.Runbook != Runbook && action.Outcome is ActionOutcome.Executed or ActionOutcome.AwaitingApproval or ActionOutcome.Blocked)
+                    if (action.Runbook != Runbook && action.Outcome is ActionOutcome.Executed or ActionOutcome.AwaitingApproval)
                     {
                         if (!actedOn.TryGetValue(action.Target, out var times)) actedOn[action.Target] = times = [];
                         times.Add(action.AtMs);

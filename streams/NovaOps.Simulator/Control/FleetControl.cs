@@ -160,6 +160,7 @@ public sealed class FleetControl
         while (_pending.TryPeek(out var p, out var due) && due.Tick <= now)
         {
             _pending.Dequeue();
+            if (p.Kind == ActionKind.RestartVm && _down.TryGetValue(p.Vm, out var down) && down.Until <= now) _down.Remove(p.Vm); // booted
             (done ??= []).Add(new(p.Command, p.StartTick, now, p.Fails ? new([], [], Failed: true) : Finish(p)));
         }
         return done ?? (IReadOnlyList<ActionCompletion>)[];

@@ -146,7 +146,9 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options, IA
             ImpairedVmSeconds: Math.Round(emitter.Availability.ImpairedSeconds(), 1),
             HarmVmSeconds: Math.Round(emitter.Availability.HarmSeconds, 1),
             ImpairedByCause: emitter.Availability.ImpairedByCause.OrderByDescending(kv => kv.Value).ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 1)),
-            ActionsFailed: emitter.Progress.ActionsFailed);
+            ActionsFailed: emitter.Progress.ActionsFailed,
+            DecideP50Seconds: LoopScorecard.Quantile([.. decide.Values.Order()], 0.5),
+            DecideP99Seconds: LoopScorecard.Quantile([.. decide.Values.Order()], 0.99));
         if (options.RunDirectory is { } dir)
             RunRecord.Write(dir, summary, labels, collector.Telemetry, anomalies, collector.Predictions, collector.Actions);
         return (summary, report, loop);

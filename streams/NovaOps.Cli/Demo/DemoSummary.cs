@@ -54,4 +54,6 @@ public sealed record DemoSummary(
     [property: JsonPropertyName("impaired_vm_seconds")] double ImpairedVmSeconds,
     [property: JsonPropertyName("harm_vm_seconds")] double HarmVmSeconds,
     [property: JsonPropertyName("impaired_by_cause")] IReadOnlyDictionary<string, double> ImpairedByCause,
-    [property: JsonPropertyName("actions_failed")] long ActionsFailed);
+    [property: JsonPropertyName("actions_failed")] long ActionsFailed,
+    [property: JsonPropertyName("decide_p50_s")] double? DecideP50Seconds,
+    [property: JsonPropertyName("decide_p99_s")] double? DecideP99Seconds);

@@ -23,10 +23,10 @@ internal static class DemoCommand
         var detector = CommonOptions.Detector();
         var remediation = new Option<string>("--remediation")
         {
-            Description = "on: the executor acts on the simulated fleet; dry-run: it decides and audits only; off: it does not run",
+            Description = "on: the executor acts on the simulated fleet; dry-run: it decides and audits only; off: nothing acts; on-call: no executor, every alarm pages a person",
             DefaultValueFactory = _ => "on",
         };
-        remediation.AcceptOnlyFromAmong("on", "dry-run", "off");
+        remediation.AcceptOnlyFromAmong("on", "dry-run", "off", "on-call");
         var approveAfter = new Option<double>("--approve-after")
         {
             Description = "Simulated minutes after which the demo's on-call approves a destructive action (drain, evacuate); 0: nobody approves",
@@ -45,7 +45,10 @@ internal static class DemoCommand
                 Rate = parse.GetValue(rate),
                 BootstrapServers = parse.GetValue(bootstrap),
                 Detector = parse.GetValue(detector),
-                Remediation = parse.GetValue(remediation) switch { "off" => RemediationMode.Off, "dry-run" => RemediationMode.DryRun, _ => RemediationMode.On },
+                Remediation = parse.GetValue(remediation) switch
+                {
+                    "off" => RemediationMode.Off, "dry-run" => RemediationMode.DryRun, "on-call" => RemediationMode.OnCall, _ => RemediationMode.On,
+                },
                 ApproveAfter = parse.GetValue(approveAfter) > 0 ? TimeSpan.FromMinutes(parse.GetValue(approveAfter)) : null,
                 RunDirectory = parse.GetValue(runDir),
             };

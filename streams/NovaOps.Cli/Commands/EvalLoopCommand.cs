@@ -21,7 +21,7 @@ public static class EvalLoopCommand
         var hours = new Option<double>("--hours") { Description = "Simulated hours per run (the first 40 minutes have no fault)", DefaultValueFactory = _ => 6 };
         var faultsPerHour = new Option<double>("--faults-per-hour") { Description = "Mean faults per simulated hour over the fleet", DefaultValueFactory = _ => 12 };
         var rate = new Option<double>("--rate") { Description = "Telemetry records per wall second", DefaultValueFactory = _ => 10_000 };
-        var remediation = new Option<string>("--remediation") { Description = "on, off, or both (on and off on the same seeds)", DefaultValueFactory = _ => "both" };
+        var remediation = new Option<string>("--remediation") { Description = "on (the executor), off (no executor: the on-call paged by every alarm), or both on the same seeds", DefaultValueFactory = _ => "both" };
         remediation.AcceptOnlyFromAmong("on", "off", "both");
         var approveAfter = new Option<double>("--approve-after")
         {
@@ -58,7 +58,7 @@ public static class EvalLoopCommand
                 if (mode is "off" or "both")
                 {
                     console.MarkupLineInterpolated($"[bold]seed {seed}[/], remediation off: the on-call is paged by every alarm");
-                    (off, _, offLoop) = await new DemoRunner(settings, options with { Seed = seed, Remediation = RemediationMode.Off }, console).RunAsync(ct);
+                    (off, _, offLoop) = await new DemoRunner(settings, options with { Seed = seed, Remediation = RemediationMode.OnCall }, console).RunAsync(ct);
                 }
                 // With remediation off only, its run stands in the "on" column of the scorecard.
                 runs.Add(on is null ? new LoopRun(seed, off!, offLoop!, null, null) : new LoopRun(seed, on, onLoop!, off, offLoop));

@@ -15,7 +15,7 @@ public sealed record DemoOptions
     public bool Live { get; init; } = true;
     /// <summary>The detector to run; null: the settings' Anomaly:Detector.</summary>
     public Streams.Anomaly.Scoring.DetectorMode? Detector { get; init; }
-    /// <summary>Whether the remediation executor acts on the simulated fleet, only audits (dry run), or does not run.</summary>
+    /// <summary>Whether the remediation executor acts on the simulated fleet, only audits (dry run), or does not run (with or without an on-call paged by alarms).</summary>
     public RemediationMode Remediation { get; init; } = RemediationMode.On;
     /// <summary>The simulated on-call approves destructive actions this long (simulated time) after they are asked for; null: nobody approves.</summary>
     public TimeSpan? ApproveAfter { get; init; } = TimeSpan.FromMinutes(5);
@@ -29,5 +29,8 @@ public enum RemediationMode
 {
     On,
     DryRun,
+    /// <summary>Nothing acts on the fleet: every fault runs its natural course (what detection is measured on).</summary>
     Off,
+    /// <summary>No executor; the on-call is paged by every alarm and fixes what it names (the closed loop's baseline).</summary>
+    OnCall,
 }

@@ -50,7 +50,7 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options, IA
         await using var rca = new NovaOps.Streams.Rca.RcaApp(kafka.Client, topics, settings.Rca with { ApplicationId = $"{settings.Rca.ApplicationId}-demo-{Guid.NewGuid():N}"[..40] },
             streams with { StateDirectory = streams.StateDirectory + "-rca" }, new PipelineMetrics("rca", metrics.Registry));
         await rca.StartAsync(ct);
-        await using var remediation = options.Remediation == RemediationMode.Off ? null : await StartRemediationAsync(kafka.Client, metrics, ct);
+        await using var remediation = options.Remediation is RemediationMode.Off or RemediationMode.OnCall ? null : await StartRemediationAsync(kafka.Client, metrics, ct);
         // Drains and zone evacuations go through the failover planner, on the placement service's view of the fleet
         // (the simulator publishes its inventory when it takes commands).
         await using var placement = remediation is null ? null : new NovaOps.Streams.Placement.PlacementApp(kafka.Client, topics, settings.Placement,
@@ -70,12 +70,12 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options, IA
             collector.RecordTelemetryOf(RunRecord.VmsToRecord(generator.Plan.Faults.Select(f => FaultPlan.ToLabel(f, fleet, generator.TickToMs))));
         var emitter = new TelemetryEmitter(generator, topics, kafka.Client,
             new EmitterOptions { Ticks = ticks, RecordsPerSecond = options.Rate, MalformedPerMillion = options.MalformedPerMillion,
-                AcceptCommands = remediation is not null || options.Remediation == RemediationMode.Off });
+                AcceptCommands = remediation is not null || options.Remediation == RemediationMode.OnCall });
         // Without the executor, the baseline is an on-call person paged by every alarm; with it, the on-call is paged by
         // the alarms automation has not acted on within 10 minutes.
         using var pager = options.Remediation switch
         {
-            RemediationMode.Off => new AlarmPager(kafka.Client, topics, TimeSpan.FromHours(1)),
+            RemediationMode.OnCall => new AlarmPager(kafka.Client, topics, TimeSpan.FromHours(1)),
             RemediationMode.On => new AlarmPager(kafka.Client, topics, TimeSpan.FromHours(1), automationFirst: TimeSpan.FromMinutes(10)),
             _ => null,
         };

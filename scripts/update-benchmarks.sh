@@ -407,8 +407,9 @@ of those faults (a VM, host or zone) came first or in the first three. Faults on
 
 The closed loop (docs/remediation.md): the default run, where the remediation executor acts on the simulated fleet
 (shipped runbooks, default guardrails, a simulated on-call approving destructive actions 5 simulated minutes after they are
-asked for; actions at their cost, docs/simulator.md), against the same runs with the executor off (an on-call paged by
-every alarm fixes faults after 5 minutes to acknowledge and 20–60 to fix; the next section measures both properly).
+asked for; actions at their cost, docs/simulator.md; alarms automation leaves alone for 10 minutes page that on-call),
+against the same runs with nothing acting (every fault lasts to its natural end; the next section compares against an
+on-call paged by every alarm instead).
 MTTR: median over faults of onset → end (0 when prevented before onset); automation rate: faults ended by actions with
 no human paged or asked.
 

@@ -13,7 +13,7 @@ public static class AnomalyEvidence
         var changes = new Dictionary<string, List<MetricChange>>(StringComparer.Ordinal);
         foreach (var series in c.Series)
         {
-            if (IsLoad(series.Metric, options)) continue;
+            if (options.RoleOf(series.Metric) == MetricRole.Load) continue;
             var points = series.Points.ToList();
             var before = points.Where(p => p.Time < c.OnsetUnixSeconds).Select(p => p.Value).ToList();
             var after = points.Where(p => p.Time >= c.OnsetUnixSeconds).ToList();
@@ -41,13 +41,6 @@ public static class AnomalyEvidence
             result[node] = new NodeAnomaly(node, list[0].Z, first, list);
         }
         return result;
-    }
-
-    private static bool IsLoad(string metric, RcaOptions options)
-    {
-        int dot = metric.IndexOf('.');
-        var head = dot < 0 ? metric : metric[..dot];
-        return options.LoadMetrics.Contains(head, StringComparer.OrdinalIgnoreCase);
     }
 
     private static double Median(List<double> values)

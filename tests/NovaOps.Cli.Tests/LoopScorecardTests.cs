@@ -1,4 +1,5 @@
 using NovaOps.Cli.Demo;
+using NovaOps.Evaluation.Statistics;
 
 namespace NovaOps.Cli.Tests;
 
@@ -8,22 +9,22 @@ public class LoopScorecardTests
     [Fact]
     public void Wilson_intervals_hold_the_rate_and_stay_within_zero_and_one()
     {
-        var i = LoopScorecard.Wilson(45, 50);
+        var i = Proportion.Wilson(45, 50);
         Assert.InRange(0.9, i.Low, i.High);
         Assert.Equal(0.7864, i.Low, 3); // Wilson's 95 % interval for 45 of 50
         Assert.Equal(0.9565, i.High, 3);
-        Assert.Equal(0, LoopScorecard.Wilson(0, 30).Low);
-        Assert.Equal(1, LoopScorecard.Wilson(30, 30).High);
-        Assert.Equal(new Interval95(0, 1), LoopScorecard.Wilson(0, 0));
+        Assert.Equal(0, Proportion.Wilson(0, 30).Low);
+        Assert.Equal(1, Proportion.Wilson(30, 30).High);
+        Assert.Equal(new Interval95(0, 1), Proportion.Wilson(0, 0));
     }
 
     [Fact]
     public void Quantiles_are_nearest_rank_and_nines_are_capped()
     {
         var sorted = Enumerable.Range(1, 100).Select(i => (double)i).ToList();
-        Assert.Equal(50, LoopScorecard.Quantile(sorted, 0.5));
-        Assert.Equal(99, LoopScorecard.Quantile(sorted, 0.99));
-        Assert.Null(LoopScorecard.Quantile([], 0.5));
+        Assert.Equal(50, Quantile.NearestRank(sorted, 0.5));
+        Assert.Equal(99, Quantile.NearestRank(sorted, 0.99));
+        Assert.Null(Quantile.NearestRank([], 0.5));
         Assert.Equal(4, LoopScorecard.Nines(0.9999));
         Assert.Equal(9, LoopScorecard.Nines(1));
     }

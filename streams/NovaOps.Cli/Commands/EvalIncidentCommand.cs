@@ -63,7 +63,7 @@ public static class EvalIncidentCommand
         [property: JsonPropertyName("incident_recall")] double IncidentRecall,
         [property: JsonPropertyName("incident_recall_with_precursor")] double IncidentRecallWithPrecursor,
         [property: JsonPropertyName("median_lead_time_s")] double? MedianLeadTimeSeconds,
-        [property: JsonPropertyName("interval95")] IReadOnlyDictionary<string, Demo.Interval95> Interval95,
+        [property: JsonPropertyName("interval95")] IReadOnlyDictionary<string, NovaOps.Evaluation.Statistics.Interval95> Interval95,
         [property: JsonPropertyName("per_seed")] IReadOnlyList<Result> PerSeed)
     {
         public static MixResult Of(string mix, string faultMix, IReadOnlyList<int> trainingSeeds, IReadOnlyList<Result> runs)
@@ -76,11 +76,11 @@ public static class EvalIncidentCommand
                 incidents == 0 ? 0 : Math.Round(predicted / (double)incidents, 4),
                 withPrecursor == 0 ? 0 : Math.Round(predictedWithPrecursor / (double)withPrecursor, 4),
                 NovaOps.Evaluation.Statistics.Median.Of(runs.SelectMany(r => r.LeadSeconds)),
-                new Dictionary<string, Demo.Interval95>
+                new Dictionary<string, NovaOps.Evaluation.Statistics.Interval95>
                 {
-                    ["incident_precision"] = Demo.LoopScorecard.Wilson(right, episodes),
-                    ["incident_recall"] = Demo.LoopScorecard.Wilson(predicted, incidents),
-                    ["incident_recall_with_precursor"] = Demo.LoopScorecard.Wilson(predictedWithPrecursor, withPrecursor),
+                    ["incident_precision"] = NovaOps.Evaluation.Statistics.Proportion.Wilson(right, episodes),
+                    ["incident_recall"] = NovaOps.Evaluation.Statistics.Proportion.Wilson(predicted, incidents),
+                    ["incident_recall_with_precursor"] = NovaOps.Evaluation.Statistics.Proportion.Wilson(predictedWithPrecursor, withPrecursor),
                 },
                 runs);
         }

@@ -141,14 +141,13 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options, IA
             MttrMedianSeconds: loop.MttrMedianSeconds,
             AutomationRate: loop.AutomationRate is { } rate ? Math.Round(rate, 4) : null,
             Availability: emitter.Availability.Tiers.Keys.Order().ToDictionary(t => t.ToString().ToLowerInvariant(), t => Math.Round(emitter.Availability.Availability(t), 7)),
-            Nines: emitter.Availability.Tiers.Keys.Order().ToDictionary(t => t.ToString().ToLowerInvariant(),
-                t => Math.Round(Math.Min(9, NovaOps.Simulator.Availability.AvailabilityLedger.Nines(emitter.Availability.Availability(t))), 2)),
+            Nines: emitter.Availability.Tiers.Keys.Order().ToDictionary(t => t.ToString().ToLowerInvariant(), t => LoopScorecard.Nines(emitter.Availability.Availability(t))),
             ImpairedVmSeconds: Math.Round(emitter.Availability.ImpairedSeconds(), 1),
             HarmVmSeconds: Math.Round(emitter.Availability.HarmSeconds, 1),
             ImpairedByCause: emitter.Availability.ImpairedByCause.OrderByDescending(kv => kv.Value).ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 1)),
             ActionsFailed: emitter.Progress.ActionsFailed,
-            DecideP50Seconds: LoopScorecard.Quantile([.. decide.Values.Order()], 0.5),
-            DecideP99Seconds: LoopScorecard.Quantile([.. decide.Values.Order()], 0.99));
+            DecideP50Seconds: NovaOps.Evaluation.Statistics.Quantile.NearestRank(decide.Values, 0.5),
+            DecideP99Seconds: NovaOps.Evaluation.Statistics.Quantile.NearestRank(decide.Values, 0.99));
         if (options.RunDirectory is { } dir)
             RunRecord.Write(dir, summary, labels, collector.Telemetry, anomalies, collector.Predictions, collector.Actions);
         return (summary, report, loop);

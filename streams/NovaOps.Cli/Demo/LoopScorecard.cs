@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using NovaOps.Evaluation.GroundTruth;
+using NovaOps.Evaluation.Statistics;
 
 namespace NovaOps.Cli.Demo;
 
@@ -21,10 +22,6 @@ public sealed record KindParts(
     [property: JsonPropertyName("act_s")] double Act,
     [property: JsonPropertyName("recover_s")] double Recover,
     [property: JsonPropertyName("total_s")] double Total);
-
-public sealed record Interval95(
-    [property: JsonPropertyName("low")] double Low,
-    [property: JsonPropertyName("high")] double High);
 
 /// <summary><c>novaops eval loop</c>'s figures (issue 20's JSON keys), from runs over several held-out seeds.</summary>
 public sealed record LoopScorecard(
@@ -57,11 +54,11 @@ public sealed record LoopScorecard(
         int automated = faults.Count(f => !f.HumanNeeded);
         int executed = runs.Sum(r => r.OnLoop.ActionsExecuted);
         int harmful = runs.Sum(r => r.OnLoop.HarmfulActions);
-        var decide = runs.SelectMany(r => r.OnLoop.DecideSeconds ?? []).Order().ToList();
+        var decide = runs.SelectMany(r => r.OnLoop.DecideSeconds ?? []).ToList();
         var intervals = new Dictionary<string, Interval95>
         {
-            ["automation_rate"] = Wilson(automated, faults.Count),
-            ["harmful_action_share"] = Wilson(harmful, executed),
+            ["automation_rate"] = Proportion.Wilson(automated, faults.Count),
+            ["harmful_action_share"] = Proportion.Wilson(harmful, executed),
         };
         var tiers = runs.SelectMany(r => r.On.Availability.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
         var availability = new Dictionary<string, TierAvailability>();
@@ -97,11 +94,11 @@ public sealed record LoopScorecard(
             ActionsExecuted: executed,
             PagesOn: runs.Sum(r => r.OnLoop.Pages),
             PagesOff: withOff ? runs.Sum(r => r.OffLoop!.Pages) : null,
-            DecideP50: Quantile(decide, 0.5),
-            DecideP99: Quantile(decide, 0.99),
+            DecideP50: Quantile.NearestRank(decide, 0.5),
+            DecideP99: Quantile.NearestRank(decide, 0.99),
             MttrParts: parts,
             Prevented: leads.Count,
-            PreventedMedianLead: NovaOps.Evaluation.Statistics.Median.Of(leads),
+            PreventedMedianLead: Median.Of(leads),
             Interval95: intervals,
             PerSeed: [.. runs.Select(r => (object)new
             {
@@ -130,25 +127,10 @@ public sealed record LoopScorecard(
     public static double Nines(double availability) =>
         Math.Round(Math.Min(9, NovaOps.Simulator.Availability.AvailabilityLedger.Nines(availability)), 2);
 
-    /// <summary>Wilson score interval of a proportion at 95 %.</summary>
-    public static Interval95 Wilson(int successes, int n)
-    {
-        if (n == 0) return new Interval95(0, 1);
-        const double z = 1.959964;
-        double p = successes / (double)n, z2n = z * z / n;
-        double centre = (p + z2n / 2) / (1 + z2n);
-        double half = z * Math.Sqrt(p * (1 - p) / n + z2n / (4 * n)) / (1 + z2n);
-        return new Interval95(Math.Round(Math.Max(0, centre - half), 4), Math.Round(Math.Min(1, centre + half), 4));
-    }
-
     private static Interval95 MeanInterval(IReadOnlyList<double> values)
     {
         var s = SeedStatistics.Of("", values);
         double half = double.IsNaN(s.HalfWidth95) ? 0 : s.HalfWidth95;
         return new Interval95(Math.Round(s.Mean - half, 7), Math.Round(Math.Min(1, s.Mean + half), 7));
     }
-
-    /// <summary>The <paramref name="q"/> quantile of sorted values (nearest rank); null when there are none.</summary>
-    public static double? Quantile(IReadOnlyList<double> sorted, double q) =>
-        sorted.Count == 0 ? null : Math.Round(sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Count) - 1, 0, sorted.Count - 1)], 3);
 }

@@ -7,7 +7,6 @@ public class IncidentEvaluationTests
     [Fact]
     public void Incidents_count_as_predicted_by_an_alarm_between_an_hour_and_a_minute_before_onset()
     {
-        var h = TimeSpan.FromMinutes(15);
         const long m = 60_000;
         // Entity 0: alarm 10 min before its incident's onset (predicted, lead 600 s).
         // Entity 1: alarm 20 min before onset (within the hour: predicted, lead 1200 s; outside the model's 15-min horizon,
@@ -21,7 +20,7 @@ public class IncidentEvaluationTests
             new(3, 0, 0.9, false), new(3, 70 * m - 30_000, 0.9, true),
         };
         var incidents = new List<IncidentOnset> { new("a", "MemoryLeak", 60 * m, [0]), new("b", "CpuRunaway", 60 * m, [1]), new("c", "DiskFilling", 70 * m, [3]) };
-        var report = IncidentEvaluation.Evaluate(windows, incidents, h, threshold: 0.5, precursorKinds: new HashSet<string> { "MemoryLeak", "DiskFilling" });
+        var report = IncidentEvaluation.Evaluate(windows, incidents, threshold: 0.5, precursorKinds: new HashSet<string> { "MemoryLeak", "DiskFilling" });
         Assert.Equal(7, report.Windows);
         Assert.Equal(2, report.IncidentsPredicted);
         Assert.Equal(2.0 / 3, report.IncidentRecall, 9);
@@ -47,7 +46,7 @@ public class IncidentEvaluationTests
         var windows = Enumerable.Range(0, 6).Select(i => new ScoredWindow(0, (10 + i * 2) * m, 0.9, false)) // every 2 min: one episode
             .Append(new ScoredWindow(0, 40 * m, 0.9, false)) // 20 min later: another
             .ToList();
-        var report = IncidentEvaluation.Evaluate(windows, [new IncidentOnset("a", "MemoryLeak", 30 * m, [0])], TimeSpan.FromMinutes(15), 0.5);
+        var report = IncidentEvaluation.Evaluate(windows, [new IncidentOnset("a", "MemoryLeak", 30 * m, [0])], 0.5);
         Assert.Equal(2, report.AlarmEpisodes);
         Assert.Equal(1, report.TrueEpisodes); // the first is followed by the onset; the second comes after it
     }

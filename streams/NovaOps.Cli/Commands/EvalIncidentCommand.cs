@@ -245,7 +245,7 @@ public static class EvalIncidentCommand
         if (pending.Count > 0) Flush();
 
         var incidents = data.Incidents.Select(i => new IncidentOnset(i.Id, i.Kind, i.OnsetMs, i.Series)).ToList();
-        var report = IncidentEvaluation.Evaluate(windows, incidents, scorer.Horizon, registry.Active.Card.Threshold,
+        var report = IncidentEvaluation.Evaluate(windows, incidents, registry.Active.Card.Threshold,
             TimeSpan.FromSeconds(registry.Active.Card.Features.WindowSeconds), PrecursorKinds);
         return new Result(registry.Active.Id, data.Source.Description, seed, mixText ?? data.Source.Parameters["fault_mix"], scorer.Horizon.TotalSeconds, report.Threshold,
             report.Windows, report.PositiveWindows, Math.Round(report.Precision, 4), Math.Round(report.Recall, 4),

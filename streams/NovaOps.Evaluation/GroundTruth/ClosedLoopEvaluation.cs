@@ -69,6 +69,7 @@ public static class ClosedLoopEvaluation
             outcomes.Add(new LoopOutcome(l.FaultId, l.Kind, l.Scope, l.RootCause, detect, firstAction, recover,
                 string.IsNullOrEmpty(l.ResolvedBy) ? null : l.ResolvedBy, human, Parts(l, detect, mine, decideWallSeconds)));
         }
+        var prevented = labels.Where(l => l.ResolvedMs > 0 && l.ResolvedMs <= l.OnsetMs).Select(l => (l.OnsetMs - l.ResolvedMs) / 1000.0).ToList();
         return new ClosedLoopReport(
             ActionsExecuted: actions.Count(a => a.Outcome == ActionOutcome.Executed && a.Kind != ActionKind.PageHuman),
             ActionsBlockedByGuardrails: actions.Count(a => a.Outcome == ActionOutcome.Blocked),
@@ -77,11 +78,11 @@ public static class ClosedLoopEvaluation
             MttrMedianSeconds: Statistics.Median.Of(outcomes.Select(o => o.RecoverSeconds)),
             AutomationRate: outcomes.Count == 0 ? null : outcomes.Count(o => !o.HumanNeeded) / (double)outcomes.Count,
             ResolvedByActions: outcomes.Count(o => o.ResolvedBy is not null),
-            Prevented: labels.Count(l => l.ResolvedMs > 0 && l.ResolvedMs <= l.OnsetMs),
+            Prevented: prevented.Count,
             Faults: outcomes,
             HarmfulActions: Harmful(labels, actions, grace),
             DecideSeconds: decideWallSeconds?.Values.ToList() ?? [],
-            PreventedLeadSeconds: [.. labels.Where(l => l.ResolvedMs > 0 && l.ResolvedMs <= l.OnsetMs).Select(l => (l.OnsetMs - l.ResolvedMs) / 1000.0)]);
+            PreventedLeadSeconds: prevented);
     }
 
     /// <summary>The parts of a fault's time to recovery, when an action or a page ended it after onset and an alarm found it.</summary>

@@ -40,7 +40,7 @@ public static class IncidentEvaluation
 
     /// <param name="window">The spacing of an entity's windows (alarms closer than three of them are one episode).</param>
     /// <param name="precursorKinds">Kinds whose real counterparts announce themselves (leaks, disks filling, degrading hardware): their recall is reported apart.</param>
-    public static IncidentReport Evaluate(IReadOnlyList<ScoredWindow> windows, IReadOnlyList<IncidentOnset> incidents, TimeSpan horizon, double threshold,
+    public static IncidentReport Evaluate(IReadOnlyList<ScoredWindow> windows, IReadOnlyList<IncidentOnset> incidents, double threshold,
         TimeSpan? window = null, IReadOnlySet<string>? precursorKinds = null)
     {
         var scored = windows.Where(w => !double.IsNaN(w.Probability)).ToList();

@@ -66,4 +66,16 @@ public class EvalLoopCommandTests
         Assert.All(console.Output.Split('\n'), line => Assert.True(line.TrimEnd().Length <= 80, $"wider than 80 columns: {line}"));
         File.Delete(json);
     }
+
+    [Theory]
+    [InlineData("--vms", "0", "--vms")]
+    [InlineData("--hours", "-1", "--hours")]
+    [InlineData("--seeds", "42,101", "training seed")]
+    [InlineData("--seeds", "101", "two seeds")]
+    public async Task Bad_arguments_are_refused_with_what_is_wrong_before_any_run(string option, string value, string message)
+    {
+        var e = await Assert.ThrowsAsync<CliException>(() => NovaOps.Cli.Commands.EvalLoopCommand.Create(NovaOpsSettings.Load(), new Spectre.Console.Testing.TestConsole())
+            .Parse([option, value]).InvokeAsync(new System.CommandLine.InvocationConfiguration { EnableDefaultExceptionHandler = false }, TestContext.Current.CancellationToken));
+        Assert.Contains(message, e.Message);
+    }
 }

@@ -9,6 +9,7 @@ public sealed class CombinedDetector(IAnomalyDetector first, IAnomalyDetector se
     public string Name { get; } = $"combined({first.Name}, {second.Name})";
     public FeatureSchema Schema => first.Schema;
     public int StateLength => first.StateLength + second.StateLength;
+    public bool SharedAcrossEntities => first.SharedAcrossEntities && second.SharedAcrossEntities;
 
     public void InitState(Span<double> state)
     {

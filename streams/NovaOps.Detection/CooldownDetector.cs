@@ -10,6 +10,7 @@ public sealed class CooldownDetector(IAnomalyDetector inner, int windows, double
     public string Name => inner.Name;
     public FeatureSchema Schema => inner.Schema;
     public int StateLength => inner.StateLength + 1;
+    public bool SharedAcrossEntities => inner.SharedAcrossEntities;
 
     public void InitState(Span<double> state)
     {

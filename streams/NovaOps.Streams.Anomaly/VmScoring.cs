@@ -17,7 +17,9 @@ public sealed class VmScoring(WindowFeatureExtractor extractor, IAnomalyDetector
     public Scoring.ModelScoring? Model { get; } = model;
 
     public WindowFeatureExtractor Extractor { get; } = extractor;
-    public IAnomalyDetector Detector { get; } = detector;
+    // One detector serves every VM of the task through their state spans: one that keeps an entity's memory itself cannot.
+    public IAnomalyDetector Detector { get; } = detector.SharedAcrossEntities ? detector
+        : throw new ArgumentException($"{detector.Name} keeps one entity's memory itself and cannot score every VM", nameof(detector));
     public AnomalyTopologyOptions Options { get; } = options;
     public PipelineMetrics Metrics { get; } = metrics;
     public TimeProvider Clock { get; } = clock;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using NovaOps.Detection;
 using NovaOps.Detection.Context;
+using NovaOps.Detection.ContextualAnomaly;
 using NovaOps.Detection.Subspace;
 using NovaOps.Detection.Likelihood;
 using NovaOps.Detection.Offline;
@@ -18,15 +19,16 @@ namespace NovaOps.Cli.Commands;
 /// </summary>
 internal sealed class SeriesDetectorChoice : IDisposable
 {
-    public static readonly string[] Names = ["auto", "statistical", "onnx", "combined", "subspace", "context", "ensemble"];
+    public static readonly string[] Names = ["auto", "statistical", "onnx", "combined", "subspace", "cad", "context", "ensemble"];
 
     /// <summary>
     /// The default: the detector that scores best on the public benchmarks for the shape of the data (docs/benchmarks.md):
-    /// context novelty for a single series (NAB), the subspace detector for rows of several metrics (ASD).
+    /// the contextual anomaly detector for a single series (NAB), the subspace detector for rows of several metrics (ASD).
     /// </summary>
     public const string Default = "auto";
 
     private readonly ModelRegistry? _registry;
+    private readonly Func<ContextualAnomalyOptions, Func<FeatureSchema, IAnomalyDetector>> _build;
 
     /// <param name="likelihood">On or off whatever <c>Series:Likelihood:Enabled</c> says (the command line's <c>--likelihood</c>).</param>
     public SeriesDetectorChoice(string detector, NovaOpsSettings settings, ModelRegistryOptions? model = null, bool? likelihood = null)
@@ -45,16 +47,22 @@ internal sealed class SeriesDetectorChoice : IDisposable
             ? series.Cooled(series.Normalised(new ContextDetector(schema, series.Context with { RestRows = 0 }), LikelihoodInput.Score))
             : new ContextDetector(schema, series.Context);
         IAnomalyDetector Subspace(FeatureSchema schema) => new SubspaceDetector(schema, series.Subspace);
-        Factory = detector switch
+        // The contextual anomaly detector with these options; with the likelihood on it rests on the likelihood's scale.
+        IAnomalyDetector Cad(FeatureSchema schema, ContextualAnomalyOptions options) => series.Likelihood.Enabled
+            ? series.Cooled(series.Normalised(new ContextualAnomalyDetector(schema, options with { RestRows = 0 }), LikelihoodInput.Score))
+            : new ContextualAnomalyDetector(schema, options);
+        _build = cad => detector switch
         {
             "onnx" => schema => series.Cooled(SingleColumn(schema, detector, Model)),
             "combined" => schema => series.Cooled(new CombinedDetector(series.NormalisedStatistical(schema), SingleColumn(schema, detector, Model))),
             "context" => Context,
             "subspace" => Subspace,
             "ensemble" => schema => new CombinedDetector(Subspace(schema), new ContextDetector(schema, series.Context)),
-            "auto" => schema => schema.MetricCount == 1 ? Context(schema) : Subspace(schema),
+            "cad" => schema => Cad(schema, cad),
+            "auto" => schema => schema.MetricCount == 1 ? Cad(schema, cad) : Subspace(schema),
             _ => series.StatisticalDetector,
         };
+        Factory = _build(series.ContextualAnomaly);
         Name = Factory(new FeatureSchema(["value"])).Name;
     }
 
@@ -69,6 +77,14 @@ internal sealed class SeriesDetectorChoice : IDisposable
     /// <summary>A fresh detector for one series.</summary>
     public Func<FeatureSchema, IAnomalyDetector> Factory { get; }
 
+    /// <summary>
+    /// A fresh detector for a series whose range is known in advance (NAB's harness gives every detector its file's
+    /// minimum and maximum): the contextual anomaly detector quantises over it instead of its first rows; the others
+    /// do not take a range.
+    /// </summary>
+    public Func<FeatureSchema, IAnomalyDetector> FactoryWithRange(double minimum, double maximum) =>
+        _build(Series.ContextualAnomaly with { Minimum = minimum, Maximum = maximum });
+
     /// <summary>What the detectors are for a single series, as their scores name them.</summary>
     public string Name { get; }
 
@@ -82,7 +98,7 @@ internal sealed class SeriesDetectorChoice : IDisposable
     {
         private readonly Option<string> _detector = new("--detector")
         {
-            Description = "auto (context for one column, subspace for several), context, subspace, ensemble (the higher of the two), statistical, onnx (the series model) or combined (statistical and onnx)",
+            Description = "auto (cad for one column, subspace for several), cad (contextual anomaly), context (context novelty), subspace, ensemble (subspace or context, the higher), statistical, onnx (the series model) or combined (statistical and onnx)",
             DefaultValueFactory = _ => Default,
         };
         private readonly Option<DirectoryInfo?> _models = new("--models-dir") { Description = "Models folder (default: the settings' models folder)" };

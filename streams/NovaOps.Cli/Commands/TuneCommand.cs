@@ -20,7 +20,7 @@ public static class TuneCommand
         var nab = new Command("nab", "Choose a series detector's parameters by folds of NAB's files (objective: the standard profile)") { nabData, labels };
         var serversData = new Option<DirectoryInfo>("--data") { Description = "Folder with one folder per server", Required = true };
         var servers = new Command("servers", "Choose a multivariate detector's parameters by folds of servers (objective: mean AP)") { serversData };
-        foreach (var (cmd, fallback) in new[] { (nab, "context"), (servers, "subspace") })
+        foreach (var (cmd, fallback) in new[] { (nab, "cad"), (servers, "subspace") })
         {
             var detector = new Option<string>("--detector") { Description = "Detector whose grid is searched", DefaultValueFactory = _ => fallback };
             var folds = new Option<int>("--folds") { Description = "Folds (items alternate in name order)", DefaultValueFactory = _ => 2 };

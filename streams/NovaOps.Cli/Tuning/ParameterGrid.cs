@@ -13,6 +13,10 @@ public static class ParameterGrid
 {
     public static IReadOnlyList<Candidate> For(string detector) => detector switch
     {
+        "cad" => Cross(
+            [.. new[] { 300, 600, 1000 }.Select(v => Set($"warmup={v}", o => o with { ContextualAnomaly = o.ContextualAnomaly with { WarmUpRows = v } }))],
+            [.. new[] { 60, 120, 240 }.Select(v => Set($"rest={v}", o => o with { ContextualAnomaly = o.ContextualAnomaly with { RestRows = v } }))],
+            [.. new[] { -1, 0.05, 0.1 }.Select(v => Set($"spatial={(v < 0 ? "off" : v)}", o => o with { ContextualAnomaly = o.ContextualAnomaly with { SpatialTolerance = v } }))]),
         "context" => Cross(
             [.. new[] { 4, 6, 8 }.Select(v => Set($"levels={v}", o => o with { Context = o.Context with { Levels = v } }))],
             [.. new[] { 2, 4, 6 }.Select(v => Set($"order={v}", o => o with { Context = o.Context with { MaxOrder = v } }))],
@@ -25,7 +29,7 @@ public static class ParameterGrid
             [.. new[] { 0.0, 0.5 }.Select(v => Set($"inside={v}", o => o with { Subspace = o.Subspace with { InsideWeight = v } }))],
             [.. new[] { 0.001, 0.01, 0.05 }.Select(v => Set($"min_sd={v}", o => o with { Subspace = o.Subspace with { MinStandardDeviation = v } }))],
             [.. new[] { 0.8, 0.9, 0.95 }.Select(v => Set($"variance={v}", o => o with { Subspace = o.Subspace with { VarianceExplained = v } }))]),
-        _ => throw new CliException($"no parameter grid for detector '{detector}' (grids: context, subspace)"),
+        _ => throw new CliException($"no parameter grid for detector '{detector}' (grids: cad, context, subspace)"),
     };
 
     private static Candidate Set(string label, Func<SeriesDetectionOptions, SeriesDetectionOptions> apply) => new(label, apply);

@@ -30,6 +30,7 @@ public sealed class AnomalyLikelihoodDetector : IAnomalyDetector
     public string Name { get; }
     public FeatureSchema Schema => _inner.Schema;
     public int StateLength => _inner.StateLength + Ring + _options.AveragingWindows;
+    public bool SharedAcrossEntities => _inner.SharedAcrossEntities;
 
     public void InitState(Span<double> state)
     {

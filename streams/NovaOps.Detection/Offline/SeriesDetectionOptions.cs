@@ -20,6 +20,9 @@ public sealed record SeriesDetectionOptions
         CooldownAbove = 0.9,
     };
 
+    /// <summary>The contextual anomaly detector, the default for single series (<c>--detector cad</c>).</summary>
+    public ContextualAnomaly.ContextualAnomalyOptions ContextualAnomaly { get; init; } = new();
+
     /// <summary>The context-novelty detector (<c>--detector context</c>).</summary>
     public Context.ContextDetectorOptions Context { get; init; } = new();
 

@@ -3,8 +3,8 @@ namespace NovaOps.Detection.ContextualAnomaly;
 /// <summary>
 /// How a <see cref="ContextualAnomalyDetector"/> quantises values, remembers contexts and holds back repeated alarms.
 /// <see cref="Bits"/>, <see cref="MaxLeftFacts"/>, <see cref="MaxActiveContexts"/> and <see cref="AlarmAbove"/> are
-/// CAD OSE's published settings; <see cref="SpatialTolerance"/> is Numenta's for its spatial anomalies; warm-up and rest
-/// are <c>novaops tune nab</c>'s choice over two folds of NAB development files (docs/benchmarks.md).
+/// CAD OSE's published settings; warm-up, rest and <see cref="SpatialTolerance"/> (Numenta's spatial anomalies) are
+/// <c>novaops tune nab</c>'s choice over two folds of NAB development files (docs/benchmarks.md).
 /// </summary>
 public sealed record ContextualAnomalyOptions
 {
@@ -30,10 +30,10 @@ public sealed record ContextualAnomalyOptions
     public int MaxActiveContexts { get; init; } = 15;
 
     /// <summary>A value beyond the range seen so far by more than this share of it scores 1 (negative: off).</summary>
-    public double SpatialTolerance { get; init; } = 0.05;
+    public double SpatialTolerance { get; init; } = 0.1;
 
     /// <summary>After a row scores <see cref="AlarmAbove"/> or more, this many rows score 0 (one alarm per incident); the memory keeps learning.</summary>
-    public int RestRows { get; init; } = 120;
+    public int RestRows { get; init; } = 60;
 
     /// <summary>Score that counts as an alarm for <see cref="RestRows"/>.</summary>
     public double AlarmAbove { get; init; } = 0.75;

@@ -14,6 +14,13 @@ public sealed record KafkaClientOptions
 
     public KafkaSecurityOptions Security { get; init; } = new();
 
+    /// <summary>
+    /// The longest a broker holds a consumer's fetch that has nothing to return (librdkafka's <c>fetch.wait.max.ms</c>,
+    /// 500 ms when unset). A simulation that steps its clock on the apps' progress sets it low: the embedded broker does
+    /// not answer a waiting fetch when data arrives, so every hop of the pipeline would cost the whole wait.
+    /// </summary>
+    public int? FetchWaitMaxMs { get; init; }
+
     public static implicit operator KafkaClientOptions(string bootstrapServers) => new() { BootstrapServers = bootstrapServers };
 
     /// <summary>Sets the bootstrap servers and the security settings on a client configuration; returns it.</summary>
@@ -30,6 +37,7 @@ public sealed record KafkaClientOptions
         if (s.SslCertificateLocation is { Length: > 0 } cert) config.SslCertificateLocation = cert;
         if (s.SslKeyLocation is { Length: > 0 } key) config.SslKeyLocation = key;
         if (s.SslKeyPassword is { Length: > 0 } keyPassword) config.SslKeyPassword = keyPassword;
+        if (FetchWaitMaxMs is { } wait && config is ConsumerConfig consumer) consumer.FetchWaitMaxMs = wait;
         return config;
     }
 

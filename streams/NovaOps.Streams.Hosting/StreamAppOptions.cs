@@ -19,6 +19,12 @@ public sealed record StreamAppOptions
     /// <summary>Offsets and the state changelog are committed this often: 5 s measured as fast as 30 s (bench pipeline) with a short replay after a crash.</summary>
     public int CommitIntervalMs { get; init; } = 5000;
     public int MaxPollRecords { get; init; } = 5000;
+
+    /// <summary>
+    /// How long a stream thread gathers records before it processes them (Streamiz's <c>PollMs</c>, whose default is
+    /// this). A simulation that steps its clock on the apps' progress sets it low, or each hop costs the whole wait.
+    /// </summary>
+    public int PollMs { get; init; } = 100;
     public string StateDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "novaops-streams");
 
     /// <summary>
@@ -63,6 +69,7 @@ public static class StreamConfigs
             AutoOffsetReset = AutoOffsetReset.Earliest,
             NumStreamThreads = app.Threads,
             MaxPollRecords = app.MaxPollRecords,
+            PollMs = app.PollMs,
             StateDir = app.StateDirectory,
             Logger = logging ?? NullLoggerFactory.Instance,
             LingerMs = 5,
@@ -70,6 +77,7 @@ public static class StreamConfigs
         };
         config.CommitIntervalMs = app.CommitIntervalMs;
         config.SessionTimeoutMs = app.SessionTimeoutMs;
+        if (kafka.FetchWaitMaxMs is { } wait) config.FetchWaitMaxMs = wait;
         ApplySecurity(config, kafka.Security);
         return config;
     }

@@ -41,6 +41,7 @@ public sealed class RemediationApp : IAsyncDisposable
     private readonly HashSet<string> _movesDone = new(StringComparer.Ordinal); // "failover:{plan}:{vm}:" of executed moves
 
     private readonly IDisposable? _disposeWith;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, System.Runtime.CompilerServices.StrongBox<long>> _handled = new(StringComparer.Ordinal);
 
     /// <param name="disposeWith">Disposed with the app (the actuator it owns), after the loop has stopped using it.</param>
     public RemediationApp(KafkaClientOptions kafka, TopicNames topics, RemediationExecutor executor, RemediationMetrics metrics, string groupId,
@@ -77,6 +78,12 @@ public sealed class RemediationApp : IAsyncDisposable
 
     /// <summary>Evacuation plans being carried out.</summary>
     public int PlansRunning => _plans.Count;
+
+    /// <summary>
+    /// Records of <paramref name="topic"/> the executor has handled: decided on, its decisions handed to the producer and
+    /// its actions' commands delivered (a simulation holds its clock back on this, so that decisions land in time).
+    /// </summary>
+    public long Handled(string topic) => _handled.TryGetValue(topic, out var n) ? Interlocked.Read(ref n.Value) : 0;
 
     /// <summary>Audit records published so far.</summary>
     public long Published => Interlocked.Read(ref _published);
@@ -163,6 +170,7 @@ public sealed class RemediationApp : IAsyncDisposable
                 foreach (var record in await Decide(r, ct)) Publish(record);
                 _metrics.Active.Set(Executor.Active);
                 consumer.StoreOffset(r);
+                Interlocked.Increment(ref _handled.GetOrAdd(r.Topic, _ => new(0)).Value);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }

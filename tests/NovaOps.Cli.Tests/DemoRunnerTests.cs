@@ -47,6 +47,17 @@ public class DemoRunnerTests
         Assert.Contains(summary.Availability.Values, a => a < 1);
         Assert.InRange(summary.HarmVmSeconds, 0, summary.ImpairedVmSeconds);
 
+        // The simulation's clock waited for the apps: no tick ran before they had answered the ticks before it, and an
+        // action the executor decided started in the fleet within a tick or two of its evidence (data time), not after
+        // the wall-clock lag times the time compression (about 300 simulated seconds per wall second here).
+        Assert.Equal(0, summary.ClockStalls);
+        var actions = RunRecord.Read<NovaOps.Contracts.ActionRecord>(runDir.FullName, RunRecord.Actions)
+            .Where(a => a.Outcome == NovaOps.Contracts.ActionOutcome.Executed).ToDictionary(a => a.ActionId);
+        var ended = RunRecord.Read<NovaOps.Contracts.FaultLabel>(runDir.FullName, RunRecord.Faults)
+            .Where(f => f.ResolveStartedMs > 0 && actions.ContainsKey(f.ResolvedBy) && actions[f.ResolvedBy].Runbook != "on-call pager").ToList();
+        Assert.NotEmpty(ended);
+        Assert.All(ended, f => Assert.InRange(f.ResolveStartedMs - actions[f.ResolvedBy].AtMs, 0, 30_000));
+
         // The recorded run renders: a PNG of every fault on one time axis and a page with the faults' table.
         try
         {

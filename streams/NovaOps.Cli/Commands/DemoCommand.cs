@@ -136,6 +136,7 @@ internal static class DemoCommand
             .AddRow("automation rate (ended with no human)", s.AutomationRate is { } ar ? $"{ar:P1}" : "-")
             .AddRow("actions that failed", $"{s.ActionsFailed:N0}")
             .AddRow("time to decide p50 / p99 (wall)", s.DecideP50Seconds is { } d50 ? $"{d50:F2} / {s.DecideP99Seconds:F2} s" : "-")
+            .AddRow("ticks run before the apps caught up", $"{s.ClockStalls}")
             .AddRow("availability per tier (nines)", string.Join(", ", s.Availability.Select(a => $"{a.Key} {a.Value:P3} ({s.Nines[a.Key]:F1})")))
             .AddRow("impaired VM-seconds (by needless actions)", $"{s.ImpairedVmSeconds:N0} ({s.HarmVmSeconds:N0})");
         console.Write(table);

@@ -18,7 +18,12 @@ internal sealed class AlarmPager(KafkaClientOptions kafka, TopicNames topics, Ti
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
 
+    private long _anomaliesHandled;
+
     public int Pages { get; private set; }
+
+    /// <summary>Anomaly records read and answered, their pages delivered to the fleet (a simulation holds its clock back on this).</summary>
+    public long AnomaliesHandled => Interlocked.Read(ref _anomaliesHandled);
 
     public void Start() => _loop = Task.Factory.StartNew(Loop, TaskCreationOptions.LongRunning);
 
@@ -56,6 +61,7 @@ internal sealed class AlarmPager(KafkaClientOptions kafka, TopicNames topics, Ti
                     waiting.Enqueue(anomaly);
                 }
             }
+            int paged = Pages;
             while (waiting.TryPeek(out var next) && next.WindowEndMs + wait <= now)
             {
                 waiting.Dequeue();
@@ -66,6 +72,8 @@ internal sealed class AlarmPager(KafkaClientOptions kafka, TopicNames topics, Ti
                 lastPage[next.VmId] = at;
                 Page(producer, next, at + wait);
             }
+            if (Pages > paged) producer.Flush(TimeSpan.FromSeconds(10));
+            if (r?.Message?.Value is not null && r.Topic == topics.Anomalies) Interlocked.Increment(ref _anomaliesHandled);
         }
         producer.Flush(TimeSpan.FromSeconds(5));
         consumer.Close();

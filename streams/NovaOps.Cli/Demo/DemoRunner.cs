@@ -26,6 +26,9 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options, IA
         var topics = settings.Kafka.Topics;
         using var kafka = KafkaConnection.Open(CommonOptions.OptionalKafka(options.BootstrapServers, settings));
         await RegionTopics.EnsureAsync(kafka.Topics, settings, ct);
+        // When something acts, the simulation steps its clock on the apps' progress (PipelineBarrier): every consumer
+        // then fetches again within milliseconds of having caught up.
+        var client = options.Remediation == RemediationMode.Off ? kafka.Client : kafka.Client with { FetchWaitMaxMs = 5 };
 
         var metrics = new PipelineMetrics("anomaly");
         using var endpoint = TryServeMetrics(metrics);
@@ -37,8 +40,9 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options, IA
         {
             StateDirectory = Path.Combine(settings.Streams.StateDirectory, $"demo-{Guid.NewGuid():N}"),
             SessionTimeoutMs = kafka.SessionTimeoutMs(settings.Streams.SessionTimeoutMs),
+            PollMs = options.Remediation == RemediationMode.Off ? settings.Streams.PollMs : 5,
         };
-        await using var app = new AnomalyApp(kafka.Client, topics, anomaly, streams, detectorFactory, metrics);
+        await using var app = new AnomalyApp(client, topics, anomaly, streams, detectorFactory, metrics);
         string detectorName = anomaly.Detector switch
         {
             Streams.Anomaly.Scoring.DetectorMode.Onnx => app.ActiveModel!,
@@ -47,17 +51,17 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options, IA
         };
         await app.StartAsync(ct);
         // The RCA app reports on the same registry (one /metrics for the demo).
-        await using var rca = new NovaOps.Streams.Rca.RcaApp(kafka.Client, topics, settings.Rca with { ApplicationId = $"{settings.Rca.ApplicationId}-demo-{Guid.NewGuid():N}"[..40] },
+        await using var rca = new NovaOps.Streams.Rca.RcaApp(client, topics, settings.Rca with { ApplicationId = $"{settings.Rca.ApplicationId}-demo-{Guid.NewGuid():N}"[..40] },
             streams with { StateDirectory = streams.StateDirectory + "-rca" }, new PipelineMetrics("rca", metrics.Registry));
         await rca.StartAsync(ct);
-        await using var remediation = options.Remediation is RemediationMode.Off or RemediationMode.OnCall ? null : await StartRemediationAsync(kafka.Client, metrics, ct);
+        await using var remediation = options.Remediation is RemediationMode.Off or RemediationMode.OnCall ? null : await StartRemediationAsync(client, metrics, ct);
         // Drains and zone evacuations go through the failover planner, on the placement service's view of the fleet
         // (the simulator publishes its inventory when it takes commands).
-        await using var placement = remediation is null ? null : new NovaOps.Streams.Placement.PlacementApp(kafka.Client, topics, settings.Placement,
+        await using var placement = remediation is null ? null : new NovaOps.Streams.Placement.PlacementApp(client, topics, settings.Placement,
             new PipelineMetrics("placement", metrics.Registry), $"novaops-placement-demo-{Guid.NewGuid():N}");
         if (placement is not null) await placement.StartAsync(ct);
 
-        using var collector = new OutcomeCollector(kafka.Client, topics, recordTelemetry: options.RunDirectory is not null);
+        using var collector = new OutcomeCollector(client, topics, recordTelemetry: options.RunDirectory is not null);
         collector.Start();
 
         long ticks = Math.Max(1, (long)(options.Duration.TotalSeconds * options.Rate / options.Vms));
@@ -68,23 +72,25 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options, IA
         var generator = new TelemetryGenerator(fleet, FaultPlan.Generate(fleet, ticks));
         if (options.RunDirectory is not null)
             collector.RecordTelemetryOf(RunRecord.VmsToRecord(generator.Plan.Faults.Select(f => FaultPlan.ToLabel(f, fleet, generator.TickToMs))));
-        var emitter = new TelemetryEmitter(generator, topics, kafka.Client,
-            new EmitterOptions { Ticks = ticks, RecordsPerSecond = options.Rate, MalformedPerMillion = options.MalformedPerMillion,
-                AcceptCommands = remediation is not null || options.Remediation == RemediationMode.OnCall });
         // Without the executor, the baseline is an on-call person paged by every alarm; with it, the on-call is paged by
         // the alarms automation has not acted on within 10 minutes.
         using var pager = options.Remediation switch
         {
-            RemediationMode.OnCall => new AlarmPager(kafka.Client, topics, TimeSpan.FromHours(1)),
-            RemediationMode.On => new AlarmPager(kafka.Client, topics, TimeSpan.FromHours(1), automationFirst: TimeSpan.FromMinutes(10)),
+            RemediationMode.OnCall => new AlarmPager(client, topics, TimeSpan.FromHours(1)),
+            RemediationMode.On => new AlarmPager(client, topics, TimeSpan.FromHours(1), automationFirst: TimeSpan.FromMinutes(10)),
             _ => null,
         };
         pager?.Start();
+        bool acting = remediation is not null || pager is not null;
+        var barrier = acting ? Barrier(metrics, remediation, pager) : null;
+        var emitter = new TelemetryEmitter(generator, topics, client,
+            new EmitterOptions { Ticks = ticks, RecordsPerSecond = options.Rate, MalformedPerMillion = options.MalformedPerMillion,
+                AcceptCommands = acting, ReadCommandsToEnd = acting, BeforeTick = barrier is null ? null : barrier.WaitAsync });
 
         using var onCall = remediation is null || options.ApproveAfter is not { } approveAfter ? null
-            : new SimulatedOnCall(kafka.Client, topics, approveAfter, simOptions.SampleInterval.TotalSeconds * ticks / options.Duration.TotalSeconds);
+            : new SimulatedOnCall(client, topics, approveAfter, () => emitter.Progress.SimulatedMs);
         onCall?.Start();
-        using var lag = new ConsumerLagProbe(kafka.Client, app.Positions, metrics);
+        using var lag = new ConsumerLagProbe(client, app.Positions, metrics);
         var emitting = emitter.RunAsync(ct);
         await Watch(emitting, emitter.Progress, metrics, collector, lag, ticks, ct);
 
@@ -147,10 +153,31 @@ public sealed class DemoRunner(NovaOpsSettings settings, DemoOptions options, IA
             ImpairedByCause: emitter.Availability.ImpairedByCause.OrderByDescending(kv => kv.Value).ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 1)),
             ActionsFailed: emitter.Progress.ActionsFailed,
             DecideP50Seconds: NovaOps.Evaluation.Statistics.Quantile.NearestRank(decide.Values, 0.5),
-            DecideP99Seconds: NovaOps.Evaluation.Statistics.Quantile.NearestRank(decide.Values, 0.99));
+            DecideP99Seconds: NovaOps.Evaluation.Statistics.Quantile.NearestRank(decide.Values, 0.99),
+            ClockStalls: (barrier?.Stalls ?? 0) + emitter.Progress.CommandStalls);
         if (options.RunDirectory is { } dir)
             RunRecord.Write(dir, summary, labels, collector.Telemetry, anomalies, collector.Predictions, collector.Actions);
         return (summary, report, loop);
+    }
+
+    /// <summary>
+    /// The deciders the simulation waits for before each tick: the anomaly app has read every telemetry record, and the
+    /// executor (telemetry, anomalies, predictions) or the pager (anomalies) has answered all it was sent. Root-cause
+    /// rankings (every <c>Rca:RankInterval</c> of wall clock) and approvals (the simulated on-call reads the simulation's
+    /// clock) are not waited for: actions on hosts and zones may land a few ticks late.
+    /// </summary>
+    private PipelineBarrier Barrier(PipelineMetrics metrics, NovaOps.Streams.Remediation.RemediationApp? remediation, AlarmPager? pager)
+    {
+        var topics = settings.Kafka.Topics;
+        var telemetryIn = metrics.RecordsIn(topics.Telemetry);
+        var anomaliesOut = metrics.RecordsOut(topics.Anomalies);
+        var predictionsOut = metrics.RecordsOut(topics.Predictions);
+        var caughtUp = new List<Func<long, bool>> { published => telemetryIn.Value >= published };
+        if (remediation is not null)
+            caughtUp.Add(published => remediation.Handled(topics.Telemetry) >= published && remediation.Handled(topics.Anomalies) >= anomaliesOut.Value
+                && remediation.Handled(topics.Predictions) >= predictionsOut.Value);
+        if (pager is not null) caughtUp.Add(_ => pager.AnomaliesHandled >= anomaliesOut.Value);
+        return new PipelineBarrier(caughtUp, TimeSpan.FromSeconds(30));
     }
 
     /// <summary>

@@ -56,4 +56,5 @@ public sealed record DemoSummary(
     [property: JsonPropertyName("impaired_by_cause")] IReadOnlyDictionary<string, double> ImpairedByCause,
     [property: JsonPropertyName("actions_failed")] long ActionsFailed,
     [property: JsonPropertyName("decide_p50_s")] double? DecideP50Seconds,
-    [property: JsonPropertyName("decide_p99_s")] double? DecideP99Seconds);
+    [property: JsonPropertyName("decide_p99_s")] double? DecideP99Seconds,
+    [property: JsonPropertyName("clock_stalls")] long ClockStalls);

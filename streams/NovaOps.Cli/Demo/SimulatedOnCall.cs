@@ -7,10 +7,11 @@ namespace NovaOps.Cli.Demo;
 
 /// <summary>
 /// The demo's on-call engineer: reads the actions topic like any operator console would and answers every action
-/// awaiting approval with an approval on the approvals topic, <paramref name="after"/> (simulated time) later.
+/// awaiting approval with an approval on the approvals topic once the simulation's clock (<paramref name="simulatedNowMs"/>)
+/// is <paramref name="after"/> past the request.
 /// The executor treats it as it would a person; the closed-loop figures still count those faults as needing a human.
 /// </summary>
-internal sealed class SimulatedOnCall(KafkaClientOptions kafka, TopicNames topics, TimeSpan after, double simulatedPerWallSecond) : IDisposable
+internal sealed class SimulatedOnCall(KafkaClientOptions kafka, TopicNames topics, TimeSpan after, Func<long> simulatedNowMs) : IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
@@ -27,17 +28,16 @@ internal sealed class SimulatedOnCall(KafkaClientOptions kafka, TopicNames topic
         })).Build();
         using var producer = new ProducerBuilder<string, byte[]>(kafka.Apply(new ProducerConfig { Acks = Acks.All })).Build();
         consumer.Subscribe(topics.Actions);
-        var due = new PriorityQueue<ActionRecord, DateTime>();
-        var wallDelay = TimeSpan.FromSeconds(after.TotalSeconds / Math.Max(1e-9, simulatedPerWallSecond));
+        var due = new PriorityQueue<ActionRecord, long>();
         while (!_stop.IsCancellationRequested)
         {
             var r = consumer.Consume(TimeSpan.FromMilliseconds(100));
             if (r?.Message?.Value is { } value)
             {
                 var action = ActionRecord.Parser.ParseFrom(value);
-                if (action.Outcome == ActionOutcome.AwaitingApproval) due.Enqueue(action, DateTime.UtcNow + wallDelay);
+                if (action.Outcome == ActionOutcome.AwaitingApproval) due.Enqueue(action, action.AtMs + (long)after.TotalMilliseconds);
             }
-            while (due.TryPeek(out var waiting, out var at) && at <= DateTime.UtcNow)
+            while (due.TryPeek(out var waiting, out long at) && at <= simulatedNowMs())
             {
                 due.Dequeue();
                 var approval = new ApprovalRecord

@@ -32,4 +32,14 @@ public sealed record EmitterOptions
     /// takes records).
     /// </summary>
     public Func<long, CancellationToken, Task>? BeforeTick { get; init; }
+
+    /// <summary>
+    /// With <see cref="AcceptCommands"/>: each tick first reads the fleet-commands topic to its end as of then, not only
+    /// what has arrived. With a <see cref="BeforeTick"/> that waits until the deciders have handled the evidence of the
+    /// ticks before, a decision lands at the tick after its evidence, however far behind the wall clock they run.
+    /// </summary>
+    public bool ReadCommandsToEnd { get; init; }
+
+    /// <summary>The longest a tick waits for <see cref="ReadCommandsToEnd"/>; past it the tick runs and counts a stall.</summary>
+    public TimeSpan CommandWait { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -118,10 +118,25 @@ public sealed class TelemetryEmitter(TelemetryGenerator generator, TopicNames to
 
     private void ApplyCommands(IConsumer<string, byte[]> commands, IProducer<string, byte[]> producer, Action<DeliveryReport<string, byte[]>> onDelivery, CancellationToken ct)
     {
-        for (int n = 0; n < 10_000; n++)
+        var end = options.ReadCommandsToEnd ? CommandsEnd(commands) : [];
+        var waited = Stopwatch.StartNew();
+        bool gaveUp = false;
+        while (!ct.IsCancellationRequested)
         {
-            var r = commands.Consume(TimeSpan.Zero);
-            if (r?.Message?.Value is null) return;
+            // What has arrived, then what the topic holds and the consumer has not fetched yet (within milliseconds).
+            bool owed = !gaveUp && end.Any(e => commands.Position(e.TopicPartition) is var at && (at == Offset.Unset ? 0 : at.Value) < e.Offset.Value);
+            if (owed && waited.Elapsed > options.CommandWait)
+            {
+                Progress.CommandStalled();
+                gaveUp = true;
+                owed = false;
+            }
+            var r = commands.Consume(owed ? TimeSpan.FromMilliseconds(5) : TimeSpan.Zero);
+            if (r?.Message?.Value is null)
+            {
+                if (owed) continue;
+                return;
+            }
             FleetCommand command;
             try { command = FleetCommand.Parser.ParseFrom(r.Message.Value); }
             catch (InvalidProtocolBufferException) { continue; } // not ours to dead-letter: the executor wrote it
@@ -130,6 +145,11 @@ public sealed class TelemetryEmitter(TelemetryGenerator generator, TopicNames to
             if (effect.Refused is not null) Progress.CommandRefused();
         }
     }
+
+    /// <summary>The end of each partition of the commands topic now (high watermark; partitions with none left out).</summary>
+    private static List<TopicPartitionOffset> CommandsEnd(IConsumer<string, byte[]> commands) =>
+        [.. commands.Assignment.Select(tp => new TopicPartitionOffset(tp, commands.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(5)).High))
+            .Where(e => e.Offset.Value > 0)];
 
     /// <summary>What an action did once it was over: the faults it ended (their labels, resolved then) and the VMs it moved.</summary>
     private void Publish(Control.ActionCompletion done, IProducer<string, byte[]> producer, Action<DeliveryReport<string, byte[]>> onDelivery, CancellationToken ct)

@@ -1,5 +1,4 @@
 using NovaOps.Detection.Context;
-using NovaOps.Detection.Offline;
 
 namespace NovaOps.Detection.Tests;
 
@@ -7,13 +6,10 @@ public class ContextDetectorTests
 {
     private static readonly ContextDetectorOptions Options = new() { WarmUpRows = 100, RestRows = 20 };
 
-    private static double[] Score(IEnumerable<double> values, ContextDetectorOptions? options = null)
-    {
-        var scorer = new SeriesScorer(s => new ContextDetector(s, options ?? Options));
-        return [.. values.Select((v, i) => scorer.Next(300_000L * i, v))];
-    }
+    private static double[] Score(IEnumerable<double> values, ContextDetectorOptions? options = null) =>
+        SeriesRuns.Score(s => new ContextDetector(s, options ?? Options), values);
 
-    private static double Wave(int i) => 50 + 20 * Math.Sin(i * 2 * Math.PI / 24);
+    private static double Wave(int i) => SeriesRuns.Wave(i);
 
     [Fact]
     public void A_recurring_pattern_stops_being_new_and_a_new_level_scores_one()

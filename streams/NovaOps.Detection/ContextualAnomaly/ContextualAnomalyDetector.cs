@@ -22,7 +22,7 @@ public sealed class ContextualAnomalyDetector : IAnomalyDetector
     private readonly ContextualAnomalyOptions _options;
     private readonly List<double[]> _warmUp = [];
     private MetricMemory[] _metrics = [];
-    private double[] _scratch = [];
+    private double[] _scratch = [], _row = [];
     private bool _ranged;
     private int _restLeft;
 
@@ -47,6 +47,7 @@ public sealed class ContextualAnomalyDetector : IAnomalyDetector
     {
         _metrics = [.. Enumerable.Range(0, Schema.MetricCount).Select(_ => new MetricMemory(_options))];
         _scratch = new double[Schema.MetricCount];
+        _row = new double[Schema.MetricCount];
         _warmUp.Clear();
         _ranged = false;
         // The original starts with a full rest: its first rows only learn.
@@ -55,15 +56,14 @@ public sealed class ContextualAnomalyDetector : IAnomalyDetector
 
     public double Score(ReadOnlySpan<double> features, Span<double> state, Span<double> contributions)
     {
-        var values = new double[_metrics.Length];
-        for (int m = 0; m < values.Length; m++) values[m] = features[FeatureSchema.Index(m, FeatureSchema.Mean)];
+        for (int m = 0; m < _row.Length; m++) _row[m] = features[FeatureSchema.Index(m, FeatureSchema.Mean)];
         if (!_ranged)
         {
             if (_options.Minimum is { } lo && _options.Maximum is { } hi)
                 foreach (var metric in _metrics) metric.Fix(lo, hi);
             else
             {
-                _warmUp.Add(values);
+                _warmUp.Add([.. _row]);
                 contributions.Clear();
                 if (_warmUp.Count < _options.WarmUpRows) return 0;
                 for (int m = 0; m < _metrics.Length; m++)
@@ -78,7 +78,7 @@ public sealed class ContextualAnomalyDetector : IAnomalyDetector
             }
             _ranged = true;
         }
-        return Row(values, contributions);
+        return Row(_row, contributions);
     }
 
     /// <summary>Learns and scores a row of values with their ranges fixed, through the rest after alarms.</summary>

@@ -11,7 +11,7 @@ internal static class DemoCommand
     {
         var defaults = new DemoOptions();
         var vms = new Option<int>("--vms") { Description = "VMs in the simulated fleet", DefaultValueFactory = _ => defaults.Vms };
-        var duration = new Option<double>("--duration") { Description = "Wall-clock seconds of simulation", DefaultValueFactory = _ => defaults.Duration.TotalSeconds };
+        var duration = new Option<double>("--duration") { Description = "Length of the simulation in wall-clock seconds at --rate (ticks = duration × rate / VMs); when something acts, the simulated clock also waits for the apps, so a run may take longer", DefaultValueFactory = _ => defaults.Duration.TotalSeconds };
         var seed = new Option<int>("--seed") { Description = "Simulator seed (default: the first held-out seed; 42, the models' training seed, flatters)", DefaultValueFactory = _ => defaults.Seed };
         var seeds = new Option<string?>("--seeds")
         {

@@ -478,9 +478,9 @@ automation ≥ 0.9 of incidents; harmful actions ≤ 2 %; time to decide p99 ≤
 cost, the executor changes the impaired VM-seconds by {lp['impaired_vm_seconds_on'] / lp['impaired_vm_seconds_off'] - 1:+.0%} against the
 on-call alone, far from the 10× fewer asked. What they come from (mean per seed, remediation on / off):
 {'; '.join(f"{k} {v:,.0f} / {lp['impaired_by_cause_off'].get(k, 0):,.0f}" for k, v in lp['impaired_by_cause_on'].items())}.
-The host-wide faults (a noisy neighbour, a failing host) are left to people at this fleet size: draining a host moves
+The host-wide faults (a noisy neighbour, a failing host) are left to people: at this fleet size, draining a host moves
 its 16 VMs, more than the blast-radius guardrail lets actions touch in a zone of 100 VMs within an hour (10 %), so the
-drain is blocked (at the demo's 1,000 VMs it passes, after an approval). The simulated clock waits for the apps that
+executor's drain is blocked (larger fleets were not measured here). The simulated clock waits for the apps that
 decide (docs/remediation.md), so an action lands within two ticks of its evidence, not minutes of simulated time late
 as before.
 

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Confluent.Kafka;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
@@ -41,7 +43,7 @@ public sealed class RemediationApp : IAsyncDisposable
     private readonly HashSet<string> _movesDone = new(StringComparer.Ordinal); // "failover:{plan}:{vm}:" of executed moves
 
     private readonly IDisposable? _disposeWith;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, System.Runtime.CompilerServices.StrongBox<long>> _handled = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StrongBox<long>> _handled = new(StringComparer.Ordinal);
 
     /// <param name="disposeWith">Disposed with the app (the actuator it owns), after the loop has stopped using it.</param>
     public RemediationApp(KafkaClientOptions kafka, TopicNames topics, RemediationExecutor executor, RemediationMetrics metrics, string groupId,

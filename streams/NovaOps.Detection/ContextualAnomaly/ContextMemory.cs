@@ -54,8 +54,6 @@ internal sealed class ContextMemory(int maxLeftFacts, int maxActiveContexts)
                 if (leftComplete)
                 {
                     selected++;
-                    context.Expected += right.Facts.Length;
-                    context.Found += right.Matched.Count;
                     if (rightComplete)
                     {
                         context.Activations++;
@@ -111,9 +109,9 @@ internal sealed class ContextMemory(int maxLeftFacts, int maxActiveContexts)
         return 1;
     }
 
+    // CAD also counts how much of each context's right half followed, for predictions; its score does not read them.
     private sealed class Context
     {
-        public long Expected, Found;
         public int Activations;
         public bool ZeroLevel;
     }

@@ -8,10 +8,12 @@ namespace NovaOps.Streams.Hosting;
 /// aborting the hand-over (see <see cref="RebalanceSafeSupplier"/>): the tasks then close as usual, only without their
 /// offsets committed, and the next owner processes their records since the last commit again (at least once).
 /// Outside a hand-over a refused commit throws as before, and Streamiz rejoins the group cleanly. A fetch error that is
-/// not fatal is ridden out (<see cref="RideOut"/>), and its close may take at most <paramref name="closeTimeout"/>
-/// (<see cref="Close"/>).
+/// not fatal is ridden out (<see cref="RideOut"/>), a query of a partition's end offsets waits out a broker that does not
+/// answer for up to <paramref name="outageLimit"/> (<see cref="QueryWatermarkOffsets"/>), and its close may take at most
+/// <paramref name="closeTimeout"/> (<see cref="Close"/>).
 /// </summary>
-internal sealed class HandOverConsumer(IConsumer<byte[], byte[]> inner, ILogger log, TimeSpan closeTimeout) : IConsumer<byte[], byte[]>
+internal sealed class HandOverConsumer(IConsumer<byte[], byte[]> inner, ILogger log, TimeSpan closeTimeout, TimeSpan? outageLimit = null)
+    : IConsumer<byte[], byte[]>
 {
     private bool _closeAbandoned;
 
@@ -85,7 +87,14 @@ internal sealed class HandOverConsumer(IConsumer<byte[], byte[]> inner, ILogger 
     public List<TopicPartitionOffset> OffsetsForTimes(IEnumerable<TopicPartitionTimestamp> timestampsToSearch, TimeSpan timeout) =>
         inner.OffsetsForTimes(timestampsToSearch, timeout);
     public WatermarkOffsets GetWatermarkOffsets(TopicPartition topicPartition) => inner.GetWatermarkOffsets(topicPartition);
-    public WatermarkOffsets QueryWatermarkOffsets(TopicPartition topicPartition, TimeSpan timeout) => inner.QueryWatermarkOffsets(topicPartition, timeout);
+
+    /// <summary>
+    /// A partition's end offsets, asked again while the broker leading it does not answer (a broker down: librdkafka
+    /// times the query out). Streamiz asks for them when it restores a task's state after a rebalance and treats any
+    /// exception as fatal to the stream thread, which stopped the app during a broker outage (found by `novaops chaos`).
+    /// </summary>
+    public WatermarkOffsets QueryWatermarkOffsets(TopicPartition topicPartition, TimeSpan timeout) =>
+        BrokerOutage.Retry(() => inner.QueryWatermarkOffsets(topicPartition, timeout), outageLimit ?? BrokerOutage.DefaultLimit, log, $"the end offsets of {topicPartition}");
 
     /// <summary>
     /// Closes the consumer, waiting at most the close timeout. librdkafka can block for good in <c>consumer_close</c>

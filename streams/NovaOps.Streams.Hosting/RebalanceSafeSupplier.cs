@@ -76,7 +76,7 @@ public sealed class RebalanceSafeSupplier(IStreamConfig config, TimeSpan closeTi
 
     public IConsumer<byte[], byte[]> GetGlobalConsumer(ConsumerConfig consumerConfig) => new HandOverConsumer(_defaults.GetGlobalConsumer(consumerConfig), _log, closeTimeout);
 
-    public IAdminClient GetAdmin(AdminClientConfig adminConfig) => _defaults.GetAdmin(adminConfig);
+    public IAdminClient GetAdmin(AdminClientConfig adminConfig) => OutageTolerantAdmin.Wrap(_defaults.GetAdmin(adminConfig), _log);
 }
 
 /// <summary>A stream thread's rebalance listener that lets its hand-over survive a refused commit and never leaves the thread asleep.</summary>

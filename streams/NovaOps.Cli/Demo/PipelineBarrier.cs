@@ -14,13 +14,10 @@ namespace NovaOps.Cli.Demo;
 /// <param name="timeout">The longest one tick waits; past it the tick runs and counts a stall.</param>
 internal sealed class PipelineBarrier(IReadOnlyList<Func<long, bool>> caughtUp, TimeSpan timeout)
 {
-    private long _stalls, _waitedTicks, _previous;
+    private long _stalls, _previous;
 
     /// <summary>Ticks that ran before the apps had caught up (<paramref name="timeout"/> passed).</summary>
     public long Stalls => Interlocked.Read(ref _stalls);
-
-    /// <summary>Wall-clock time spent waiting for the apps.</summary>
-    public TimeSpan Waited => TimeSpan.FromTicks(Interlocked.Read(ref _waitedTicks));
 
     /// <summary>
     /// The emitter's BeforeTick: waits until every condition holds for the records published before the previous call
@@ -40,7 +37,6 @@ internal sealed class PipelineBarrier(IReadOnlyList<Func<long, bool>> caughtUp, 
             }
             ct.WaitHandle.WaitOne(1);
         }
-        Interlocked.Add(ref _waitedTicks, clock.Elapsed.Ticks);
         return Task.CompletedTask;
     }
 }

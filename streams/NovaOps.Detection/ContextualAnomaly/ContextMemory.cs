@@ -12,7 +12,7 @@ namespace NovaOps.Detection.ContextualAnomaly;
 internal sealed class ContextMemory(int maxLeftFacts, int maxActiveContexts)
 {
     // Facts of the quantised value are small (bit position × 2 + bit); active contexts become facts above them.
-    internal const int ContextFactBase = 1 << 10;
+    private const int ContextFactBase = 1 << 10;
 
     private readonly Half _left = new(keepsContexts: true);
     private readonly Half _right = new(keepsContexts: false);
@@ -23,9 +23,6 @@ internal sealed class ContextMemory(int maxLeftFacts, int maxActiveContexts)
     private readonly List<int> _nextLeft = [];
     private int[] _leftFacts = [];
     private int _justAdded = -1;
-
-    /// <summary>Contexts remembered so far.</summary>
-    public int Contexts => _contexts.Count;
 
     /// <summary>
     /// Learns one row's facts (distinct, ascending) and returns the share of selected contexts that are active now and the

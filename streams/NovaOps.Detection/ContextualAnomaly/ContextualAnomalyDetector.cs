@@ -39,9 +39,6 @@ public sealed class ContextualAnomalyDetector : IAnomalyDetector
     public int StateLength => 0;
     public bool SharedAcrossEntities => false;
 
-    /// <summary>Contexts remembered over every metric (the memory's size).</summary>
-    public int Contexts => _metrics.Sum(m => m.Memory.Contexts);
-
     /// <summary>Forgets everything: the detector starts over on a fresh series.</summary>
     public void InitState(Span<double> state)
     {
@@ -87,7 +84,7 @@ public sealed class ContextualAnomalyDetector : IAnomalyDetector
         double best = 0, total = 0;
         for (int m = 0; m < _metrics.Length; m++)
         {
-            double score = _metrics[m].Learn(values[m], _options);
+            double score = _metrics[m].Learn(values[m]);
             contributions[m] = score;
             total += score;
             best = Math.Max(best, score);
@@ -110,7 +107,7 @@ public sealed class ContextualAnomalyDetector : IAnomalyDetector
         private double _low = double.NaN, _step = double.NaN;
         private double _seenLow = double.NaN, _seenHigh = double.NaN;
 
-        public ContextMemory Memory { get; } = new(options.MaxLeftFacts, options.MaxActiveContexts);
+        private readonly ContextMemory _memory = new(options.MaxLeftFacts, options.MaxActiveContexts);
 
         /// <summary>Fixes the steps over this range (NaN: unknown yet, the first value anchors unit steps, as a flat range does).</summary>
         public void Fix(double low, double high)
@@ -121,20 +118,20 @@ public sealed class ContextualAnomalyDetector : IAnomalyDetector
         }
 
         /// <summary>Learns a value and scores it; a missing value scores 0 and is not learnt.</summary>
-        public double Learn(double value, ContextualAnomalyOptions o)
+        public double Learn(double value)
         {
             if (!double.IsFinite(value)) return 0;
             if (double.IsNaN(_step)) Fix(value, value);
             bool spatial = false;
-            if (o.SpatialTolerance >= 0 && _seenHigh > _seenLow)
+            if (options.SpatialTolerance >= 0 && _seenHigh > _seenLow)
             {
-                double tolerance = (_seenHigh - _seenLow) * o.SpatialTolerance;
+                double tolerance = (_seenHigh - _seenLow) * options.SpatialTolerance;
                 spatial = value > _seenHigh + tolerance || value < _seenLow - tolerance;
             }
             if (!(value <= _seenHigh)) _seenHigh = value;
             if (!(value >= _seenLow)) _seenLow = value;
 
-            var (active, added) = Memory.Step(Facts(value, o.Bits));
+            var (active, added) = _memory.Step(Facts(value, options.Bits));
             return spatial ? 1 : (1 - active + added) / 2;
         }
 

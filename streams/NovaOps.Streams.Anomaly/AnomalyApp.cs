@@ -23,6 +23,9 @@ public sealed class AnomalyApp : IAsyncDisposable
 
     public PipelineMetrics Metrics { get; }
 
+    /// <summary>Bytes of one VM's state in the store and in each changelog record (<see cref="State.PackedStateLayout"/>).</summary>
+    public int StateBytesPerVm { get; }
+
     /// <summary>Last processed offset per partition, for the lag probe.</summary>
     public ProcessedPositions Positions { get; } = new();
 
@@ -58,6 +61,7 @@ public sealed class AnomalyApp : IAsyncDisposable
         }
         var scoring = new VmScoring(new WindowFeatureExtractor(schema, options.Features), detectorFactory(schema), options, metrics, Positions, TimeProvider.System,
             model, prediction);
+        StateBytesPerVm = scoring.Layout.ByteLength;
         var decoder = new TelemetryDecoder(new TelemetryCodec(), metrics, TimeProvider.System);
         var topology = AnomalyTopology.Build(topics, scoring, decoder);
         var config = CreateConfig(kafka, options, app, logging);

@@ -66,17 +66,17 @@ public static class AnomalyTopology
         return builder.Build();
     }
 
-    private static IStoreBuilder<IKeyValueStore<string, double[]>> StateStore(AnomalyTopologyOptions options)
+    private static IStoreBuilder<IKeyValueStore<string, byte[]>> StateStore(AnomalyTopologyOptions options)
     {
         var supplier = Stores.InMemoryKeyValueStore(options.StoreName);
         var logging = new Dictionary<string, string>();
         return options.StateWrites switch
         {
-            StateWriteMode.WriteBehind => new WriteBehindStoreBuilder<string, double[]>(supplier, new StringSerDes(), new DoubleArraySerDes(), StringComparer.Ordinal)
+            StateWriteMode.WriteBehind => new WriteBehindStoreBuilder<string, byte[]>(supplier, new StringSerDes(), new LiveBytesSerDes(), StringComparer.Ordinal)
                 .WithCachingDisabled().WithLoggingEnabled(logging),
-            StateWriteMode.StreamizCache => Stores.KeyValueStoreBuilder(supplier, new StringSerDes(), new DoubleArraySerDes())
+            StateWriteMode.StreamizCache => Stores.KeyValueStoreBuilder(supplier, new StringSerDes(), new LiveBytesSerDes())
                 .WithCachingEnabled().WithLoggingEnabled(logging),
-            _ => Stores.KeyValueStoreBuilder(supplier, new StringSerDes(), new DoubleArraySerDes())
+            _ => Stores.KeyValueStoreBuilder(supplier, new StringSerDes(), new LiveBytesSerDes())
                 .WithCachingDisabled().WithLoggingEnabled(logging),
         };
     }

@@ -9,18 +9,20 @@ namespace NovaOps.Streams.Anomaly;
 /// Decodes and validates each record (rejects become dead letters), then, per VM: adds the sample
 /// to the open window; when a window closes, scores its features and emits an anomaly if the score
 /// reaches the threshold. The VM's whole state (window sums,
-/// baselines, detector memory) is one double[] in a state store with a changelog, so a restarted
-/// or moved task resumes where it stopped. Decoding happens here rather than in DSL steps of its own
+/// baselines, detector memory, feature history) is one packed array (<see cref="State.PackedStateLayout"/>) in a
+/// state store with a changelog, so a restarted or moved task resumes where it stopped. Decoding happens here rather than in DSL steps of its own
 /// because every Streamiz node costs per record, and this is the hot path (see docs/benchmarks.md).
 /// </summary>
 public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, ScoringOutput>
 {
     private readonly VmScoring _scoring;
     private readonly TelemetryDecoder _decoder;
-    // Read-through cache of the store's values: the task alone writes its store, so the cached array is
-    // the stored state; it spares a deserialisation per record. Dropped with the task on rebalance.
-    private readonly Dictionary<string, double[]> _cache = new(StringComparer.Ordinal);
-    private IKeyValueStore<string, double[]> _store = null!;
+    // Read-through cache of the store's values: the task alone writes its store, and the store holds the very
+    // array it was given (LiveBytesSerDes), so the cached array is the stored state and the VM's only copy; it
+    // spares a key serialisation and a store lookup per record. Dropped with the task on rebalance.
+    private readonly Dictionary<string, byte[]> _cache = new(StringComparer.Ordinal);
+    private IKeyValueStore<string, byte[]> _store = null!;
+    private readonly double[] _state; // the unpacked state of the VM at hand, when its window closes
     private readonly double[] _values = new double[MetricNames.Count];
     private readonly double[] _features;
     private readonly double[] _contributions;
@@ -31,7 +33,7 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
     private bool _batching; // ONNX modes or prediction on: windows wait in the thread's micro-batches
     private long _threadRecordsAtTick = -1;
     private readonly Scoring.TaskOutbox _outbox = new(); // this task's results of those batches
-    private State.WriteBehindKeyValueStore<string, double[]>? _writeBehind;
+    private State.WriteBehindKeyValueStore<string, byte[]>? _writeBehind;
 
     /// <summary>Streamiz creates one transformer per task with these arguments (see <see cref="AnomalyTopology"/>).</summary>
     public VmAnomalyTransformer(VmScoring scoring, TelemetryDecoder decoder)
@@ -40,6 +42,7 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
         _decoder = decoder;
         _features = new double[scoring.Extractor.Schema.Length];
         _contributions = new double[scoring.Extractor.Schema.MetricCount];
+        _state = new double[scoring.StateLength];
     }
 
     /// <summary>
@@ -52,13 +55,14 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
         _decoder = null!;
         _features = [];
         _contributions = [];
+        _state = [];
     }
 
     public void Init(ProcessorContext<string, ScoringOutput> context)
     {
         if (_scoring is null) throw new InvalidOperationException("VmAnomalyTransformer was created without its VmScoring argument");
         _context = context;
-        _store = (IKeyValueStore<string, double[]>)context.GetStateStore(_scoring.Options.StoreName);
+        _store = (IKeyValueStore<string, byte[]>)context.GetStateStore(_scoring.Options.StoreName);
         _scores = _scoring.Metrics.AnomalyScore(_scoring.Detector.Name);
         _latency = _scoring.Metrics.ProcessingLatency;
         _batching = _scoring.Model is not null || _scoring.Prediction is not null;
@@ -73,7 +77,7 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
             // arrives (PendingWindow); the pre-commit hook counts such windows.
             var batch = _scoring.Model?.Batch ?? _scoring.Prediction!.Batch;
             context.Schedule(batch.CheckInterval, PunctuationType.PROCESSING_TIME, _ => Tick());
-            _writeBehind = _store as State.WriteBehindKeyValueStore<string, double[]>;
+            _writeBehind = _store as State.WriteBehindKeyValueStore<string, byte[]>;
             if (_writeBehind is not null) _writeBehind.Flushing += CountPendingAtCommit;
         }
     }
@@ -99,7 +103,7 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
     private void Scored(string vm)
     {
         if (_scoring.Model is null || !_cache.TryGetValue(vm, out var state)) return;
-        Scoring.PendingWindow.Clear(state.AsSpan(_scoring.PendingOffset));
+        _scoring.Layout.Write(state, _scoring.PendingOffset + Scoring.PendingWindow.Flag, 0);
         _store.Put(vm, state);
     }
 
@@ -127,59 +131,63 @@ public sealed class VmAnomalyTransformer : ITransformer<string, byte[], string, 
             return Record<string, ScoringOutput>.Create(record.Key, ScoringOutput.Of(decoded.DeadLetter!));
 
         string vm = sample.VmId;
+        var layout = _scoring.Layout;
         if (!_cache.TryGetValue(vm, out var state))
         {
             state = _store.Get(vm);
-            if (state is null || state.Length != _scoring.StateLength) state = _scoring.NewState();
+            // A state of another layout (an older version's, or other options') is learnt again from scratch.
+            if (state is null || state.Length != layout.ByteLength) state = _scoring.NewPackedState();
             _cache[vm] = state;
         }
 
-        int extLen = _scoring.Extractor.StateLength;
         var windows = batches?.Windows;
-        if (windows is not null)
+        if (windows is not null && layout.Read(state, _scoring.PendingOffset + Scoring.PendingWindow.Flag) == 1 && !windows.Holds(vm))
         {
-            var pending = state.AsSpan(_scoring.PendingOffset);
-            if (Scoring.PendingWindow.IsSet(pending) && !windows.Holds(vm))
-            {
-                // A window that closed before a restart (or a stop) and was never scored: into the batch, with
-                // this record's placement and origin (flushed below if this record closes the VM's next window).
-                var (w, stat) = Scoring.PendingWindow.Read(pending, _features, _contributions);
-                windows.Add(_outbox, sample, w, _features, stat, _contributions, origin.Topic, origin.Partition.Value, origin.Offset.Value, record.Key, record.Value);
-                if (windows.Full) FlushBatches(batches!);
-            }
+            // A window that closed before a restart (or a stop) and was never scored: into the batch, with
+            // this record's placement and origin (flushed below if this record closes the VM's next window).
+            layout.UnpackRest(state, _state);
+            var (w, stat) = Scoring.PendingWindow.Read(_state.AsSpan(_scoring.PendingOffset), _features, _contributions);
+            windows.Add(_outbox, sample, w, _features, stat, _contributions, origin.Topic, origin.Partition.Value, origin.Offset.Value, record.Key, record.Value);
+            if (windows.Full) FlushBatches(batches!);
         }
         sample.CopyStandardMetrics(_values);
-        var closed = _scoring.Extractor.Add(state.AsSpan(0, extLen), sample.TimestampMs, _values, _features);
+        var closed = _scoring.Extractor.Add(layout.PrefixOf(state), sample.TimestampMs, _values, _features);
         AnomalyEvent? anomaly = null;
         if (closed is { } window)
         {
+            // The rest of the state is changed unpacked and packed back before any batch is flushed: a flush can
+            // mark this VM's waiting window scored in the packed state (Scored), which must not be written over.
+            layout.UnpackRest(state, _state);
             FleetWindows(sample).Inc();
             double score = 0;
             if (windows is null || _scoring.Model!.Mode == Scoring.DetectorMode.Combined)
             {
-                score = _scoring.Detector.Score(_features, state.AsSpan(extLen, _scoring.Detector.StateLength), _contributions);
+                score = _scoring.Detector.Score(_features, _state.AsSpan(layout.Prefix, _scoring.Detector.StateLength), _contributions);
                 _scores.Observe(score);
             }
             if (windows is not null)
             {
                 // At most one waiting window per VM, the one its state keeps (only a delay longer than a window gets here).
                 if (windows.Holds(vm)) FlushBatches(batches!);
-                Scoring.PendingWindow.Set(state.AsSpan(_scoring.PendingOffset), window, _features, score, _contributions);
+                Scoring.PendingWindow.Set(_state.AsSpan(_scoring.PendingOffset), window, _features, score, _contributions);
+            }
+            var predictions = batches?.Predictions;
+            int historyWindows = predictions is null ? 0
+                : FeatureHistory.Push(_state.AsSpan(_scoring.HistoryOffset), _scoring.Prediction!.SequenceWindows, _features.Length, _features);
+            layout.PackRest(_state, state);
+
+            if (windows is not null)
+            {
                 windows.Add(_outbox, sample, window, _features, score, _contributions, origin.Topic, origin.Partition.Value, origin.Offset.Value, record.Key, record.Value);
                 if (windows.Full) FlushBatches(batches!);
             }
             else if (score >= _scoring.Options.EmitThreshold)
                 anomaly = AnomalyEvents.Create(sample, window, score, _scoring.Detector, _features, _contributions);
 
-            if (batches?.Predictions is { } predictions)
+            if (predictions is not null && historyWindows == _scoring.Prediction!.SequenceWindows)
             {
-                int w = _scoring.Prediction!.SequenceWindows;
-                var history = state.AsSpan(_scoring.HistoryOffset);
-                if (FeatureHistory.Push(history, w, _features.Length, _features) == w)
-                {
-                    predictions.Add(_outbox, sample, window.EndMs, history);
-                    if (predictions.Full) FlushBatches(batches);
-                }
+                predictions.Add(_outbox, sample, window.EndMs, _state.AsSpan(_scoring.HistoryOffset));
+                if (predictions.Full) FlushBatches(batches!);
             }
         }
         _store.Put(vm, state);

@@ -40,6 +40,18 @@ public sealed class VmScoring(WindowFeatureExtractor extractor, IAnomalyDetector
 
     private ThreadLocal<Scoring.ThreadBatches>? _batches;
 
+    /// <summary>
+    /// How the state is kept between records: the extractor's part, updated by every record, as doubles; the rest
+    /// (the detector, the feature history and a waiting window) as floats but for the waiting window's instants.
+    /// </summary>
+    public State.PackedStateLayout Layout => _layout ??= new State.PackedStateLayout(StateLength, Extractor.StateLength,
+        Model is null ? [] : Scoring.PendingWindow.Instants.Select(i => PendingOffset + i));
+
+    private State.PackedStateLayout? _layout;
+
+    /// <summary>A new VM's state, packed.</summary>
+    public byte[] NewPackedState() => Layout.Pack(NewState());
+
     public double[] NewState()
     {
         var state = new double[StateLength];

@@ -193,6 +193,14 @@ public class AnomalyTopologyDriverTests
         });
         Assert.Equal(Telemetry.Start + 10 * 60_000L, predictions.Where(p => p.VmId == "vm-0").Min(p => p.WindowEndMs));
         Assert.Equal(predictions.Count, metrics.RecordsOut(Topics.Predictions).Value);
+
+        // The VM's state with its feature history: the extractor's part as doubles, the detector's and the history as floats.
+        var schema = new FeatureSchema(MetricNames.Standard);
+        int extractor = new WindowFeatureExtractor(schema, options.Features).StateLength;
+        int detector = options.ModelFreeDetector()(schema).StateLength;
+        var state = driver.GetKeyValueStore<string, byte[]>(options.StoreName).Get("vm-0");
+        Assert.Equal(extractor * sizeof(double) + (detector + FeatureHistory.Length(10, schema.Length)) * sizeof(float), state.Length);
+        Assert.Equal(10f, BitConverter.ToSingle(state, extractor * sizeof(double) + detector * sizeof(float))); // the history is full
     }
 
     [Fact]
@@ -251,7 +259,7 @@ public class AnomalyTopologyDriverTests
         using var __ = driver;
         var input = driver.CreateInputTopic<string, byte[], StringSerDes, ByteArraySerDes>(Topics.Telemetry);
         foreach (var (k, v) in Telemetry.Steady(vms: 2, 0, 3, stepSeconds: 30)) input.PipeInput(k, v);
-        var store = driver.GetKeyValueStore<string, double[]>(new AnomalyTopologyOptions().StoreName);
+        var store = driver.GetKeyValueStore<string, byte[]>(new AnomalyTopologyOptions().StoreName);
         Assert.NotNull(store.Get("vm-0"));
         Assert.NotNull(store.Get("vm-1"));
         Assert.Null(store.Get("vm-9"));
@@ -272,10 +280,9 @@ public class AnomalyTopologyDriverTests
         driver.Commit();
         var logged = changelog.ReadKeyValueList().ToList();
         Assert.Equal(["vm-0", "vm-1"], logged.Select(r => r.Message.Key).Order());
-        var store = driver.GetKeyValueStore<string, double[]>(options.StoreName);
-        var serDes = new DoubleArraySerDes();
+        var store = driver.GetKeyValueStore<string, byte[]>(options.StoreName);
         foreach (var r in logged)
-            Assert.Equal(store.Get(r.Message.Key), serDes.Deserialize(r.Message.Value, default));
+            Assert.Equal(store.Get(r.Message.Key), r.Message.Value);
 
         driver.Commit();
         Assert.Empty(changelog.ReadKeyValueList()); // nothing changed since

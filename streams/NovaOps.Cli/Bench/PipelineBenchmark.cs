@@ -30,7 +30,8 @@ public sealed record PipelineBenchResult(
     [property: JsonPropertyName("detector")] string Detector,
     [property: JsonPropertyName("raw_consumers")] int RawConsumers,
     [property: JsonPropertyName("ratio_rounds")] IReadOnlyList<double> RatioRounds,
-    [property: JsonPropertyName("streamiz_noop_ratio_rounds")] IReadOnlyList<double> NoopRatioRounds);
+    [property: JsonPropertyName("streamiz_noop_ratio_rounds")] IReadOnlyList<double> NoopRatioRounds,
+    [property: JsonPropertyName("state_bytes_per_vm")] int StateBytesPerVm);
 
 /// <summary>
 /// The same N telemetry records on the embedded broker, read (a) by a plain Confluent.Kafka consumer
@@ -54,6 +55,7 @@ public sealed class PipelineBenchmark(NovaOpsSettings settings)
         var (total, partitions) = await BenchRecords.ProduceAsync(kafka, topics, appOptions, records, status, ct);
 
         List<double> raws = [], noops = [], pipelines = [];
+        int stateBytes = 0;
         for (int r = 0; r < rounds; r++)
         {
             status($"round {r + 1}/{rounds}: raw consume");
@@ -61,14 +63,16 @@ public sealed class PipelineBenchmark(NovaOpsSettings settings)
             status($"round {r + 1}/{rounds}: Streamiz no-op topology");
             noops.Add(Math.Round(await StreamizNoop(kafka, topics, $"{topics.Prefix}-noop-{r}", total, ct)));
             status($"round {r + 1}/{rounds}: anomaly topology");
-            pipelines.Add(Math.Round(await Pipeline(kafka, topics, appOptions[r], total, ct)));
+            var (rate, bytes) = await Pipeline(kafka, topics, appOptions[r], total, ct);
+            pipelines.Add(Math.Round(rate));
+            stateBytes = bytes;
         }
         double raw = Median(raws), noop = Median(noops), pipeline = Median(pipelines);
         var ratios = pipelines.Select((p, r) => Math.Round(p / raws[r], 3)).ToList();
         var noopRatios = noops.Select((p, r) => Math.Round(p / raws[r], 3)).ToList();
         return new PipelineBenchResult(total, partitions, raw, pipeline, Median(ratios), settings.Streams.Threads,
             noop, Median(noopRatios), rounds, raws, noops, pipelines,
-            Describe(settings.Anomaly), settings.Streams.Threads, ratios, noopRatios);
+            Describe(settings.Anomaly), settings.Streams.Threads, ratios, noopRatios, stateBytes);
     }
 
     /// <summary>What the measured app runs, e.g. "onnx (anomaly-autoencoder) + predictions (incident-gru)".</summary>
@@ -168,12 +172,12 @@ public sealed class PipelineBenchmark(NovaOpsSettings settings)
         return clock;
     }
 
-    private async Task<double> Pipeline(KafkaConnection kafka, TopicNames topics, AnomalyTopologyOptions anomaly, long n, CancellationToken ct)
+    private async Task<(double Rate, int StateBytesPerVm)> Pipeline(KafkaConnection kafka, TopicNames topics, AnomalyTopologyOptions anomaly, long n, CancellationToken ct)
     {
         var metrics = new PipelineMetrics("bench");
         await using var app = new AnomalyApp(kafka.Client, topics, anomaly, StreamsFor(kafka, "bench"), anomaly.ModelFreeDetector(), metrics);
         var processed = metrics.RecordsIn(topics.Telemetry);
         await app.StartAsync(ct);
-        return await RateUntil(() => (long)processed.Value, n, "the anomaly topology", ct);
+        return (await RateUntil(() => (long)processed.Value, n, "the anomaly topology", ct), app.StateBytesPerVm);
     }
 }

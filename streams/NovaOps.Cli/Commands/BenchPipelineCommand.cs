@@ -29,7 +29,8 @@ internal static class BenchPipelineCommand
                 .AddRow("raw consume", $"{result.RawConsumePerSecond:N0} rec/s ({result.RawConsumers} consumer thread(s))")
                 .AddRow("Streamiz no-op topology (framework ceiling)", $"{result.StreamizNoopPerSecond:N0} rec/s (ratio {result.StreamizNoopRatio:F3})")
                 .AddRow("anomaly topology", $"{result.PipelinePerSecond:N0} rec/s ({result.StreamThreads} stream thread(s))")
-                .AddRow("ratio, median of the rounds' (goal ≥ 0.5)", $"{result.Ratio:F3} ({string.Join(" ", result.RatioRounds.Select(r => r.ToString("F3")))})");
+                .AddRow("ratio, median of the rounds' (goal ≥ 0.5)", $"{result.Ratio:F3} ({string.Join(" ", result.RatioRounds.Select(r => r.ToString("F3")))})")
+                .AddRow("state per VM (store and changelog)", $"{result.StateBytesPerVm:N0} bytes");
             console.Write(table);
             JsonOutput.Write(parse.GetValue(json), result);
             return 0;

@@ -13,11 +13,17 @@ internal static class PendingWindow
 {
     public static int Length(int features, int metrics) => 4 + features + 1 + metrics;
 
-    public static bool IsSet(ReadOnlySpan<double> block) => block[0] == 1;
+    /// <summary>The slots holding instants in milliseconds (kept as doubles when the state is packed).</summary>
+    public static IReadOnlyList<int> Instants { get; } = [1, 2];
+
+    /// <summary>The slot of the flag.</summary>
+    public const int Flag = 0;
+
+    public static bool IsSet(ReadOnlySpan<double> block) => block[Flag] == 1;
 
     public static void Set(Span<double> block, ClosedWindow window, ReadOnlySpan<double> features, double statScore, ReadOnlySpan<double> statContributions)
     {
-        block[0] = 1;
+        block[Flag] = 1;
         block[1] = window.StartMs;
         block[2] = window.EndMs;
         block[3] = window.Samples;
@@ -26,7 +32,7 @@ internal static class PendingWindow
         statContributions.CopyTo(block[(5 + features.Length)..]);
     }
 
-    public static void Clear(Span<double> block) => block[0] = 0;
+    public static void Clear(Span<double> block) => block[Flag] = 0;
 
     public static (ClosedWindow Window, double StatScore) Read(ReadOnlySpan<double> block, Span<double> features, Span<double> statContributions)
     {

@@ -67,13 +67,14 @@ public sealed class RemediationExecutor(RunbookSet runbooks, RemediationOptions 
                 $"already handled at {seen} (the record redelivered, or the same incident ranked the same node again)"));
             return audit;
         }
-        Remember(trigger.IdempotencyKey);
         var runbook = runbooks.Match(trigger, metric => Latest(trigger.TargetKind == NodeKind.Vm ? trigger.Target : null, metric));
         if (runbook is null)
         {
+            // Not remembered: the incident's next ranking of this node may carry the confidence a runbook asks for.
             audit.Add(Record(trigger, null, -1, ActionKind.Unspecified, trigger.Target, trigger.TargetKind, ActionOutcome.Skipped, "no runbook matches"));
             return audit;
         }
+        Remember(trigger.IdempotencyKey);
         var first = runbook.Steps[0];
         string? target = trigger.TargetOf(first.Scope);
         if (target is null)
@@ -184,7 +185,9 @@ public sealed class RemediationExecutor(RunbookSet runbooks, RemediationOptions 
     public void Restore(ActionRecord record)
     {
         Tick(record.AtMs);
-        if (!string.IsNullOrEmpty(record.IdempotencyKey) && !_handled.ContainsKey(record.IdempotencyKey)) Remember(record.IdempotencyKey, record.AtMs);
+        // A trigger no runbook matched (no runbook on its record) was not handled: a later one with the same key may still act.
+        if (!string.IsNullOrEmpty(record.IdempotencyKey) && !string.IsNullOrEmpty(record.Runbook) && !_handled.ContainsKey(record.IdempotencyKey))
+            Remember(record.IdempotencyKey, record.AtMs);
         if (record.Outcome is not (ActionOutcome.Executed or ActionOutcome.DryRun)) return;
         var trigger = new Trigger(record.IdempotencyKey, TriggerSource.Operator, record.Target, record.TargetKind, record.Zone, record.Host,
             record.TenantId, record.TenantTier, record.Confidence, null, record.AtMs);

@@ -201,7 +201,7 @@ public sealed class RemediationApp : IAsyncDisposable
             if (topic == _topics.Anomalies)
                 return await Executor.HandleAsync(Triggers.FromAnomaly(Use(RecordDecoders.Anomaly.Decode(value))), ct);
             if (topic == _topics.RootCauses)
-                return Triggers.FromRootCause(Use(RecordDecoders.RootCause.Decode(value)), Executor.PlacementOf) is { } t ? await Executor.HandleAsync(t, ct) : [];
+                return Triggers.FromRootCause(Use(RecordDecoders.RootCause.Decode(value)), Executor.PlacementOf, Executor.Inventory.VmsOnHost) is { } t ? await Executor.HandleAsync(t, ct) : [];
             if (topic == _topics.Approvals)
                 return await Executor.ApproveAsync(Use(RecordDecoders.Approval.Decode(value)), ct);
             if (topic == _topics.FailoverPlans)

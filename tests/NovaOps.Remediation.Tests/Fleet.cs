@@ -38,8 +38,10 @@ internal static class Fleet
         return new Trigger(key ?? $"prediction:{vm}:{atMs}:m/1", TriggerSource.Prediction, vm, NodeKind.Vm, s.Zone, s.Host, s.TenantId, s.TenantTier, p, metric, atMs);
     }
 
-    public static Trigger HostRootCause(string host, string zone, long atMs) =>
-        new($"root_cause:inc-{host}:{host}", TriggerSource.RootCause, host, NodeKind.Host, zone, host, "", TenantTier.Unspecified, 0.8, null, atMs);
+    /// <param name="coverage">The share of the host's VMs among the incident's anomalous ones.</param>
+    public static Trigger HostRootCause(string host, string zone, long atMs, double coverage = 1) =>
+        new($"root_cause:inc-{host}:{host}", TriggerSource.RootCause, host, NodeKind.Host, zone, host, "", TenantTier.Unspecified, 0.8, null, atMs,
+            HostCoverage: coverage);
 
     public static RunbookSet Runbooks(string yaml) => new(RunbookLoader.Parse(yaml, "test.yaml"));
 

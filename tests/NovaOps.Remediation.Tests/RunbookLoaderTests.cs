@@ -20,6 +20,8 @@ public class RunbookLoaderTests
         Assert.Null(set.Match(Fleet.Prediction("vm-0-1", Fleet.T0, MetricNames.MemUtil), Spinning));
         Assert.Equal("vm-cpu-runaway", set.Match(Fleet.Prediction("vm-0-1", Fleet.T0, MetricNames.CpuUtil, p: 0.99), Spinning)?.Name);
         Assert.Equal("host-failing", set.Match(Fleet.HostRootCause("host-0-1", "zone-0", Fleet.T0))?.Name);
+        // A host ranked first while few of its VMs are anomalous is not drained: one VM's trouble, its neighbours' symptoms.
+        Assert.Null(set.Match(Fleet.HostRootCause("host-0-1", "zone-0", Fleet.T0, coverage: 0.5)));
         var leak = set.Runbooks.Single(r => r.Name == "vm-memory-leak");
         Assert.Equal([ActionKind.RestartVm, ActionKind.LiveMigrate, ActionKind.PageHuman], leak.Steps.Select(s => s.Action));
         Assert.Equal(TimeSpan.FromMinutes(10), leak.Steps[0].Verify!.Within);

@@ -73,8 +73,45 @@ public class SafetyTests
             match: { triggers: [root_cause], target_kinds: [host] }
             actions:
               - action: drain_host
+                approval: required
               - action: page_human
         """;
+
+    [Fact]
+    public async Task Host_drains_run_without_approval_a_few_per_zone_and_leave_the_zone_s_restart_budget_alone()
+    {
+        var actuator = new RecordingActuator();
+        const string yaml = """
+            runbooks:
+              - name: host
+                match: { triggers: [root_cause], target_kinds: [host] }
+                actions:
+                  - action: drain_host
+                  - action: page_human
+              - name: leak
+                match: { triggers: [prediction], top_metrics: [mem_util] }
+                actions:
+                  - action: restart_vm
+            """;
+        var executor = Fleet.Executor(yaml, actuator, Fleet.Open with { MaxZoneShare = 0.1, MaxHostDrainsPerZone = 2 }, zones: 2, vmsPerZone: 100);
+        var audit = new List<ActionRecord>();
+        foreach (var (host, zone, at) in new[] { ("host-0-1", "zone-0", 0), ("host-0-2", "zone-0", 1), ("host-0-3", "zone-0", 2), ("host-1-1", "zone-1", 3) })
+            audit.AddRange(await executor.HandleAsync(Fleet.HostRootCause(host, zone, Fleet.T0 + at * 1000), Ct));
+
+        var drains = audit.Where(a => a.Kind == ActionKind.DrainHost).ToList();
+        Assert.Equal(["host-0-1", "host-0-2", "host-1-1"], drains.Where(a => a.Outcome == ActionOutcome.Executed).Select(a => a.Target));
+        Assert.All(drains.Where(a => a.Outcome == ActionOutcome.Executed), a => Assert.False(a.ApprovalRequired));
+        var third = Assert.Single(drains, a => a.Target == "host-0-3" && a.Outcome == ActionOutcome.Blocked);
+        Assert.Equal("host_drains_zone", third.Guardrail);
+
+        // 20 VMs drained in zone-0, more than its 10 % share: restarts there still have their whole budget (10 VMs).
+        for (int v = 50; v < 70; v++) audit.AddRange(await executor.HandleAsync(Fleet.Prediction($"vm-0-{v}", Fleet.T0 + 5000), Ct));
+        Assert.Equal(10, audit.Count(a => a.Kind == ActionKind.RestartVm && a.Outcome == ActionOutcome.Executed));
+
+        // An hour later the zone may drain again.
+        var later = await executor.HandleAsync(Fleet.HostRootCause("host-0-4", "zone-0", Fleet.T0 + 61 * 60_000), Ct);
+        Assert.Contains(later, a => a.Kind == ActionKind.DrainHost && a.Outcome == ActionOutcome.Executed);
+    }
 
     [Fact]
     public async Task An_unapproved_destructive_action_never_runs()

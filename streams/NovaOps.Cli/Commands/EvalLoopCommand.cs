@@ -28,9 +28,10 @@ public static class EvalLoopCommand
             Description = "Simulated minutes after which the on-call approves a destructive action", DefaultValueFactory = _ => 5,
         };
         var detector = CommonOptions.Detector();
+        var runDir = new Option<string?>("--run-dir") { Description = "Record each run in a folder of this one (seed-S-on, seed-S-off: faults, anomalies, actions, as demo --run-dir)" };
         var json = CommonOptions.Json("the scorecard");
         var cmd = new Command("loop", "Availability, time to recovery from its parts, automation and harm of the closed loop over held-out seeds, with and without remediation")
-            { seeds, vms, hours, faultsPerHour, rate, remediation, approveAfter, detector, json };
+            { seeds, vms, hours, faultsPerHour, rate, remediation, approveAfter, detector, runDir, json };
         cmd.SetAction(async (parse, ct) =>
         {
             var list = SeedStatistics.ParseSeeds(parse.GetValue(seeds)) ?? throw new CliException("--seeds is required");
@@ -45,6 +46,7 @@ public static class EvalLoopCommand
                 FaultsPerHour = parse.GetValue(faultsPerHour), Detector = parse.GetValue(detector),
                 ApproveAfter = parse.GetValue(approveAfter) > 0 ? TimeSpan.FromMinutes(parse.GetValue(approveAfter)) : null,
             };
+            string? RunDirectory(int seed, string side) => parse.GetValue(runDir) is { } dir ? Path.Combine(dir, $"seed-{seed}-{side}") : null;
             var runs = new List<LoopRun>();
             foreach (int seed in list)
             {
@@ -53,12 +55,12 @@ public static class EvalLoopCommand
                 if (mode is "on" or "both")
                 {
                     console.MarkupLineInterpolated($"[bold]seed {seed}[/], remediation on ({runs.Count + 1} of {list.Count})");
-                    (on, _, onLoop) = await new DemoRunner(settings, options with { Seed = seed, Remediation = RemediationMode.On }, console).RunAsync(ct);
+                    (on, _, onLoop) = await new DemoRunner(settings, options with { Seed = seed, Remediation = RemediationMode.On, RunDirectory = RunDirectory(seed, "on") }, console).RunAsync(ct);
                 }
                 if (mode is "off" or "both")
                 {
                     console.MarkupLineInterpolated($"[bold]seed {seed}[/], remediation off: the on-call is paged by every alarm");
-                    (off, _, offLoop) = await new DemoRunner(settings, options with { Seed = seed, Remediation = RemediationMode.OnCall }, console).RunAsync(ct);
+                    (off, _, offLoop) = await new DemoRunner(settings, options with { Seed = seed, Remediation = RemediationMode.OnCall, RunDirectory = RunDirectory(seed, "off") }, console).RunAsync(ct);
                 }
                 // With remediation off only, its run stands in the "on" column of the scorecard.
                 runs.Add(on is null ? new LoopRun(seed, off!, offLoop!, null, null) : new LoopRun(seed, on, onLoop!, off, offLoop));

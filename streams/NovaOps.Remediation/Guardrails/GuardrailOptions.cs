@@ -28,8 +28,19 @@ public sealed record GuardrailOptions
 
     public TimeSpan RateWindow { get; init; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Actions that wait for a human's approval on the approvals topic (runbook names); a runbook step may also ask for it.</summary>
-    public string[] DestructiveActions { get; init; } = ["drain_host", "evacuate_zone"];
+    /// <summary>
+    /// Host drains per zone within <see cref="BlastRadiusWindow"/>. A drain live-migrates a host's VMs, which keep running
+    /// through a stun of about a second, so it is bounded by the hosts it empties in a zone (the zone's spare capacity and
+    /// the chance that a wrong diagnosis empties good hosts), not by the VM shares that bound restarts.
+    /// </summary>
+    public int MaxHostDrainsPerZone { get; init; } = 2;
+
+    /// <summary>
+    /// Actions that wait for a human's approval on the approvals topic (runbook names); a runbook step may also ask for
+    /// it. A zone evacuation moves a whole zone: a person decides. A host drain does not wait, as providers move VMs off
+    /// a failing host on their own; <see cref="MaxHostDrainsPerZone"/> bounds it.
+    /// </summary>
+    public string[] DestructiveActions { get; init; } = ["evacuate_zone"];
 
     /// <summary>A human paged about a target is not paged about it again for this long (a page passes every other guardrail).</summary>
     public TimeSpan PageCooldown { get; init; } = TimeSpan.FromMinutes(30);

@@ -15,7 +15,8 @@ public sealed class GuardrailState(GuardrailOptions options, FleetInventory inve
     private readonly Dictionary<string, string> _inFlight = new(StringComparer.Ordinal); // action id → zone
     private readonly Dictionary<string, int> _inFlightPerZone = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _lastActionAt = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Queue<(long At, int Vms)>> _touchedZone = new(StringComparer.Ordinal), _touchedTenant = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Queue<(long At, int Vms)>> _touchedZone = new(StringComparer.Ordinal), _touchedTenant = new(StringComparer.Ordinal),
+        _drainsZone = new(StringComparer.Ordinal);
     private readonly Queue<long> _executed = new();
     private readonly Dictionary<string, long> _pagedAt = new(StringComparer.Ordinal);
 
@@ -43,6 +44,13 @@ public sealed class GuardrailState(GuardrailOptions options, FleetInventory inve
         // A zone evacuation is the whole zone by design: it needs an approval instead. An operator's own actions
         // (the moves of an approved failover plan) are the operator's call on the blast radius; rate and
         // concurrency still pace them.
+        if (a.Kind == ActionKind.DrainHost && !operatorMove)
+        {
+            int drains = Sum(_drainsZone, a.Zone);
+            return drains >= Options.MaxHostDrainsPerZone
+                ? new("host_drains_zone", $"{drains} hosts of {a.Zone} drained in the last {Options.BlastRadiusWindow.TotalMinutes:0} min (limit {Options.MaxHostDrainsPerZone})")
+                : null;
+        }
         if (a.TargetKind != NodeKind.Zone && !operatorMove)
         {
             if (a.VmsTouched == 0)
@@ -92,8 +100,14 @@ public sealed class GuardrailState(GuardrailOptions options, FleetInventory inve
         }
         _lastActionAt[a.Target] = nowMs;
         _executed.Enqueue(nowMs);
-        Touch(_touchedZone, a.Zone, nowMs, a.VmsTouched);
-        foreach (var (tenant, vms) in a.Touched) Touch(_touchedTenant, tenant, nowMs, vms);
+        // A drain's VMs keep running: it counts as a host drain, not as a share of the zone's VMs disrupted; and an
+        // operator's moves (a drain's or an approved plan's) are the operator's call on the blast radius, as in Check.
+        if (a.Kind == ActionKind.DrainHost) Touch(_drainsZone, a.Zone, nowMs, 1);
+        else if (a.Trigger.Source != NovaOps.Remediation.Triggers.TriggerSource.Operator)
+        {
+            Touch(_touchedZone, a.Zone, nowMs, a.VmsTouched);
+            foreach (var (tenant, vms) in a.Touched) Touch(_touchedTenant, tenant, nowMs, vms);
+        }
         if (verifying)
         {
             _inFlight[a.ActionId] = a.Zone;
@@ -125,7 +139,7 @@ public sealed class GuardrailState(GuardrailOptions options, FleetInventory inve
         long rateFrom = nowMs - (long)Options.RateWindow.TotalMilliseconds;
         while (_executed.TryPeek(out long at) && at <= rateFrom) _executed.Dequeue();
         long blastFrom = nowMs - (long)Options.BlastRadiusWindow.TotalMilliseconds;
-        foreach (var touched in (Dictionary<string, Queue<(long At, int Vms)>>[])[_touchedZone, _touchedTenant])
+        foreach (var touched in (Dictionary<string, Queue<(long At, int Vms)>>[])[_touchedZone, _touchedTenant, _drainsZone])
             foreach (var (key, q) in touched)
             {
                 while (q.TryPeek(out var e) && e.At <= blastFrom) q.Dequeue();

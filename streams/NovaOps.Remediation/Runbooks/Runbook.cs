@@ -13,6 +13,8 @@ public sealed record Runbook(string Name, string Description, RunbookMatch Match
 /// <summary>
 /// What a trigger must be for a runbook to answer it; an empty list matches anything. <see cref="When"/> reads the
 /// target VM's latest sample: a model's word alone does not restart a VM whose memory looks normal.
+/// <see cref="MinHostCoverage"/> asks that much of a ranked host's VMs to be among the incident's anomalous ones: a
+/// host's own fault shows on most of its VMs, one VM's trouble with a few neighbours' symptoms does not.
 /// </summary>
 public sealed record RunbookMatch(
     IReadOnlySet<TriggerSource> Triggers,
@@ -20,7 +22,8 @@ public sealed record RunbookMatch(
     IReadOnlySet<string> TopMetrics,
     IReadOnlySet<TenantTier> TenantTiers,
     double MinConfidence,
-    IReadOnlyList<MetricCondition> When)
+    IReadOnlyList<MetricCondition> When,
+    double MinHostCoverage = 0)
 {
     /// <param name="current">The target's latest value of a metric; null when unknown (a condition on it fails).</param>
     public bool Matches(Trigger t, Func<string, double?> current) =>
@@ -29,6 +32,7 @@ public sealed record RunbookMatch(
         && (TopMetrics.Count == 0 || (t.TopMetric is not null && TopMetrics.Contains(t.TopMetric)))
         && (TenantTiers.Count == 0 || TenantTiers.Contains(t.Tier))
         && t.Confidence >= MinConfidence
+        && (MinHostCoverage <= 0 || t.HostCoverage >= MinHostCoverage)
         && When.All(c => current(c.Metric) is { } v && c.Holds(v));
 }
 

@@ -46,13 +46,15 @@ public static class RunbookLoader
         if (r.Actions is not { Count: > 0 }) throw new RunbookException($"{where}: has no actions");
         var m = r.Match ?? new MatchDto();
         if (m.MinConfidence is < 0 or > 1) throw new RunbookException($"{where}: min_confidence {m.MinConfidence} is not within 0..1");
+        if (m.MinHostCoverage is < 0 or > 1) throw new RunbookException($"{where}: min_host_coverage {m.MinHostCoverage} is not within 0..1");
         var match = new RunbookMatch(
             Set(m.Triggers, s => Parse<TriggerSource>(s, where, "trigger", TriggerNames)),
             Set(m.TargetKinds, s => Parse<NodeKind>(s, where, "target kind", KindNames)),
             Set(m.TopMetrics, s => MetricNames.Standard.Contains(s) ? s : throw new RunbookException($"{where}: unknown metric '{s}' (one of {string.Join(", ", MetricNames.Standard)})")),
             Set(m.TenantTiers, s => Parse<TenantTier>(s, where, "tenant tier", TierNames)),
             m.MinConfidence ?? 0,
-            [.. (m.When ?? []).Select((c, i) => Condition(c, $"{where}, when {i + 1}"))]);
+            [.. (m.When ?? []).Select((c, i) => Condition(c, $"{where}, when {i + 1}"))],
+            m.MinHostCoverage ?? 0);
         return new Runbook(r.Name, r.Description ?? "", match, [.. r.Actions.Select((a, i) => Step(a, $"{where}, action {i + 1}"))]);
     }
 
@@ -167,6 +169,7 @@ public static class RunbookLoader
         public List<string>? TopMetrics { get; set; }
         public List<string>? TenantTiers { get; set; }
         public double? MinConfidence { get; set; }
+        public double? MinHostCoverage { get; set; }
         public List<ConditionDto>? When { get; set; }
     }
 

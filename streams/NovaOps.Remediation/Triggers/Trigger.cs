@@ -21,6 +21,7 @@ public enum TriggerSource
 /// <param name="TopMetric">The metric that contributed most, when the record names one (what the runbooks match on).</param>
 /// <param name="AtMs">Event time of the record: the executor's clock (cooldowns, windows, deadlines).</param>
 /// <param name="Parameters">Given to the actuator over the runbook step's own (an operator's plan: the host a VM goes to).</param>
+/// <param name="HostCoverage">For a ranked host: the share of its VMs among the incident's anomalous VMs (0..1); 0 otherwise.</param>
 public sealed record Trigger(
     string IdempotencyKey,
     TriggerSource Source,
@@ -33,7 +34,8 @@ public sealed record Trigger(
     double Confidence,
     string? TopMetric,
     long AtMs,
-    IReadOnlyDictionary<string, string>? Parameters = null)
+    IReadOnlyDictionary<string, string>? Parameters = null,
+    double HostCoverage = 0)
 {
     /// <summary>The id of the node of the given kind this trigger is about (its VM, its host or its zone).</summary>
     public string? TargetOf(NodeKind kind) => kind switch

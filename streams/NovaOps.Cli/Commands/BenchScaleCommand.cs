@@ -33,6 +33,11 @@ public static class BenchScaleCommand
                 table.AddRow($"{app}: memory (idle → end)", $"{f.IdleMemoryBytes / 1e6:N0} → {f.MemoryBytes / 1e6:N0} MB", $"{f.StateBytesPerVm:N0} B/VM");
             console.Write(table);
             JsonOutput.Write(parse.GetValue(json), result);
+            if (result.Stopped is { } why)
+            {
+                console.MarkupLineInterpolated($"[red]stopped before the end:[/] {why}");
+                return 1;
+            }
             return 0;
         });
         return cmd;

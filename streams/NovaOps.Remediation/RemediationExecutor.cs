@@ -189,7 +189,8 @@ public sealed class RemediationExecutor(RunbookSet runbooks, RemediationOptions 
         if (!string.IsNullOrEmpty(record.IdempotencyKey) && !string.IsNullOrEmpty(record.Runbook) && !_handled.ContainsKey(record.IdempotencyKey))
             Remember(record.IdempotencyKey, record.AtMs);
         if (record.Outcome is not (ActionOutcome.Executed or ActionOutcome.DryRun)) return;
-        var trigger = new Trigger(record.IdempotencyKey, TriggerSource.Operator, record.Target, record.TargetKind, record.Zone, record.Host,
+        // Its own source: an operator's moves spend no blast radius, the executor's own actions do, also after a restart.
+        var trigger = new Trigger(record.IdempotencyKey, Trigger.SourceOf(record.Trigger), record.Target, record.TargetKind, record.Zone, record.Host,
             record.TenantId, record.TenantTier, record.Confidence, null, record.AtMs);
         var step = new RunbookStep(record.Kind, record.TargetKind, new Dictionary<string, string>(), null, null, false);
         var touched = new Dictionary<string, int> { [record.TenantId] = Math.Max(1, record.VmsTouched) };

@@ -46,6 +46,22 @@ public class SafetyTests
     }
 
     [Fact]
+    public async Task The_blast_radius_spent_before_a_restart_still_holds_after_it()
+    {
+        var actuator = new RecordingActuator();
+        var executor = Fleet.Executor(Fleet.Restart, actuator, Fleet.Open with { MaxZoneShare = 0.1 }, zones: 1, vmsPerZone: 100);
+        var audit = new List<ActionRecord>();
+        for (int v = 0; v < 10; v++) audit.AddRange(await executor.HandleAsync(Fleet.Prediction($"vm-0-{v}", Fleet.T0), Ct));
+        Assert.Equal(10, audit.Count(a => a.Outcome == ActionOutcome.Executed));
+
+        var restarted = Fleet.Executor(Fleet.Restart, actuator, Fleet.Open with { MaxZoneShare = 0.1 }, zones: 1, vmsPerZone: 100);
+        foreach (var r in audit) restarted.Restore(r);
+        var next = Assert.Single(await restarted.HandleAsync(Fleet.Prediction("vm-0-50", Fleet.T0 + 1000), Ct));
+        Assert.Equal(ActionOutcome.Blocked, next.Outcome);
+        Assert.Equal("blast_radius_zone", next.Guardrail);
+    }
+
+    [Fact]
     public async Task A_redelivered_prediction_never_acts_twice_not_even_after_a_restart()
     {
         var actuator = new RecordingActuator();

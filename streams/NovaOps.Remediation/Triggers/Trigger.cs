@@ -53,4 +53,13 @@ public sealed record Trigger(
         TriggerSource.RootCause => "root_cause",
         _ => "operator",
     };
+
+    /// <summary>The source a record's name stands for (<see cref="SourceName"/> read back); an unknown name is an operator's.</summary>
+    public static TriggerSource SourceOf(string name) => name switch
+    {
+        "prediction" => TriggerSource.Prediction,
+        "anomaly" => TriggerSource.Anomaly,
+        "root_cause" => TriggerSource.RootCause,
+        _ => TriggerSource.Operator,
+    };
 }

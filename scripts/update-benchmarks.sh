@@ -72,12 +72,15 @@ if fresh demo-seeds-on-onnx.json; then NOVAOPS__METRICS__PORT=0 $novaops demo --
 if fresh loop.json; then NOVAOPS__METRICS__PORT=0 $novaops eval loop --seeds $seeds --vms 300 --hours 6 --faults-per-hour 12 --json "$out/loop.json"; fi
 if fresh bench-placement.json; then $novaops bench placement --json "$out/bench-placement.json"; fi
 if fresh bench-failover.json; then $novaops bench failover --json "$out/bench-failover.json"; fi
-# A region at three sizes: an hour of 2,000 and of 100,000 VMs, five minutes of a million (an hour of a million takes
-# about 55 min here, and the one attempt of 2026-12-05 stopped after 40 simulated minutes: issue 21).
+# A region at three sizes: an hour of 2,000 and of 100,000 VMs, five minutes of a million.
 for run in 2000:60 100000:60 1000000:5; do
   v=${run%%:*}; m=${run##*:}
   if fresh bench-scale-$v.json; then NOVAOPS__METRICS__PORT=0 $novaops bench scale --vms $v --minutes $m --json "$out/bench-scale-$v.json"; fi
 done
+# An hour of a million VMs (about 25 min here) on 300 partitions: the embedded broker keeps ~5 MiB a partition, and an
+# attempt on the default 100 stopped short of its last samples (likely dropped before they were read; the bench now
+# counts such drops). A run that stops still writes its JSON, with why.
+if fresh bench-scale-1000000-60.json; then NOVAOPS__METRICS__PORT=0 $novaops bench scale --vms 1000000 --minutes 60 --partitions 300 --json "$out/bench-scale-1000000-60.json" || true; fi
 
 machine="$(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB RAM, $(. /etc/os-release && echo "$PRETTY_NAME"), .NET $(dotnet --version), $(uname -m)"
 python3 - "$out" "$machine" "$(date -u +%Y-%m-%d)" "$bench_cmd" "$nab_cmd" "$demo_cmd" "$inference_cmd" "$incident_cmd" "$rca_cmd" "$placement_cmd" "$failover_cmd" "$scale_cmd" "$servers_cmd" "$tune_cmd" "$maxz_cmd" "$loop_cmd" > docs/benchmarks.md <<'PY'
@@ -89,7 +92,7 @@ donnx = json.load(open(f"{out}/demo-seeds-on-onnx.json"))
 pl = json.load(open(f"{out}/bench-placement.json"))
 fo = json.load(open(f"{out}/bench-failover.json"))
 scales = [json.load(open(f"{out}/bench-scale-{v}.json")) for v in (2000, 100000, 1000000)]
-# The hour of a million VMs (about half an hour here), run apart: novaops bench scale --vms 1000000 --minutes 60 --partitions 300.
+# The hour of a million VMs (bench-scale-1000000-60.json above).
 hour_path = f"{out}/bench-scale-1000000-60.json"
 if os.path.exists(hour_path):
     hr = json.load(open(hour_path))

@@ -44,8 +44,8 @@ public sealed class VmScoring(WindowFeatureExtractor extractor, IAnomalyDetector
     /// How the state is kept between records: the extractor's part, updated by every record, as doubles; the rest
     /// (the detector, the feature history and a waiting window) as floats but for the waiting window's instants.
     /// </summary>
-    public State.PackedStateLayout Layout => _layout ??= new State.PackedStateLayout(StateLength, Extractor.StateLength,
-        Model is null ? [] : Scoring.PendingWindow.Instants.Select(i => PendingOffset + i));
+    public State.PackedStateLayout Layout => LazyInitializer.EnsureInitialized(ref _layout, () => new State.PackedStateLayout(StateLength,
+        Extractor.StateLength, Model is null ? [] : Scoring.PendingWindow.Instants.Select(i => PendingOffset + i)));
 
     private State.PackedStateLayout? _layout;
 

@@ -1,4 +1,5 @@
 using NovaOps.Contracts;
+using NovaOps.Remediation.Triggers;
 
 namespace NovaOps.Remediation.Guardrails;
 
@@ -38,7 +39,7 @@ public sealed class GuardrailState(GuardrailOptions options, FleetInventory inve
         if (Pacing(a.Zone, nowMs) is { } paced) return paced;
         // The cooldown holds automation back from flapping on a target; an operator's move (a VM leaving a failing host
         // under an approved plan) goes even if the VM was just restarted.
-        bool operatorMove = a.Trigger.Source == NovaOps.Remediation.Triggers.TriggerSource.Operator;
+        bool operatorMove = a.Trigger.Source == TriggerSource.Operator;
         if (!escalation && !operatorMove && _lastActionAt.TryGetValue(a.Target, out long last) && nowMs - last < Options.Cooldown.TotalMilliseconds)
             return new("cooldown", $"{a.Target} was acted on {(nowMs - last) / 1000} s ago (cooldown {Options.Cooldown.TotalMinutes:0.#} min)");
         // A zone evacuation is the whole zone by design: it needs an approval instead. An operator's own actions
@@ -103,7 +104,7 @@ public sealed class GuardrailState(GuardrailOptions options, FleetInventory inve
         // A drain's VMs keep running: it counts as a host drain, not as a share of the zone's VMs disrupted; and an
         // operator's moves (a drain's or an approved plan's) are the operator's call on the blast radius, as in Check.
         if (a.Kind == ActionKind.DrainHost) Touch(_drainsZone, a.Zone, nowMs, 1);
-        else if (a.Trigger.Source != NovaOps.Remediation.Triggers.TriggerSource.Operator)
+        else if (a.Trigger.Source != TriggerSource.Operator)
         {
             Touch(_touchedZone, a.Zone, nowMs, a.VmsTouched);
             foreach (var (tenant, vms) in a.Touched) Touch(_touchedTenant, tenant, nowMs, vms);

@@ -53,7 +53,7 @@ public static class Triggers
     /// The top candidate's share of the scores of the candidates that explain the incident otherwise. A VM on the top
     /// host is its symptom, not a rival: a failing host makes all its VMs anomalous, and counting them against the host
     /// would make the clearest host failures the least confident. A zone is not given the same: it contains every
-    /// candidate of its incidents, so its share would near 1 for any of them (tried: it evacuated zones for host faults).
+    /// candidate of its incidents, so its share would near 1 for any of them and zones would be evacuated for host faults.
     /// </summary>
     public static double Confidence(IReadOnlyList<RootCauseCandidate> candidates, Func<string, (string Zone, string Host, string TenantId, TenantTier Tier)?>? placement = null)
     {

@@ -42,9 +42,7 @@ public sealed class GuardrailState(GuardrailOptions options, FleetInventory inve
         bool operatorMove = a.Trigger.Source == TriggerSource.Operator;
         if (!escalation && !operatorMove && _lastActionAt.TryGetValue(a.Target, out long last) && nowMs - last < Options.Cooldown.TotalMilliseconds)
             return new("cooldown", $"{a.Target} was acted on {(nowMs - last) / 1000} s ago (cooldown {Options.Cooldown.TotalMinutes:0.#} min)");
-        // A zone evacuation is the whole zone by design: it needs an approval instead. An operator's own actions
-        // (the moves of an approved failover plan) are the operator's call on the blast radius; rate and
-        // concurrency still pace them.
+        // A host drain keeps its VMs running: it is bounded by the hosts drained in its zone, not by the VM shares.
         if (a.Kind == ActionKind.DrainHost && !operatorMove)
         {
             int drains = Sum(_drainsZone, a.Zone);
@@ -52,6 +50,9 @@ public sealed class GuardrailState(GuardrailOptions options, FleetInventory inve
                 ? new("host_drains_zone", $"{drains} hosts of {a.Zone} drained in the last {Options.BlastRadiusWindow.TotalMinutes:0} min (limit {Options.MaxHostDrainsPerZone})")
                 : null;
         }
+        // A zone evacuation is the whole zone by design: it needs an approval instead. An operator's own actions
+        // (the moves of an approved failover plan) are the operator's call on the blast radius; rate and
+        // concurrency still pace them.
         if (a.TargetKind != NodeKind.Zone && !operatorMove)
         {
             if (a.VmsTouched == 0)

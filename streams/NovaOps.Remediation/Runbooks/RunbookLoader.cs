@@ -48,7 +48,7 @@ public static class RunbookLoader
         if (m.MinConfidence is < 0 or > 1) throw new RunbookException($"{where}: min_confidence {m.MinConfidence} is not within 0..1");
         if (m.MinHostCoverage is < 0 or > 1) throw new RunbookException($"{where}: min_host_coverage {m.MinHostCoverage} is not within 0..1");
         var match = new RunbookMatch(
-            Set(m.Triggers, s => Parse<TriggerSource>(s, where, "trigger", TriggerNames)),
+            Set(m.Triggers, s => Parse(s, where, "trigger", Trigger.SourcesByName)),
             Set(m.TargetKinds, s => Parse<NodeKind>(s, where, "target kind", KindNames)),
             Set(m.TopMetrics, s => MetricNames.Standard.Contains(s) ? s : throw new RunbookException($"{where}: unknown metric '{s}' (one of {string.Join(", ", MetricNames.Standard)})")),
             Set(m.TenantTiers, s => Parse<TenantTier>(s, where, "tenant tier", TierNames)),
@@ -124,11 +124,6 @@ public static class RunbookLoader
         ["page_human"] = ActionKind.PageHuman,
     };
 
-    private static readonly Dictionary<string, TriggerSource> TriggerNames = new()
-    {
-        ["prediction"] = TriggerSource.Prediction, ["anomaly"] = TriggerSource.Anomaly, ["root_cause"] = TriggerSource.RootCause, ["operator"] = TriggerSource.Operator,
-    };
-
     private static readonly Dictionary<string, NodeKind> KindNames = new()
     {
         ["vm"] = NodeKind.Vm, ["host"] = NodeKind.Host, ["zone"] = NodeKind.Zone, ["service"] = NodeKind.Service,
@@ -145,7 +140,7 @@ public static class RunbookLoader
     public static ActionKind ParseAction(string name) =>
         ActionNames.TryGetValue(name, out var kind) ? kind : throw new RunbookException($"unknown action '{name}' (one of {string.Join(", ", ActionNames.Keys)})");
 
-    private static T Parse<T>(string text, string where, string what, Dictionary<string, T> names) =>
+    private static T Parse<T>(string text, string where, string what, IReadOnlyDictionary<string, T> names) =>
         names.TryGetValue(text.Trim().ToLowerInvariant(), out var value) ? value
             : throw new RunbookException($"{where}: unknown {what} '{text}' (one of {string.Join(", ", names.Keys)})");
 

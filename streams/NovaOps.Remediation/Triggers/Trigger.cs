@@ -46,20 +46,14 @@ public sealed record Trigger(
         _ => null,
     };
 
-    public static string SourceName(TriggerSource source) => source switch
+    /// <summary>Each source by its name on the audit's records and in the runbooks' <c>triggers</c>.</summary>
+    public static IReadOnlyDictionary<string, TriggerSource> SourcesByName { get; } = new Dictionary<string, TriggerSource>
     {
-        TriggerSource.Prediction => "prediction",
-        TriggerSource.Anomaly => "anomaly",
-        TriggerSource.RootCause => "root_cause",
-        _ => "operator",
+        ["prediction"] = TriggerSource.Prediction, ["anomaly"] = TriggerSource.Anomaly, ["root_cause"] = TriggerSource.RootCause, ["operator"] = TriggerSource.Operator,
     };
 
+    public static string SourceName(TriggerSource source) => SourcesByName.First(kv => kv.Value == source).Key;
+
     /// <summary>The source a record's name stands for (<see cref="SourceName"/> read back); an unknown name is an operator's.</summary>
-    public static TriggerSource SourceOf(string name) => name switch
-    {
-        "prediction" => TriggerSource.Prediction,
-        "anomaly" => TriggerSource.Anomaly,
-        "root_cause" => TriggerSource.RootCause,
-        _ => TriggerSource.Operator,
-    };
+    public static TriggerSource SourceOf(string name) => SourcesByName.GetValueOrDefault(name, TriggerSource.Operator);
 }

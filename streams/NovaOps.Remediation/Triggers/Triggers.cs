@@ -1,5 +1,8 @@
 using NovaOps.Contracts;
 
+// Where a node runs: a VM's zone, host, tenant and tier, a host's zone; null for a node it does not know.
+using Placement = System.Func<string, (string Zone, string Host, string TenantId, NovaOps.Contracts.TenantTier Tier)?>;
+
 namespace NovaOps.Remediation.Triggers;
 
 /// <summary>Reads triggers from the records of the region's topics.</summary>
@@ -26,7 +29,7 @@ public static class Triggers
     /// <paramref name="placement"/> gives them (from the inventory), else the trigger carries only the node itself.
     /// </summary>
     /// <param name="vmsOnHost">How many VMs run on a host (for <see cref="Trigger.HostCoverage"/>).</param>
-    public static Trigger? FromRootCause(RootCauseEvent e, Func<string, (string Zone, string Host, string TenantId, TenantTier Tier)?>? placement = null,
+    public static Trigger? FromRootCause(RootCauseEvent e, Placement? placement = null,
         Func<string, int>? vmsOnHost = null)
     {
         if (!string.IsNullOrEmpty(e.MergedInto) || e.Candidates.Count == 0) return null;
@@ -40,7 +43,7 @@ public static class Triggers
             HostCoverage: top.Kind == NodeKind.Host ? HostCoverage(e, top.Node, placement, vmsOnHost) : 0);
     }
 
-    private static double HostCoverage(RootCauseEvent e, string host, Func<string, (string Zone, string Host, string TenantId, TenantTier Tier)?>? placement,
+    private static double HostCoverage(RootCauseEvent e, string host, Placement? placement,
         Func<string, int>? vmsOnHost)
     {
         int total = vmsOnHost?.Invoke(host) ?? 0;
@@ -55,7 +58,7 @@ public static class Triggers
     /// would make the clearest host failures the least confident. A zone is not given the same: it contains every
     /// candidate of its incidents, so its share would near 1 for any of them and zones would be evacuated for host faults.
     /// </summary>
-    public static double Confidence(IReadOnlyList<RootCauseCandidate> candidates, Func<string, (string Zone, string Host, string TenantId, TenantTier Tier)?>? placement = null)
+    public static double Confidence(IReadOnlyList<RootCauseCandidate> candidates, Placement? placement = null)
     {
         if (candidates.Count == 0) return 0;
         var top = candidates[0];
@@ -65,7 +68,7 @@ public static class Triggers
         return score + rivals > 0 ? score / (score + rivals) : 0;
     }
 
-    private static bool Explains(RootCauseCandidate cause, RootCauseCandidate c, Func<string, (string Zone, string Host, string TenantId, TenantTier Tier)?>? placement)
+    private static bool Explains(RootCauseCandidate cause, RootCauseCandidate c, Placement? placement)
     {
         if (placement is null || cause.Kind != NodeKind.Host || c.Kind != NodeKind.Vm) return false;
         return placement(c.Node) is { } place && place.Host == cause.Node;

@@ -36,6 +36,8 @@ public class RunbookLoaderTests
     [InlineData("runbooks:\n  - name: a\n    actions:\n      - action: restart_vm\n        rollback: true\n        verify: { metric: mem_util, below: 80, within: 5m }\n", "restart_vm cannot be rolled back")]
     [InlineData("runbooks:\n  - name: a\n    actoins:\n      - action: page_human\n", "test.yaml: line 3")]
     [InlineData("runbooks:\n  - name: a\n", "runbook 'a': has no actions")]
+    [InlineData("runbooks:\n  - name: a\n    match: { triggers: [rumour] }\n    actions:\n      - action: page_human\n", "unknown trigger 'rumour'")]
+    [InlineData("runbooks:\n  - name: a\n    match: { min_host_coverage: 75 }\n    actions:\n      - action: drain_host\n", "min_host_coverage 75 is not within 0..1")]
     [InlineData("hello: world\n", "test.yaml: line 1")]
     public void A_mistake_in_a_runbook_is_an_error_that_says_where(string yaml, string expected)
     {
